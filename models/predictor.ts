@@ -1,0 +1,125 @@
+import path from 'node:path';
+import type { LayersModel } from '@tensorflow/tfjs';
+import { selectBackend, type BackendChoice, type BackendRequest, type Tf } from './runtime/backend.js';
+import { DEFAULT_MODEL_DIR } from './runtime/paths.js';
+import { ModelError } from './model/modelError.js';
+import { checkModelShape, readModelFiles } from './model/store.js';
+import { Vocabulary } from './text/vocabulary.js';
+
+export type { BackendName, BackendRequest, BackendChoice } from './runtime/backend.js';
+export { ModelError } from './model/modelError.js';
+export { DEFAULT_MODEL_DIR } from './runtime/paths.js';
+
+export interface ClassScore {
+  index: number;
+  label: string;
+  probability: number;
+}
+
+export interface Prediction {
+  prediction: number;
+  label: string;
+  probability: number;
+  top?: ClassScore[];
+}
+
+export interface ModelInfo {
+  dir: string;
+  numWords: number;
+  numClasses: number;
+  labels: string[];
+  trainedOn: string;
+  metrics: Record<string, number>;
+}
+
+export interface Predictor {
+  readonly backend: BackendChoice;
+  readonly info: ModelInfo;
+  /** Synchronous on purpose: a worker blocks on it like a synchronous model would. */
+  predict(texts: string[], options?: { top?: number }): Prediction[];
+  dispose(): void;
+}
+
+class LayersPredictor implements Predictor {
+  private disposed = false;
+
+  constructor(
+    private readonly tf: Tf,
+    private readonly model: LayersModel,
+    private readonly vocabulary: Vocabulary,
+    readonly backend: BackendChoice,
+    readonly info: ModelInfo,
+  ) {}
+
+  predict(texts: string[], options: { top?: number } = {}): Prediction[] {
+    if (this.disposed) throw new Error(`This predictor (model ${this.info.dir}) was disposed; load it again with loadPredictor()`);
+    if (!Array.isArray(texts)) throw new TypeError(`Expected texts to be an array of strings, got ${texts === null ? 'null' : typeof texts}`);
+    texts.forEach((text, i) => {
+      if (typeof text !== 'string') throw new TypeError(`Expected texts[${i}] to be a string, got ${text === null ? 'null' : typeof text}`);
+    });
+    const top = options.top;
+    const numClasses = this.info.numClasses;
+    if (top !== undefined && (!Number.isInteger(top) || top < 1 || top > numClasses)) {
+      throw new RangeError(`Expected top to be an integer from 1 to ${numClasses}, got ${JSON.stringify(top)}`);
+    }
+    if (texts.length === 0) return [];
+
+    const matrix = this.vocabulary.textsToMatrix(texts);
+    const numWords = this.info.numWords;
+    const probabilities = this.tf.tidy(() => (this.model.predict(this.tf.tensor2d(matrix, [texts.length, numWords])) as ReturnType<Tf['tensor2d']>).dataSync());
+
+    const labels = this.info.labels;
+    const predictions: Prediction[] = [];
+    for (let row = 0; row < texts.length; row++) {
+      const base = row * numClasses;
+      let best = 0;
+      for (let k = 1; k < numClasses; k++) if (probabilities[base + k]! > probabilities[base + best]!) best = k;
+      const prediction: Prediction = { prediction: best, label: labels[best]!, probability: probabilities[base + best]! };
+      if (top !== undefined) {
+        const order = Array.from({ length: numClasses }, (_, k) => k).sort((a, b) => probabilities[base + b]! - probabilities[base + a]! || a - b);
+        prediction.top = order.slice(0, top).map((k) => ({ index: k, label: labels[k]!, probability: probabilities[base + k]! }));
+      }
+      predictions.push(prediction);
+    }
+    return predictions;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.model.dispose();
+  }
+}
+
+/**
+ * Loads a model directory written by `tidepool train` (TensorFlow.js layers format plus
+ * metadata.json and word_index.json) on the requested backend. Reads files with node:fs,
+ * so tfjs-node is not needed. Throws ModelError for missing, corrupt or inconsistent files.
+ */
+export async function loadPredictor(dir: string = DEFAULT_MODEL_DIR, options: { backend?: BackendRequest } = {}): Promise<Predictor> {
+  const runtime = await selectBackend(options.backend ?? 'auto');
+  const { tf } = runtime;
+  const files = readModelFiles(tf, dir);
+  let model: LayersModel;
+  try {
+    model = await tf.loadLayersModel({ load: async () => files.artifacts });
+  } catch (error) {
+    throw new ModelError(`${path.join(files.dir, 'model.json')}: TensorFlow.js cannot build the model (${(error as Error).message})`);
+  }
+  try {
+    checkModelShape(model, files);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  const { metadata } = files;
+  const info: ModelInfo = {
+    dir: files.dir,
+    numWords: metadata.numWords,
+    numClasses: metadata.labels.length,
+    labels: [...metadata.labels],
+    trainedOn: metadata.trainedOn,
+    metrics: { ...metadata.metrics },
+  };
+  return new LayersPredictor(tf, model, new Vocabulary(files.wordIndex, metadata.encoding), runtime.backend, info);
+}

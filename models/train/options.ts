@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { BACKEND_REQUESTS, type BackendRequest } from '../runtime/backend.js';
+import { DEFAULT_MODEL_DIR } from '../runtime/paths.js';
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  numWords: number;
+  seed: number;
+  /** Directory with reuters.npz and reuters_word_index.json; null trains on the synthetic corpus. */
+  data: string | null;
+  samples: number;
+  out: string;
+  backend: BackendRequest;
+  validationSplit: number;
+  testSplit: number;
+  hiddenUnits: number;
+  dropout: number;
+}
+
+export class OptionError extends Error {
+  override name = 'OptionError';
+}
+
+type Kind =
+  | { type: 'integer'; min: number; max?: number }
+  | { type: 'fraction'; min: number; max: number }
+  | { type: 'path' }
+  | { type: 'choice'; values: readonly string[] };
+
+interface OptionSpec {
+  flag: string;
+  key: keyof TrainOptions;
+  kind: Kind;
+  help: string;
+}
+
+/** One table drives parsing, validation, defaults and --help. Defaults are the Keras example's. */
+const OPTIONS: readonly OptionSpec[] = [
+  { flag: '--epochs', key: 'epochs', kind: { type: 'integer', min: 1 }, help: 'passes over the training data' },
+  { flag: '--batch-size', key: 'batchSize', kind: { type: 'integer', min: 1 }, help: 'documents per gradient step' },
+  { flag: '--num-words', key: 'numWords', kind: { type: 'integer', min: 4 }, help: 'vocabulary cut: word indices < num-words are model inputs (load_data offsets ranks by 3)' },
+  { flag: '--seed', key: 'seed', kind: { type: 'integer', min: 0, max: 0xffffffff }, help: 'seeds the synthetic corpus, the load_data shuffle and weight initialisation' },
+  { flag: '--data', key: 'data', kind: { type: 'path' }, help: 'directory with Keras\' reuters.npz and reuters_word_index.json (default: generate the synthetic corpus)' },
+  { flag: '--samples', key: 'samples', kind: { type: 'integer', min: 10 }, help: 'documents in the synthetic corpus (Reuters-46 has 11228)' },
+  { flag: '--out', key: 'out', kind: { type: 'path' }, help: 'model directory to write (model.json, weights.bin, metadata.json, word_index.json)' },
+  { flag: '--backend', key: 'backend', kind: { type: 'choice', values: BACKEND_REQUESTS }, help: 'TensorFlow.js backend' },
+  { flag: '--validation-split', key: 'validationSplit', kind: { type: 'fraction', min: 0, max: 0.9 }, help: 'share of the training split held out to pick the best epoch' },
+  { flag: '--test-split', key: 'testSplit', kind: { type: 'fraction', min: 0.05, max: 0.9 }, help: 'share of the corpus kept for the final test accuracy' },
+  { flag: '--hidden-units', key: 'hiddenUnits', kind: { type: 'integer', min: 1 }, help: 'width of the hidden Dense layer' },
+  { flag: '--dropout', key: 'dropout', kind: { type: 'fraction', min: 0, max: 0.95 }, help: 'dropout rate after the hidden layer' },
+];
+
+export const DEFAULT_TRAIN_OPTIONS: Readonly<TrainOptions> = {
+  epochs: 5,
+  batchSize: 32,
+  numWords: 1000,
+  seed: 113,
+  data: null,
+  samples: 11228,
+  out: DEFAULT_MODEL_DIR,
+  backend: 'auto',
+  validationSplit: 0.1,
+  testSplit: 0.2,
+  hiddenUnits: 512,
+  dropout: 0.5,
+};
+
+function expected(kind: Kind): string {
+  switch (kind.type) {
+    case 'integer':
+      return kind.max === undefined ? `an integer >= ${kind.min}` : `an integer from ${kind.min} to ${kind.max}`;
+    case 'fraction':
+      return `a number from ${kind.min} to ${kind.max}`;
+    case 'path':
+      return 'a path';
+    case 'choice':
+      return `one of ${kind.values.join(', ')}`;
+  }
+}
+
+function convert(spec: OptionSpec, text: string): TrainOptions[keyof TrainOptions] {
+  const fail = (): never => {
+    throw new OptionError(`Expected ${spec.flag} to be ${expected(spec.kind)}, got ${JSON.stringify(text)}`);
+  };
+  switch (spec.kind.type) {
+    case 'integer': {
+      if (!/^\d+$/.test(text)) fail();
+      const value = Number(text);
+      if (value < spec.kind.min || (spec.kind.max !== undefined && value > spec.kind.max)) fail();
+      return value;
+    }
+    case 'fraction': {
+      const value = Number(text);
+      if (text.trim() === '' || !Number.isFinite(value) || value < spec.kind.min || value > spec.kind.max) fail();
+      return value;
+    }
+    case 'path':
+      if (text === '') fail();
+      return path.resolve(text);
+    case 'choice':
+      if (!spec.kind.values.includes(text)) fail();
+      return text as BackendRequest;
+  }
+}
+
+export type ParsedArgs = { help: true } | { help: false; options: TrainOptions };
+
+/** Parses `--flag value` and `--flag=value` forms; unknown flags and stray words are errors. */
+export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
+  const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
+  const seen = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') return { help: true };
+    const eq = arg.indexOf('=');
+    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
+    const spec = OPTIONS.find((candidate) => candidate.flag === flag);
+    if (!spec) {
+      throw new OptionError(arg.startsWith('-') ? `Unknown option ${flag} (see tidepool train --help)` : `Unexpected argument ${JSON.stringify(arg)}: tidepool train takes only --options (see --help)`);
+    }
+    if (seen.has(flag)) throw new OptionError(`Option ${flag} was given twice; give it once`);
+    seen.add(flag);
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new OptionError(`Option ${flag} expects a value (${expected(spec.kind)}), got nothing`);
+      value = next;
+      i++;
+    }
+    (options as unknown as Record<string, unknown>)[spec.key] = convert(spec, value);
+  }
+  if (options.data !== null && seen.has('--samples')) throw new OptionError('Options --samples and --data do not go together: --samples sizes the synthetic corpus, --data trains on real files instead');
+  return { help: false, options };
+}
+
+export function trainHelp(): string {
+  const lines = OPTIONS.map((spec) => {
+    const value = DEFAULT_TRAIN_OPTIONS[spec.key];
+    const shown = value === null ? '' : ` (default: ${spec.key === 'out' ? path.relative(process.cwd(), String(value)) || '.' : String(value)})`;
+    return `  ${`${spec.flag} <${spec.kind.type === 'choice' ? spec.kind.values.join('|') : spec.kind.type === 'path' ? 'dir' : 'n'}>`.padEnd(34)} ${spec.help}${shown}`;
+  });
+  return [
+    'Usage: tidepool train [options]',
+    '',
+    'Trains the Keras "Reuters MLP" (binary bag of words -> Dense 512 relu -> Dropout -> Dense softmax)',
+    'with TensorFlow.js, keeps the epoch with the best validation accuracy, reports test accuracy,',
+    'and writes a model directory the server loads.',
+    '',
+    'Options:',
+    ...lines,
+    `  ${'--help'.padEnd(34)} show this help`,
+    '',
+  ].join('\n');
+}

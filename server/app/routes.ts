@@ -1,0 +1,63 @@
+/**
+ * The worker's HTTP API, independent of the protocol that carried the request.
+ */
+import type { Predictor, Prediction } from '../../models/predictor.js';
+import { type AppHandler, type AppRequest, type AppResponse, errorResponse, jsonResponse } from './types.js';
+import { BadRequest, fromJsonBody, fromQuery, type PredictInput, type PredictLimits } from './predictRequest.js';
+import { blockFor } from './blockFor.js';
+
+export interface AppOptions {
+  predictor: Predictor;
+  limits: PredictLimits;
+  /** hold the worker this long per /predict, blocking like a synchronous model (0 = off) */
+  simulateLatencyMs: number;
+  /** facts for /healthz and /readyz when a worker answers them on a kept-alive connection */
+  describe: () => Record<string, unknown>;
+  /** headers on every answer (which worker served it) */
+  headers: Record<string, string>;
+}
+
+function formatPrediction(p: Prediction, withTop: boolean): Record<string, unknown> {
+  // `prediction` first and as a string: byte-compatible with the classic Flask app's answer.
+  const out: Record<string, unknown> = { prediction: String(p.prediction), label: p.label, probability: p.probability };
+  if (withTop && p.top) out.top = p.top.map((c) => ({ prediction: String(c.index), label: c.label, probability: c.probability }));
+  return out;
+}
+
+export function createApp(options: AppOptions): AppHandler {
+  const { predictor, limits, simulateLatencyMs } = options;
+
+  function predict(input: PredictInput): AppResponse {
+    if (simulateLatencyMs > 0) blockFor(simulateLatencyMs);
+    const results = predictor.predict(input.texts, input.top > 0 ? { top: input.top } : undefined);
+    if (input.batch) return jsonResponse(200, { predictions: results.map((r) => formatPrediction(r, input.top > 0)) });
+    return jsonResponse(200, formatPrediction(results[0]!, input.top > 0));
+  }
+
+  const route = (req: AppRequest): AppResponse => {
+    try {
+      switch (req.path) {
+        case '/predict':
+          if (req.method === 'GET' || req.method === 'HEAD') return predict(fromQuery(req.query, limits));
+          if (req.method === 'POST') return predict(fromJsonBody(req.body, req.headers['content-type'], limits));
+          return errorResponse(405, `Method ${req.method} is not allowed on /predict; use GET or POST`, { Allow: 'GET, HEAD, POST' });
+        case '/healthz':
+        case '/readyz':
+          if (req.method !== 'GET' && req.method !== 'HEAD') {
+            return errorResponse(405, `Method ${req.method} is not allowed on ${req.path}; use GET`, { Allow: 'GET, HEAD' });
+          }
+          return jsonResponse(200, { status: 'ok', ...options.describe() });
+        default:
+          return errorResponse(404, `No route ${req.path.slice(0, 100)}; try GET /predict?text=...`);
+      }
+    } catch (e) {
+      if (e instanceof BadRequest) return errorResponse(e.status, e.message);
+      throw e;
+    }
+  };
+  return (req) => {
+    const res = route(req);
+    Object.assign(res.headers, options.headers);
+    return res;
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * `tidepool serve [options]` (and `npm start`): read the configuration, start the master,
+ * and turn signals into uWSGI's actions (SIGTERM/SIGINT shutdown, SIGHUP graceful reload).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError, helpText, loadConfig } from '../config/index.js';
+import { describeConfig } from '../config/describe.js';
+import { DEFAULT_MODEL_DIR } from '../../models/predictor.js';
+import { log } from '../log.js';
+import { Master, writePidfile } from '../master/master.js';
+import { startStats } from '../stats/start.js';
+import { startMasterFifo } from '../master/fifo.js';
+import { attachScaler } from '../master/scaler.js';
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  let loaded;
+  try {
+    loaded = loadConfig(argv, process.env, process.cwd());
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`tidepool: ${e.message}\n`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+  for (const w of loaded.warnings) log('warn', w);
+  let config = loaded.config;
+  if (config.chdir) process.chdir(config.chdir);
+  config = { ...config, model: config.model ? path.resolve(config.model) : DEFAULT_MODEL_DIR };
+  if (config['simulate-latency'] > 0) {
+    log('warn', `simulate-latency is ON: every /predict holds its worker for ${config['simulate-latency']} ms (an experiment, not for production)`);
+  }
+  log('info', `starting${loaded.sources.ini ? ` from ${loaded.sources.ini}` : ''}\n${describeConfig(config)}`);
+
+  const master = new Master(config);
+  try {
+    await master.start();
+  } catch (e) {
+    process.stderr.write(`tidepool: ${(e as Error).message}\n`);
+    await master.shutdown('start failed', 1);
+    return 1;
+  }
+  const stats = await startStats(master);
+  const fifo = config['master-fifo'] ? startMasterFifo(master, config['master-fifo']) : null;
+  attachScaler(master);
+  if (config.pidfile) writePidfile(config.pidfile);
+
+  const onStop = (sig: string) => () => void master.shutdown(`received ${sig}`);
+  process.on('SIGINT', onStop('SIGINT'));
+  process.on('SIGTERM', config['die-on-term'] ? onStop('SIGTERM') : () => master.reloadAll('received SIGTERM without die-on-term'));
+  process.on('SIGQUIT', onStop('SIGQUIT'));
+  process.on('SIGHUP', () => master.reloadAll('received SIGHUP'));
+
+  const code = await master.exited;
+  await stats?.close();
+  fifo?.close();
+  if (config.pidfile) fs.rmSync(config.pidfile, { force: true });
+  log('info', `exiting with code ${code}`);
+  return code;
+}

@@ -1,0 +1,244 @@
+import { availableParallelism } from 'node:os';
+
+/**
+ * The one table of tidepool's options. It drives the command-line flags, the ini keys, the
+ * TIDEPOOL_* environment variables, validation, `tidepool serve --help`, the Markdown docs and
+ * the `Config` type: adding a row here adds it everywhere.
+ */
+
+export const SECTIONS = ['Listening', 'Stats', 'Workers and scaling', 'Lifecycle', 'Model and requests', 'Meta'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'address' | 'size' | 'mode' | 'signal' | 'env';
+
+interface BaseSpec {
+  readonly name: string;
+  readonly aliases?: readonly string[];
+  /** uWSGI's one-letter flag, where it has one (`-p 4`). */
+  readonly short?: string;
+  readonly section: Section;
+  readonly help: string;
+  /** How the default reads in help and docs when the value alone would mislead. */
+  readonly defaultText?: string;
+  /** The placeholder for the value in help (`--ini FILE[:SECTION]`); the type gives one otherwise. */
+  readonly metavar?: string;
+  /** Only a command-line flag: not an ini key, not an environment variable. */
+  readonly flagOnly?: boolean;
+}
+
+interface NumberBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export type OptionSpec = BaseSpec &
+  (
+    | ({ readonly type: 'int' | 'float' | 'size'; readonly default: number | (() => number) } & NumberBounds)
+    | { readonly type: 'bool'; readonly default: boolean }
+    | { readonly type: 'string'; readonly default: string }
+    | { readonly type: 'enum'; readonly choices: readonly string[]; readonly default: string }
+    | { readonly type: 'address'; readonly default: string; readonly list?: false; readonly emptyAllowed?: boolean; readonly offDisables?: boolean }
+    | { readonly type: 'address' | 'env'; readonly list: true; readonly default: readonly string[] }
+    /** Octal permission bits; null leaves them to the umask. A bare key or flag means 666, as in uWSGI. */
+    | { readonly type: 'mode'; readonly default: number | null }
+    | { readonly type: 'signal'; readonly default: NodeJS.Signals }
+  );
+
+export const OPTIONS = [
+  // Listening
+  {
+    name: 'http', aliases: ['http-socket'], section: 'Listening', type: 'address', list: true, default: [],
+    defaultText: '127.0.0.1:4444 when neither http nor socket is given',
+    help: 'HTTP listener (HOST:PORT, :PORT, UNIX path or @abstract). Repeat for several.',
+  },
+  {
+    name: 'socket', aliases: ['uwsgi-socket'], short: 's', section: 'Listening', type: 'address', list: true, default: [],
+    help: 'uwsgi binary protocol listener, for nginx `uwsgi_pass`. Repeat for several.',
+  },
+  {
+    name: 'chmod-socket', section: 'Listening', type: 'mode', default: null, defaultText: 'umask',
+    help: 'Permission bits of UNIX sockets, three octal digits; the bare key means 666.',
+  },
+  {
+    name: 'listen', short: 'l', section: 'Listening', type: 'int', min: 1, default: 100,
+    help: 'How many requests may wait for a free worker; beyond that they get 503.',
+  },
+  {
+    name: 'metrics', section: 'Listening', type: 'address', emptyAllowed: true, default: '',
+    defaultText: '/metrics on the http listener',
+    help: 'Separate listener for Prometheus metrics.',
+  },
+  { name: 'vacuum', section: 'Listening', type: 'bool', default: true, help: 'Remove UNIX sockets, pidfile and master FIFO at exit.' },
+  { name: 'pidfile', section: 'Listening', type: 'string', default: '', help: "Write the master's pid to this file." },
+  {
+    name: 'master-fifo', section: 'Listening', type: 'string', default: '',
+    help: 'Control FIFO, one byte per command: + - c r w q Q p s (see docs).',
+  },
+  { name: 'chdir', section: 'Listening', type: 'string', default: '', help: 'Directory the master changes to before starting workers.' },
+  {
+    name: 'env', section: 'Listening', type: 'env', list: true, default: [],
+    help: 'KEY=VALUE set in the environment of the workers. Repeat for several.',
+  },
+  { name: 'master', short: 'M', section: 'Listening', type: 'bool', default: true, help: 'Accepted for uWSGI compatibility: tidepool always runs a master.' },
+  { name: 'lazy-apps', section: 'Listening', type: 'bool', default: true, help: 'Accepted for uWSGI compatibility: every worker always loads the model itself.' },
+  { name: 'die-on-term', section: 'Listening', type: 'bool', default: true, help: 'SIGTERM shuts down (as systemd expects) instead of reloading.' },
+
+  // Stats
+  {
+    name: 'stats', aliases: ['stats-server'], section: 'Stats', type: 'address', offDisables: true, default: './stats.sock',
+    help: 'uWSGI stats server (uwsgitop reads it); empty or `off` disables.',
+  },
+  { name: 'stats-http', section: 'Stats', type: 'bool', default: false, help: 'Serve the stats document over HTTP instead of raw JSON.' },
+  { name: 'stats-minified', section: 'Stats', type: 'bool', default: false, help: 'Write the stats JSON without indentation.' },
+  { name: 'stats-events', section: 'Stats', type: 'int', min: 0, default: 200, help: 'Size of the recent-events list in the stats.' },
+
+  // Workers and scaling
+  {
+    name: 'workers', aliases: ['processes'], short: 'p', section: 'Workers and scaling', type: 'int', min: 1,
+    default: () => availableParallelism(), defaultText: 'number of CPUs',
+    help: 'Maximum number of worker processes.',
+  },
+  {
+    name: 'cheaper', section: 'Workers and scaling', type: 'int', min: 0, default: 1,
+    help: 'Minimum number of running workers; 0 keeps all `workers` running (no scaling).',
+  },
+  {
+    name: 'cheaper-initial', section: 'Workers and scaling', type: 'int', min: 0, default: 0,
+    defaultText: '`cheaper` (all workers when cheaper is 0)',
+    help: 'Workers started at boot, clamped into [cheaper, workers].',
+  },
+  {
+    name: 'cheaper-algo', section: 'Workers and scaling', type: 'enum', choices: ['spare', 'spare2', 'backlog', 'busyness', 'manual'],
+    default: 'spare2', help: 'Scaling algorithm.',
+  },
+  { name: 'cheaper-step', section: 'Workers and scaling', type: 'int', min: 1, default: 1, help: 'Workers spawned at once when scaling up.' },
+  {
+    name: 'cheaper-overload', section: 'Workers and scaling', type: 'int', min: 1, default: 3,
+    help: 'spare: checks all busy before spawning; backlog: queue length; busyness: window in seconds.',
+  },
+  { name: 'cheaper-idle', section: 'Workers and scaling', type: 'int', min: 1, default: 10, help: 'spare2: checks with surplus idle workers before cheaping one.' },
+  {
+    name: 'cheaper-check-interval', section: 'Workers and scaling', type: 'float', min: 0.1, default: 1,
+    help: 'Seconds between runs of the scaling algorithm.',
+  },
+  { name: 'cheaper-busyness-max', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: 50, help: 'busyness: average busy % above which workers are spawned.' },
+  { name: 'cheaper-busyness-min', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: 25, help: 'busyness: average busy % below which a worker is cheaped.' },
+  { name: 'cheaper-busyness-multiplier', section: 'Workers and scaling', type: 'int', min: 1, default: 10, help: 'busyness: idle windows before cheaping one worker.' },
+  { name: 'cheaper-busyness-penalty', section: 'Workers and scaling', type: 'int', min: 0, default: 2, help: 'busyness: multiplier growth when a spawn follows a cheap too soon.' },
+  { name: 'cheaper-busyness-backlog-alert', section: 'Workers and scaling', type: 'int', min: 0, default: 33, help: 'busyness: queue length that triggers an emergency spawn.' },
+  { name: 'cheaper-busyness-backlog-step', section: 'Workers and scaling', type: 'int', min: 1, default: 1, help: 'busyness: workers spawned by an emergency spawn.' },
+  { name: 'cheaper-busyness-backlog-nonzero', section: 'Workers and scaling', type: 'int', min: 0, default: 60, help: 'busyness: seconds of non-empty queue that trigger an emergency spawn.' },
+  {
+    name: 'cheaper-rss-limit-soft', section: 'Workers and scaling', type: 'size', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Total worker RSS at which no more workers are spawned (123, 100K, 1M, 2G).',
+  },
+  {
+    name: 'cheaper-rss-limit-hard', section: 'Workers and scaling', type: 'size', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Total worker RSS at which a worker is cheaped.',
+  },
+
+  // Lifecycle
+  {
+    name: 'harakiri', short: 't', section: 'Lifecycle', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Seconds a request may run before its worker is killed and respawned.',
+  },
+  {
+    name: 'harakiri-graceful-timeout', section: 'Lifecycle', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Send `harakiri-graceful-signal` first and SIGKILL only after this many seconds.',
+  },
+  { name: 'harakiri-graceful-signal', section: 'Lifecycle', type: 'signal', default: 'SIGTERM', help: 'Signal of a graceful harakiri (name or number).' },
+  {
+    name: 'max-requests', short: 'R', section: 'Lifecycle', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Recycle a worker after this many requests.',
+  },
+  {
+    name: 'max-worker-lifetime', section: 'Lifecycle', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Recycle a worker after this many seconds.',
+  },
+  { name: 'min-worker-lifetime', section: 'Lifecycle', type: 'int', min: 0, default: 10, help: 'Seconds a worker lives at least before max-requests recycles it.' },
+  {
+    name: 'reload-on-rss', section: 'Lifecycle', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'MB of RSS after which a worker recycles itself after its request.',
+  },
+  {
+    name: 'evil-reload-on-rss', section: 'Lifecycle', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'MB of RSS after which the master kills a worker.',
+  },
+  { name: 'worker-reload-mercy', section: 'Lifecycle', type: 'int', min: 0, default: 60, help: 'Seconds a gracefully stopping worker gets before SIGKILL.' },
+  { name: 'reload-mercy', section: 'Lifecycle', type: 'int', min: 0, default: 60, help: 'Seconds the shutdown waits for requests to drain.' },
+  { name: 'forkbomb-delay', section: 'Lifecycle', type: 'int', min: 0, default: 2, help: 'Seconds to wait when workers respawn too fast.' },
+
+  // Model and requests
+  {
+    name: 'model', section: 'Model and requests', type: 'string', default: '', defaultText: 'the shipped model',
+    help: 'Directory of the TensorFlow.js model to serve.',
+  },
+  {
+    name: 'backend', section: 'Model and requests', type: 'enum', choices: ['auto', 'tfjs-node', 'wasm', 'cpu'], default: 'auto',
+    help: 'TensorFlow.js backend; auto takes the fastest that loads.',
+  },
+  {
+    name: 'simulate-latency', section: 'Model and requests', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
+    help: 'Milliseconds added to every prediction, to watch scaling on a small machine.',
+  },
+  {
+    name: 'max-body-size', section: 'Model and requests', type: 'size', min: 1, default: 100 * 1024, defaultText: '100K',
+    help: 'Largest query string or request body; larger ones get 413.',
+  },
+  { name: 'max-batch', section: 'Model and requests', type: 'int', min: 1, default: 64, help: 'Most texts accepted in one POST.' },
+  { name: 'disable-logging', short: 'L', section: 'Model and requests', type: 'bool', default: false, help: 'Turn off the per-request access log line.' },
+  { name: 'log-format', section: 'Model and requests', type: 'enum', choices: ['text', 'json'], default: 'text', help: 'Format of log lines.' },
+
+  // Meta
+  { name: 'ini', section: 'Meta', type: 'string', default: '', flagOnly: true, metavar: 'FILE[:SECTION]', help: 'Read options from FILE ([uwsgi] and [tidepool] sections) or FILE:SECTION.' },
+  { name: 'help', short: 'h', section: 'Meta', type: 'bool', default: false, flagOnly: true, help: 'Print this help.' },
+] as const satisfies readonly OptionSpec[];
+
+type Table = typeof OPTIONS;
+export type OptionName = Table[number]['name'];
+
+type ValueOf<S> = S extends { readonly list: true }
+  ? readonly string[]
+  : S extends { readonly type: 'enum'; readonly choices: readonly (infer C)[] }
+    ? C
+    : S extends { readonly type: 'int' | 'float' | 'size' }
+      ? number
+      : S extends { readonly type: 'bool' }
+        ? boolean
+        : S extends { readonly type: 'mode' }
+          ? number | null
+          : S extends { readonly type: 'signal' }
+            ? NodeJS.Signals
+            : string;
+
+/** The resolved configuration: one key per option name, typed from the table. */
+export type Config = { readonly [S in Table[number] as S['name']]: ValueOf<S> };
+
+const BY_NAME = new Map<string, OptionSpec>();
+for (const spec of OPTIONS as readonly OptionSpec[]) {
+  BY_NAME.set(spec.name, spec);
+  for (const alias of spec.aliases ?? []) BY_NAME.set(alias, spec);
+}
+
+/** The option a name or alias stands for. */
+export function findOption(nameOrAlias: string): OptionSpec | undefined {
+  return BY_NAME.get(nameOrAlias);
+}
+
+/** Every name and alias, for suggestions. */
+export function optionNames(): string[] {
+  return [...BY_NAME.keys()];
+}
+
+export function isList(spec: OptionSpec): spec is OptionSpec & { readonly list: true; readonly default: readonly string[] } {
+  return 'list' in spec && spec.list === true;
+}
+
+export function defaultValue(spec: OptionSpec): unknown {
+  return typeof spec.default === 'function' ? spec.default() : spec.default;
+}
+
+/** TIDEPOOL_CHEAPER_ALGO for `cheaper-algo`. */
+export function envVarName(name: string): string {
+  return 'TIDEPOOL_' + name.toUpperCase().replace(/-/g, '_');
+}

@@ -1,0 +1,13 @@
+import os from 'node:os';
+
+/** "killed by SIGKILL", "exited with code 1": a process outcome in words. */
+export function exitWords(code: number | null, signal: NodeJS.Signals | null): string {
+  if (signal) {
+    const num = os.constants.signals[signal];
+    return `killed by ${signal}${num ? ` (signal ${num})` : ''}`;
+  }
+  if (code === 0) return 'exited normally (code 0)';
+  if (code === 3) return 'exited with code 3 (the model failed to load)';
+  if (code === 134) return 'exited with code 134 (aborted: out of memory?)';
+  return `exited with code ${code}`;
+}

@@ -1,0 +1,71 @@
+import type { ChildProcess } from 'node:child_process';
+import type { ExitReason } from '../stats/schema.js';
+import { emptyHistogram } from '../ipc/messages.js';
+
+/**
+ * One worker slot (uWSGI's word): a numbered place in the pool that holds at most one worker
+ * process at a time. Counters that uWSGI keeps across respawns live here, not on the process.
+ */
+export interface Slot {
+  id: number;
+  child: ChildProcess | null;
+  pid: number;
+  /** empty: no process (cheap); loading: model loading; ready: capacity; stopping: draining */
+  state: 'empty' | 'loading' | 'ready' | 'stopping';
+  /** why the current process was asked to stop; null while it is not */
+  stopReason: ExitReason | null;
+  stopDetail: string;
+  /** the slot is empty on purpose (the scaler cheaped it): do not respawn */
+  cheap: boolean;
+  spawnReason: string;
+  spawnedAt: number;
+  readyAt: number;
+  loadMs: number | null;
+  // dispatch
+  handed: number;
+  acked: number;
+  inRequest: boolean;
+  open: number;
+  request: { at: number; method: string; path: string } | null;
+  // uWSGI counters (kept across respawns except delta_requests)
+  requests: number;
+  deltaRequests: number;
+  exceptions: number;
+  harakiriCount: number;
+  tx: number;
+  runningTimeUs: number;
+  avgRtUs: number;
+  /** request-duration histogram across the slot's lives (see DURATION_BUCKETS_S) */
+  hist: number[];
+  respawnCount: number;
+  rss: number;
+  vsz: number;
+  lastExit: { at: number; reason: ExitReason; detail: string } | null;
+  /** consecutive deaths soon after spawn: drives the respawn backoff */
+  fastDeaths: number;
+  respawnTimer: NodeJS.Timeout | null;
+  killTimer: NodeJS.Timeout | null;
+}
+
+export function emptySlot(id: number): Slot {
+  return {
+    id, child: null, pid: 0, state: 'empty', stopReason: null, stopDetail: '', cheap: true, spawnReason: '',
+    spawnedAt: 0, readyAt: 0, loadMs: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
+    requests: 0, deltaRequests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(),
+    respawnCount: 0, rss: 0, vsz: 0, lastExit: null, fastDeaths: 0, respawnTimer: null, killTimer: null,
+  };
+}
+
+export function isRunning(s: Slot): boolean {
+  return s.state !== 'empty';
+}
+
+/** A request is in progress, or a connection was handed over and not yet acknowledged. */
+export function isBusy(s: Slot): boolean {
+  return s.inRequest || s.handed > s.acked;
+}
+
+/** Can take a new connection now. */
+export function isAvailable(s: Slot): boolean {
+  return s.state === 'ready' && !isBusy(s);
+}

@@ -1,0 +1,157 @@
+/**
+ * The stats document (uWSGI 2.0's keys in uWSGI's order, tidepool's additions under `tidepool`),
+ * built from the master's state. A pure function: the stats socket, the FIFO `s` command and
+ * the tests call it, and nothing in it waits or reads a file.
+ */
+import type { Master } from '../master/master.js';
+import { scalingParams } from '../master/scaler.js';
+import { isBusy, type Slot } from '../master/slot.js';
+import type {
+  ScalingDecisionInfo, TidepoolInfo, TidepoolWorkerInfo, UwsgiCore, UwsgiLock, UwsgiStats, UwsgiWorker, WorkerStatus,
+} from './schema.js';
+import type { ServerFacts } from './serverFacts.js';
+import type { ScalingDecision } from '../scaling/types.js';
+
+/** What the document reads from the master. */
+export type PoolState = Pick<
+  Master,
+  'slots' | 'queue' | 'rejected' | 'listeners' | 'backend' | 'startedAt' | 'config' | 'scaler' | 'paused' | 'events'
+>;
+
+/**
+ * uWSGI lists its locks with the pid holding each (0: free). tidepool has none of them; the
+ * list is uWSGI's so that readers expecting it find it.
+ */
+const UWSGI_LOCKS: readonly string[] = ['user 0', 'signal', 'filemon', 'timer', 'rbtimer', 'cron', 'rpc', 'snmp'];
+
+export function buildStatsDocument(master: PoolState, facts: ServerFacts, now = Date.now()): UwsgiStats {
+  const c = master.config;
+  const waiting = master.queue.length;
+  return {
+    version: `tidepool-${facts.version}`,
+    // tidepool counts the connections waiting for a worker itself, so unlike uWSGI it knows
+    // the queue on UNIX sockets too.
+    listen_queue: waiting,
+    listen_queue_errors: master.rejected,
+    signal_queue: 0,
+    load: waiting,
+    pid: process.pid,
+    uid: process.getuid?.() ?? 0,
+    gid: process.getgid?.() ?? 0,
+    cwd: process.cwd(),
+    locks: UWSGI_LOCKS.map((name): UwsgiLock => ({ [name]: 0 })),
+    sockets: master.listeners.map((l) => ({
+      name: l.bound, proto: l.proto, queue: waiting, max_queue: c.listen, shared: 0, can_offload: 0,
+    })),
+    workers: master.slots.map((s) => workerEntry(s, master.paused, now)),
+    tidepool: tidepoolInfo(master, facts),
+  };
+}
+
+/** uWSGI's precedence: cheap > pause > busy > idle (a loading worker is idle, not accepting). */
+export function workerStatus(s: Slot, paused: boolean): WorkerStatus {
+  if (s.state === 'empty') return s.cheap ? 'cheap' : 'idle';
+  if (paused) return 'pause';
+  return isBusy(s) ? 'busy' : 'idle';
+}
+
+function workerEntry(s: Slot, paused: boolean, now: number): UwsgiWorker {
+  const running = s.state !== 'empty';
+  const current = s.inRequest && s.request ? s.request : null;
+  const inProgressUs = current ? Math.max(0, now - current.at) * 1000 : 0;
+  return {
+    id: s.id,
+    pid: running ? s.pid : 0,
+    accepting: s.state === 'ready' ? 1 : 0,
+    requests: s.requests,
+    delta_requests: running ? s.deltaRequests : 0,
+    exceptions: s.exceptions,
+    harakiri_count: s.harakiriCount,
+    signals: 0,
+    signal_queue: 0,
+    status: workerStatus(s, paused),
+    rss: running ? s.rss : 0,
+    vsz: running ? s.vsz : 0,
+    running_time: Math.round(s.runningTimeUs + inProgressUs),
+    last_spawn: s.spawnedAt > 0 ? Math.floor(s.spawnedAt / 1000) : 0,
+    respawn_count: s.respawnCount,
+    tx: s.tx,
+    avg_rt: Math.round(s.avgRtUs),
+    // uWSGI's app counts belong to the process (lazy-apps): requests of this life, the one in
+    // progress included, as uWSGI counts them. Exceptions are the slot's: the master does not
+    // keep them per life.
+    apps: running && s.readyAt > 0
+      ? [{
+          id: 0, modifier1: 0, mountpoint: '', startup_time: Math.floor((s.loadMs ?? 0) / 1000),
+          requests: s.deltaRequests + (current ? 1 : 0), exceptions: s.exceptions, chdir: '',
+        }]
+      : [],
+    cores: [coreEntry(s, current)],
+    tidepool: workerInfo(s),
+  };
+}
+
+function coreEntry(s: Slot, current: Slot['request']): UwsgiCore {
+  return {
+    id: 0,
+    requests: s.requests,
+    static_requests: 0,
+    routed_requests: 0,
+    offloaded_requests: 0,
+    write_errors: 0,
+    read_errors: 0,
+    in_request: current ? 1 : 0,
+    // The master sees a request's method and path (without the query string), not its headers.
+    vars: current ? [`REQUEST_METHOD=${current.method}`, `REQUEST_URI=${current.path}`, `PATH_INFO=${current.path}`] : [],
+    req_info: current ? { request_start: current.at / 1000 } : {},
+  };
+}
+
+function workerInfo(s: Slot): TidepoolWorkerInfo {
+  return {
+    ready: s.state === 'ready',
+    // Connections handed over since the worker's last idle report, at least the request it runs.
+    in_flight: s.state === 'empty' ? 0 : Math.max(s.handed - s.acked, s.inRequest ? 1 : 0),
+    cheaping: s.state === 'stopping' && s.cheap,
+    last_exit: s.lastExit ? { ...s.lastExit } : null,
+    spawn_to_ready_ms: s.loadMs,
+    spawn_reason: s.spawnReason,
+  };
+}
+
+function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
+  const c = master.config;
+  const scaler = master.scaler;
+  const last = scaler?.status.lastDecision ?? null;
+  return {
+    version: facts.version,
+    started_at: Math.floor(master.startedAt / 1000),
+    backend: master.backend.name,
+    backend_detail: master.backend.detail,
+    model: { ...facts.model },
+    scaling: {
+      // `cheaper = 0` turns the cheaper subsystem off, as in uWSGI: no algorithm runs.
+      algo: c.cheaper > 0 ? c['cheaper-algo'] : 'off',
+      min: c.cheaper > 0 ? c.cheaper : c.workers,
+      max: c.workers,
+      initial: c['cheaper-initial'],
+      step: c['cheaper-step'],
+      check_interval_ms: Math.round(c['cheaper-check-interval'] * 1000),
+      params: { ...(scaler?.status.params ?? scalingParams(c)) },
+      last_decision: last ? decisionInfo(last.at, last.decision) : null,
+    },
+    queue: { waiting: master.queue.length, limit: c.listen, rejected: master.rejected },
+    events: master.events.recent(),
+  };
+}
+
+function decisionInfo(at: number, d: ScalingDecision): ScalingDecisionInfo {
+  switch (d.action) {
+    case 'spawn':
+      return { at, action: 'spawn', count: d.count, reason: d.reason };
+    case 'cheap':
+      return { at, action: 'cheap', worker: d.workerId, reason: d.reason };
+    case 'hold':
+      return { at, action: 'hold', reason: d.reason };
+  }
+}

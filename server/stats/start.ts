@@ -1,0 +1,54 @@
+/**
+ * The stats layer of a running master: the uWSGI stats socket (`stats`, `stats-http`,
+ * `stats-minified`), the event stream, and Prometheus metrics (`/metrics` on the HTTP listener,
+ * or `metrics = ADDR`).
+ */
+import type { Master } from '../master/master.js';
+import { buildStatsDocument } from './document.js';
+import { freshFor } from './freshFor.js';
+import { createPoolMetrics } from './metrics.js';
+import { startMetricsServer } from './metricsServer.js';
+import { readServerFacts } from './serverFacts.js';
+import { startStatsServer } from './statsServer.js';
+import { formatUwsgiJson } from './uwsgiJson.js';
+
+/** One build serves every reader that connects within this window. */
+const DOCUMENT_CACHE_MS = 100;
+
+/** Sockets are owner-only unless `chmod-socket` says otherwise: the stats tell a lot about the host. */
+const DEFAULT_SOCKET_MODE = 0o600;
+
+export async function startStats(master: Master): Promise<{ close(): Promise<void> } | null> {
+  const c = master.config;
+  const facts = readServerFacts(c.model);
+  const mode = c['chmod-socket'] ?? DEFAULT_SOCKET_MODE;
+  master.statsDocument = () => buildStatsDocument(master, facts);
+
+  const metrics = createPoolMetrics(master);
+  const closers: Array<() => Promise<void> | void> = [() => metrics.close()];
+  try {
+    if (c.metrics === '') {
+      master.extraRoutes.set('/metrics', (method) => metrics.route(method));
+    } else {
+      const server = await startMetricsServer({
+        address: c.metrics, mode, backlog: c.listen, vacuum: c.vacuum, contentType: metrics.contentType, render: metrics.render,
+      });
+      closers.push(() => server.close());
+    }
+    if (c.stats !== '') {
+      const document = freshFor(DOCUMENT_CACHE_MS, () => Buffer.from(formatUwsgiJson(buildStatsDocument(master, facts), c['stats-minified'])));
+      const server = await startStatsServer({
+        address: c.stats, http: c['stats-http'], mode, backlog: c.listen, vacuum: c.vacuum, document, events: master.events,
+      });
+      closers.push(() => server.close());
+    }
+  } catch (e) {
+    await closeAll(closers);
+    throw e;
+  }
+  return { close: () => closeAll(closers) };
+}
+
+async function closeAll(closers: ReadonlyArray<() => Promise<void> | void>): Promise<void> {
+  await Promise.all(closers.map((close) => close()));
+}

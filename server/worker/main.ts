@@ -1,0 +1,147 @@
+/**
+ * A worker process: loads the model itself (uWSGI's lazy-apps), tells the master it is ready,
+ * then serves the connections the master hands it.
+ */
+import type net from 'node:net';
+import { loadPredictor, type Predictor } from '../../models/predictor.js';
+import { createApp } from '../app/routes.js';
+import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
+import type { ServeHooks } from '../protocol/hooks.js';
+import { createHttpConnectionServer } from '../protocol/httpConnection.js';
+import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
+import { readWorkerSettings } from './settings.js';
+import { accessLogLine } from './accessLog.js';
+
+const settings = readWorkerSettings(process.env);
+const spawnedAt = Date.now();
+
+function send(m: WorkerMessage): void {
+  if (process.connected) process.send!(m);
+}
+
+// Workers never outlive the master: when its end of the IPC channel closes (even after a
+// SIGKILL of the master), there is nobody to hand us work or collect our exit.
+process.on('disconnect', () => process.exit(0));
+
+const loadStart = performance.now();
+const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: settings.backend }).catch((e: Error) => {
+  send({ t: 'load-failed', error: e.message });
+  // Let the IPC message flush, then leave with the code the master reads as "model failed to load".
+  setTimeout(() => process.exit(3), 50);
+  return new Promise<never>(() => {});
+});
+const loadMs = performance.now() - loadStart;
+
+let got = 0;
+let inFlight = 0;
+let idleSentFor = -1;
+let queueWaiting = false;
+let draining = false;
+let served = 0;
+let recycleAsked = false;
+let avgRtUs = 0;
+const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram() };
+
+function sendIdle(): void {
+  if (idleSentFor === got && tally.n === 0) return;
+  idleSentFor = got;
+  send({ t: 'idle', got, open: http.connections() + uwsgi.connections(), ...tally, avgRtUs });
+  tally.n = tally.tx = tally.rtUs = tally.exc = 0;
+  tally.hist = emptyHistogram();
+}
+
+function maybeAskRecycle(): void {
+  if (recycleAsked || draining) return;
+  const lifetimeS = (Date.now() - spawnedAt) / 1000;
+  if (lifetimeS < settings.minWorkerLifetimeS) return;
+  if (settings.maxRequests > 0 && served >= settings.maxRequests) {
+    recycleAsked = true;
+    send({ t: 'recycle', reason: 'max-requests', detail: `served ${served} requests (max-requests ${settings.maxRequests})` });
+  } else if (settings.reloadOnRssMb > 0) {
+    const rssMb = process.memoryUsage.rss() / 1048576;
+    if (rssMb > settings.reloadOnRssMb) {
+      recycleAsked = true;
+      send({ t: 'recycle', reason: 'rss', detail: `rss ${rssMb.toFixed(0)} MB > reload-on-rss ${settings.reloadOnRssMb} MB` });
+    }
+  }
+}
+
+const hooks: ServeHooks = {
+  handler: createApp({
+    predictor,
+    limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch, maxTop: predictor.info.numClasses },
+    simulateLatencyMs: settings.simulateLatencyMs,
+    describe: () => ({ worker: settings.slot, pid: process.pid, backend: predictor.backend.name }),
+    headers: { 'X-Tidepool-Worker': String(settings.slot) },
+  }),
+  maxBodySize: settings.maxBodySize,
+  onStart(method, path) {
+    inFlight++;
+    send(inFlight === 1 ? { t: 'busy', at: Date.now(), method, path, got } : { t: 'next', at: Date.now(), method, path });
+  },
+  onEnd(status, tx, rtUs, method, path) {
+    inFlight--;
+    served++;
+    avgRtUs = (avgRtUs + rtUs) / 2;
+    tally.n++;
+    tally.tx += tx;
+    tally.rtUs += rtUs;
+    tally.hist[bucketIndex(rtUs / 1e6)]!++;
+    if (status >= 500) tally.exc++;
+    if (settings.accessLog) process.stdout.write(accessLogLine(settings.logFormat, settings.slot, method, path, status, rtUs) + '\n');
+    maybeAskRecycle();
+    if (inFlight === 0) {
+      sendIdle();
+      if (draining) maybeExit();
+    }
+  },
+  shouldClose: () => queueWaiting || draining,
+};
+
+const http = createHttpConnectionServer(hooks);
+const uwsgi = createUwsgiConnectionServer(hooks);
+
+function maybeExit(): void {
+  if (inFlight === 0 && http.connections() === 0 && uwsgi.connections() === 0) process.exit(0);
+}
+
+process.on('message', (m: MasterMessage, handle?: net.Socket) => {
+  switch (m.t) {
+    case 'conn': {
+      got++;
+      if (!handle) break;
+      const head = Buffer.from(m.head, 'base64');
+      handle.once('close', () => {
+        if (draining) maybeExit();
+      });
+      (m.proto === 'uwsgi' ? uwsgi : http).adopt(handle, head);
+      if (inFlight === 0) sendIdle();
+      break;
+    }
+    case 'queue':
+      queueWaiting = m.waiting;
+      break;
+    case 'stop':
+      draining = true;
+      http.drain();
+      maybeExit();
+      // Kept-alive sockets that never send again close at keepAliveTimeout; the master's
+      // mercy timer bounds the rest.
+      setInterval(() => {
+        http.drain();
+        maybeExit();
+      }, 200).unref();
+      break;
+  }
+});
+
+if (settings.maxWorkerLifetimeS > 0) {
+  setTimeout(() => {
+    if (!recycleAsked) {
+      recycleAsked = true;
+      send({ t: 'recycle', reason: 'max-lifetime', detail: `alive ${settings.maxWorkerLifetimeS} s (max-worker-lifetime)` });
+    }
+  }, settings.maxWorkerLifetimeS * 1000).unref();
+}
+
+send({ t: 'ready', loadMs, backend: predictor.backend.name, backendDetail: predictor.backend.detail });

@@ -1,0 +1,25 @@
+import type { BackendRequest } from '../../models/predictor.js';
+
+/** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
+export interface WorkerSettings {
+  slot: number;
+  modelDir: string;
+  backend: BackendRequest;
+  simulateLatencyMs: number;
+  maxBodySize: number;
+  maxBatch: number;
+  accessLog: boolean;
+  logFormat: 'text' | 'json';
+  maxRequests: number;
+  minWorkerLifetimeS: number;
+  maxWorkerLifetimeS: number;
+  reloadOnRssMb: number;
+}
+
+export const WORKER_SETTINGS_ENV = 'TIDEPOOL_WORKER_SETTINGS';
+
+export function readWorkerSettings(env: NodeJS.ProcessEnv): WorkerSettings {
+  const raw = env[WORKER_SETTINGS_ENV];
+  if (!raw) throw new Error(`${WORKER_SETTINGS_ENV} is not set: worker processes are started by the tidepool master, not by hand`);
+  return JSON.parse(raw) as WorkerSettings;
+}

@@ -1,0 +1,34 @@
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { uwsgiRequest } from '../helpers/http.js';
+import { REPO, startServer, stopAll, tempDir } from '../helpers/server.js';
+
+describe("the classic tutorial's uwsgi.ini", () => {
+  after(stopAll);
+
+  test('starts tidepool: 5 of 50 workers, the uwsgi socket, a warning for `module`', async () => {
+    const dir = tempDir();
+    fs.copyFileSync(path.join(REPO, 'test', 'fixtures', 'uwsgi.ini'), path.join(dir, 'uwsgi.ini'));
+    const http = path.join(dir, 'http.sock');
+    const s = await startServer({ noDefaults: true, cwd: dir, args: ['--ini', 'uwsgi.ini', '--http', http, '--disable-logging'], readyPath: http, readyTimeoutMs: 60000 });
+    assert.match(s.log(), /WARN.*`module`/);
+    const sock = path.join(dir, 'tutorial.sock');
+    assert.equal(fs.statSync(sock).mode & 0o777, 0o666, 'chmod-socket = 666 applied');
+    const r = await uwsgiRequest(sock, 'GET', '/predict?text=' + encodeURIComponent('this is a news sample text about sports, and football in specific'));
+    assert.equal(r.status, 200);
+    assert.match(JSON.parse(r.body).prediction, /^\d+$/);
+    assert.equal([...s.log().matchAll(/spawn: worker \d+ \(pid \d+\) initial/g)].length, 5, 'cheaper-initial = 5 of workers = 50');
+    assert.ok(fs.existsSync(path.join(dir, 'stats.sock')), 'stats socket from the ini');
+    await s.stop();
+  });
+
+  test('an invalid value stops the start: names the option, exit code 2', async () => {
+    const s = await startServer({ args: ['--workers', 'many'], noWait: true });
+    const code = await new Promise<number | null>((resolve) => s.child.once('exit', resolve));
+    assert.equal(code, 2);
+    assert.match(s.log(), /`workers`/);
+    assert.match(s.log(), /many/);
+  });
+});

@@ -67,6 +67,7 @@ export class Master {
   private everReady = false;
   private queueAnnounced = false;
   private checkTimer: NodeJS.Timeout | null = null;
+  private lastMemoryRead = 0;
   private readonly admin: ReturnType<typeof createHttpConnectionServer>;
   private readonly adminUwsgi: ReturnType<typeof createUwsgiConnectionServer>;
   private chain: number[] = [];
@@ -378,11 +379,16 @@ export class Master {
   private check(): void {
     const now = Date.now();
     const c = this.config;
+    // Memory is read at most once a second, whatever the check interval.
+    const readMemory = now - this.lastMemoryRead >= 1000;
+    if (readMemory) this.lastMemoryRead = now;
     for (const s of this.slots) {
       if (!s.child || s.state === 'empty') continue;
-      const mem = procMemory(s.pid);
-      s.rss = mem.rss;
-      s.vsz = mem.vsz;
+      if (readMemory || s.rss === 0) {
+        const mem = procMemory(s.pid);
+        s.rss = mem.rss;
+        s.vsz = mem.vsz;
+      }
       if (c.harakiri > 0 && s.inRequest && s.request && s.stopReason !== 'harakiri') {
         const elapsed = now - s.request.at;
         if (elapsed > c.harakiri * 1000) this.harakiri(s, elapsed);

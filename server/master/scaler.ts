@@ -91,7 +91,7 @@ export class Scaler {
       m.events.record('decision', `spawn ${ids.length}: ${d.reason}`, { detail: { action: 'spawn', count: ids.length } });
       for (const id of ids) m.spawn(m.slots[id - 1]!, `scale-up (${this.status.algo}): ${d.reason}`);
     } else {
-      m.events.record('decision', `cheap worker ${d.workerId}: ${d.reason}`, { worker: d.workerId, detail: { action: 'cheap' } });
+      m.events.record('decision', `cheap worker ${d.workerId}: ${d.reason}`, { detail: { action: 'cheap', worker: d.workerId } });
       m.cheap(m.slots[d.workerId - 1]!, `scale-down (${this.status.algo}): ${d.reason}`);
     }
   }

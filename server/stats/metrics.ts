@@ -120,7 +120,8 @@ export function createPoolMetrics(master: PoolState): PoolMetrics {
   let processText = '';
   const refresh = (): void => {
     registry.metrics().then(
-      (text) => (processText = text),
+      // prom-client 15 writes NaN as `Nan`; the text format spells it `NaN`.
+      (text) => (processText = text.replace(/ Nan$/gm, ' NaN')),
       () => {},
     );
   };

@@ -3,6 +3,7 @@
  * `stats-minified`), the event stream, and Prometheus metrics (`/metrics` on the HTTP listener,
  * or `metrics = ADDR`).
  */
+import { log } from '../log.js';
 import type { Master } from '../master/master.js';
 import { buildStatsDocument } from './document.js';
 import { freshFor } from './freshFor.js';
@@ -18,6 +19,11 @@ const DOCUMENT_CACHE_MS = 100;
 /** Sockets are owner-only unless `chmod-socket` says otherwise: the stats tell a lot about the host. */
 const DEFAULT_SOCKET_MODE = 0o600;
 
+/**
+ * Starts the stats socket (when `stats` is set) and the metrics, and sets `master.statsDocument`.
+ * Resolves null when an address cannot be bound: the error is logged and the master is shutting
+ * down with exit code 1 (`master.exited` resolves once its workers are gone).
+ */
 export async function startStats(master: Master): Promise<{ close(): Promise<void> } | null> {
   const c = master.config;
   const facts = readServerFacts(c.model);
@@ -43,8 +49,13 @@ export async function startStats(master: Master): Promise<{ close(): Promise<voi
       closers.push(() => server.close());
     }
   } catch (e) {
+    // A stats or metrics address that cannot be bound (in use, no permission) is a
+    // configuration error, as for the app listeners: say which, and stop the master cleanly;
+    // its workers are already starting, so throwing here would leave them running.
     await closeAll(closers);
-    throw e;
+    log('error', `${(e as Error).message}; stopping`);
+    void master.shutdown('the stats layer could not start', 1);
+    return null;
   }
   return { close: () => closeAll(closers) };
 }

@@ -10,7 +10,7 @@ test('the start summary of the tutorial setup: listener, 5..50 workers with spar
   const text = describeConfig(loadConfig(['--ini', fixture], {}, tmpdir()).config);
   const dir = dirname(fixture);
   assert.match(text, new RegExp(`^listening: uwsgi ${dir}//tutorial\\.sock \\(chmod 666\\); queue 100$`, 'm'));
-  assert.match(text, /^workers: +min 5, initial 5, max 50; algorithm spare \(step 3, spawn after 3 busy checks\), check every 1 s$/m);
+  assert.match(text, /^workers: +min 5, initial 5, max 50; algorithm spare \(step 3, spawn after 3 busy checks\), check every 0\.1 s$/m);
   assert.match(text, new RegExp(`^stats: +${dir}//stats\\.sock \\(raw JSON\\)`, 'm'));
   assert.match(text, /^lifecycle: harakiri off;/m);
 });

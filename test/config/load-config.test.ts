@@ -37,7 +37,7 @@ test('defaults come from the table; http defaults to 127.0.0.1:4444', () => {
   assert.deepEqual(config.http, ['127.0.0.1:4444']);
   assert.deepEqual(config.socket, []);
   assert.equal(config.workers, availableParallelism());
-  assert.equal(config['cheaper-algo'], 'spare2');
+  assert.equal(config['cheaper-algo'], 'busyness');
   assert.equal(config['max-body-size'], 100 * 1024);
   assert.equal(config.stats, './stats.sock');
   assert.equal(config['harakiri-graceful-signal'], 'SIGTERM');
@@ -55,7 +55,7 @@ test('every option of the table is a key of the config, and nothing else', () =>
   const algo: 'spare' | 'spare2' | 'backlog' | 'busyness' | 'manual' = config['cheaper-algo'];
   // @ts-expect-error not an option of the table
   assert.equal(config.nonsense, undefined);
-  assert.equal(algo, 'spare2');
+  assert.equal(algo, 'busyness');
 });
 
 test('flag forms: --name value, --name=value, short, bare and --no- booleans; the last scalar wins', () => {
@@ -308,7 +308,7 @@ test('harakiri-graceful-timeout must be below harakiri; alone it only warns', ()
 });
 
 test('other cross-option rules: busyness bounds, rss limits, listeners, master and lazy-apps', () => {
-  rejects(['--cheaper-busyness-min', '60'], [/Expected `cheaper-busyness-min` to be below `cheaper-busyness-max`, got 60 \(from --cheaper-busyness-min\) and 50 \(from default\)/]);
+  rejects(['--cheaper-busyness-max', '50', '--cheaper-busyness-min', '60'], [/Expected `cheaper-busyness-min` to be below `cheaper-busyness-max`, got 60 \(from --cheaper-busyness-min\) and 50 \(from --cheaper-busyness-max\)/]);
   rejects(['--cheaper-rss-limit-soft', '2G', '--cheaper-rss-limit-hard', '1G'], [/`cheaper-rss-limit-soft` .* below `cheaper-rss-limit-hard`/]);
   rejects(['--http', ':9000', '--socket', '0.0.0.0:9000'], [/got `0\.0\.0\.0:9000` for both `http` and `socket` \(from --socket\)/]);
   rejects(['--stats', 'stats.sock', '--socket', './stats.sock'], [/for both `socket` and `stats`/]);

@@ -89,7 +89,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     http,
     stats,
     log: () => out,
-    waitForLog: (re, timeoutMs = 15000) => waitFor(`log line ${re}`, () => re.exec(out), timeoutMs),
+    waitForLog: (re, timeoutMs = 15000) =>
+      waitFor(`log line ${re}`, () => re.exec(out), timeoutMs).catch((e: Error) => {
+        throw new Error(`${e.message}; the server's log ends with:\n${out.split('\n').slice(-25).join('\n')}`);
+      }),
     get: (p) => request({ socketPath: options.readyPath ?? http }, p),
     workerPids() {
       for (const m of out.matchAll(/spawn: worker \d+ \(pid (\d+)\)/g)) pids.add(Number(m[1]));

@@ -4,10 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL_DIR, loadPredictor, ModelError } from '../../models/predictor.js';
+import { tempDir } from './tempDir.js';
 
 /** A fresh copy of the shipped model, to break one thing in. */
 function copyModel(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-model-'));
+  const dir = tempDir('model');
   for (const name of fs.readdirSync(DEFAULT_MODEL_DIR)) fs.copyFileSync(path.join(DEFAULT_MODEL_DIR, name), path.join(dir, name));
   return dir;
 }

@@ -1,16 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { readReutersNpz } from '../../models/data/reuters.js';
 import { formatNpy, npyIntegers, parseNpy } from '../../models/data/npy.js';
 import { pickledArray, pickleObjectArrayOfIntLists, readPickle } from '../../models/data/pickle.js';
 import { DatasetError, readZip, writeZip } from '../../models/data/zip.js';
 import { FIXTURE_X, FIXTURE_Y, PICKLE_PROTOCOL_2_BASE64, PICKLE_PROTOCOL_3_HEX, SAVEZ_BASE64, SAVEZ_COMPRESSED_BASE64 } from './numpyFixtures.js';
+import { tempDir } from './tempDir.js';
 
 function tempFile(name: string, bytes: Uint8Array): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-npy-'));
+  const dir = tempDir('npy');
   const file = path.join(dir, name);
   fs.writeFileSync(file, bytes);
   return file;

@@ -1,16 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DatasetError, loadData, readReutersNpz, readWordIndex, writeReutersFiles } from '../../models/data/reuters.js';
 import { formatNpy } from '../../models/data/npy.js';
 import { pickleObjectArrayOfIntLists } from '../../models/data/pickle.js';
 import { writeZip } from '../../models/data/zip.js';
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-reuters-'));
-}
+import { tempDir } from './tempDir.js';
 
 // Ten documents; document i is [i + 1, 10 * (i + 1)] with label i. RandomState(0).permutation(10)
 // is [2, 8, 4, 9, 1, 6, 7, 3, 0, 5], so that is the order load_data must produce.
@@ -19,7 +15,7 @@ const LABELS = Array.from({ length: 10 }, (_, i) => i);
 const ORDER = [2, 8, 4, 9, 1, 6, 7, 3, 0, 5];
 
 function writeSample(): string {
-  const dir = tempDir();
+  const dir = tempDir('reuters');
   return writeReutersFiles(dir, { xs: XS, labels: LABELS }, new Map([['the', 1], ['of', 2]])).npz;
 }
 
@@ -59,7 +55,7 @@ test('the word index reads back as word -> rank', () => {
 });
 
 function writeNpz(members: Map<string, Buffer>): string {
-  const file = path.join(tempDir(), 'reuters.npz');
+  const file = path.join(tempDir('reuters'), 'reuters.npz');
   fs.writeFileSync(file, writeZip(members));
   return file;
 }
@@ -81,7 +77,7 @@ test('dataset files of the wrong shape or type are refused with what was expecte
 });
 
 test('missing and non-ZIP files are named in the error', () => {
-  const dir = tempDir();
+  const dir = tempDir('reuters');
   assert.throws(() => readReutersNpz(path.join(dir, 'absent.npz')), /absent\.npz: cannot read the dataset \(reuters\.npz\) \(no such file\)/);
   const notZip = path.join(dir, 'reuters.npz');
   fs.writeFileSync(notZip, 'just text');

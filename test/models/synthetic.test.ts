@@ -1,12 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { generateCorpus } from '../../models/data/synthetic.js';
 import { readReutersNpz, readWordIndex, writeReutersFiles } from '../../models/data/reuters.js';
 import { REUTERS_TOPICS } from '../../models/data/topics.js';
 import { textToWordSequence } from '../../models/text/wordSequence.js';
+import { tempDir } from './tempDir.js';
 
 test('the same seed gives the same corpus, another seed another one', () => {
   const a = generateCorpus({ samples: 200, seed: 5 });
@@ -41,7 +39,7 @@ test('word ranks are 1..V by corpus frequency, and every word survives Keras tok
 
 test('written in Keras\' formats and read back by the same loader unchanged', () => {
   const corpus = generateCorpus({ samples: 300, seed: 9 });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-synthetic-'));
+  const dir = tempDir('synthetic');
   const files = writeReutersFiles(dir, { xs: corpus.sequences, labels: corpus.labels }, corpus.wordIndex, { deflate: true });
   assert.deepEqual(readReutersNpz(files.npz), { xs: corpus.sequences, labels: corpus.labels });
   assert.deepEqual(readWordIndex(files.wordIndex), corpus.wordIndex);

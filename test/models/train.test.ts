@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,12 +9,9 @@ import { loadPredictor } from '../../models/predictor.js';
 import { parseMetadata } from '../../models/model/metadata.js';
 import { generateCorpus } from '../../models/data/synthetic.js';
 import { writeReutersFiles } from '../../models/data/reuters.js';
+import { tempDir } from './tempDir.js';
 
 const CLI = fileURLToPath(new URL('../../models/train/main.js', import.meta.url));
-
-function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-train-'));
-}
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
@@ -34,10 +30,10 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 }
 
 test('main() trains a tiny model on Keras-format files (--data) and it loads back', async () => {
-  const data = tempDir();
+  const data = tempDir('train');
   const corpus = generateCorpus({ samples: 240, seed: 3 });
   writeReutersFiles(data, { xs: corpus.sequences, labels: corpus.labels }, corpus.wordIndex);
-  const out = path.join(tempDir(), 'model');
+  const out = path.join(tempDir('train'), 'model');
   assert.equal(await main(['--data', data, '--epochs', '1', '--num-words', '300', '--hidden-units', '16', '--out', out, '--seed', '7']), 0);
 
   const metadata = parseMetadata(JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')), 'metadata.json');
@@ -58,7 +54,7 @@ test('main() trains a tiny model on Keras-format files (--data) and it loads bac
 });
 
 test('the CLI prints plain progress lines when not on a TTY and a final test accuracy line', async () => {
-  const out = path.join(tempDir(), 'model');
+  const out = path.join(tempDir('train'), 'model');
   const { code, stderr } = await runCli(['--samples', '200', '--epochs', '2', '--hidden-units', '16', '--out', out]);
   assert.equal(code, 0, stderr);
   assert.equal(stderr.includes('\r'), false);
@@ -76,7 +72,7 @@ test('bad options exit 2 naming the option; unreadable data exits 1 naming the f
   const help = await runCli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^Usage: tidepool train \[options\]/);
-  const missing = tempDir();
+  const missing = tempDir('train');
   const noData = await runCli(['--data', missing, '--out', path.join(missing, 'model')]);
   assert.equal(noData.code, 1);
   assert.match(noData.stderr, /tidepool train: .*reuters\.npz: cannot read the dataset \(reuters\.npz\) \(no such file\)/);

@@ -25,7 +25,14 @@ export interface VirtualTerminal {
 type TtyOut = Writable & { columns: number; rows: number; isTTY: boolean };
 type TtyIn = PassThrough & { isTTY: boolean; setRawMode(mode: boolean): void };
 
-export function startVirtualTerminal(addresses: string[], options: { columns?: number; rows?: number; intervalMs?: number } = {}): VirtualTerminal {
+export interface VirtualTerminalOptions {
+  columns?: number;
+  rows?: number;
+  intervalMs?: number;
+  followEvents?: boolean;
+}
+
+export function startVirtualTerminal(addresses: string[], options: VirtualTerminalOptions = {}): VirtualTerminal {
   let out = '';
   const output = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -40,7 +47,8 @@ export function startVirtualTerminal(addresses: string[], options: { columns?: n
   input.isTTY = true;
   input.setRawMode = () => {};
   const app = startDashboardScreen({
-    addresses, intervalMs: options.intervalMs ?? 100, timeoutMs: 1000, input, output, terminal: 'xterm-256color', followEvents: false,
+    addresses, intervalMs: options.intervalMs ?? 100, timeoutMs: 1000, input, output, terminal: 'xterm-256color',
+    followEvents: options.followEvents ?? false,
   });
   const lines = () => screenText(app.screen);
   return {

@@ -1,16 +1,32 @@
-import { pathToFileURL } from 'node:url';
-import { DEFAULT_MODEL_DIR, loadPredictor, type BackendRequest } from '../models/predictor.js';
-import { parseBackendRequest } from '../models/runtime/backend.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DEFAULT_MODEL_DIR, loadPredictor, type BackendName, type BackendRequest } from '../models/predictor.js';
+import { BACKEND_REQUESTS, parseBackendRequest } from '../models/runtime/backend.js';
 
 export interface LatencyReport {
-  backend: string;
+  /** The backend asked for, and the one that served (they differ for 'auto'). */
+  requested: BackendRequest;
+  backend: BackendName;
+  detail: string;
   model: string;
+  /** loadPredictor() in a process that had not loaded TensorFlow.js yet: what a worker pays at spawn. */
+  loadMs: number;
   calls: number;
   singleMedianMs: number;
   singleP99Ms: number;
   batchSize: number;
   batchTextsPerSecond: number;
 }
+
+export interface LatencyOptions {
+  dir?: string;
+  backend?: BackendRequest;
+  calls?: number;
+  batchSize?: number;
+  batches?: number;
+}
+
+export const DEFAULT_BACKENDS: readonly BackendRequest[] = ['sparse', 'wasm', 'cpu'];
 
 const SAMPLE_TEXTS = [
   'this is a news sample text about sports, and football in specific',
@@ -25,9 +41,12 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-export async function measureLatency(options: { dir?: string; backend?: BackendRequest; calls?: number; batchSize?: number; batches?: number } = {}): Promise<LatencyReport> {
-  const { dir = DEFAULT_MODEL_DIR, calls = 2000, batchSize = 32, batches = 100 } = options;
-  const predictor = await loadPredictor(dir, { backend: options.backend ?? 'auto' });
+/** Measures one backend in this process. TensorFlow.js' backend is process-wide: one backend per process. */
+export async function measureLatency(options: LatencyOptions = {}): Promise<LatencyReport> {
+  const { dir = DEFAULT_MODEL_DIR, backend = 'auto', calls = 2000, batchSize = 32, batches = 100 } = options;
+  const loadStart = process.hrtime.bigint();
+  const predictor = await loadPredictor(dir, { backend });
+  const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
   try {
     // Warm-up: JIT and the backend's first-call allocations are not what a serving worker sees.
     for (let i = 0; i < 500; i++) predictor.predict([SAMPLE_TEXTS[i % SAMPLE_TEXTS.length]!]);
@@ -45,8 +64,11 @@ export async function measureLatency(options: { dir?: string; backend?: BackendR
     for (let i = 0; i < batches; i++) predictor.predict(batch);
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     return {
-      backend: predictor.backend.detail,
+      requested: backend,
+      backend: predictor.backend.name,
+      detail: predictor.backend.detail,
       model: predictor.info.dir,
+      loadMs,
       calls,
       singleMedianMs: percentile(samples, 50),
       singleP99Ms: percentile(samples, 99),
@@ -58,14 +80,64 @@ export async function measureLatency(options: { dir?: string; backend?: BackendR
   }
 }
 
-const USAGE = 'Usage: node dist/bench/predict-latency.js [--model <dir>] [--backend auto|tfjs-node|wasm|cpu] [--calls <n>] [--json]\n';
+const SELF = fileURLToPath(import.meta.url);
 
-/** Loads the model and prints single-text latency (median, p99) and batch-32 throughput. */
+/** Measures one backend in a fresh child process, so its load time is a cold start and no other backend is loaded. */
+export function measureInChild(options: LatencyOptions & { timeoutMs?: number }): Promise<LatencyReport> {
+  const { dir = DEFAULT_MODEL_DIR, backend = 'auto', calls = 2000, batchSize = 32, batches = 100, timeoutMs = 300_000 } = options;
+  const args = [SELF, '--in-process', '--json', '--model', dir, '--backend', backend, '--calls', String(calls), '--batch-size', String(batchSize), '--batches', String(batches)];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) {
+        reject(new Error(`measuring backend ${backend} failed (${error.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(error.code)}`}): ${stderr.trim() || error.message}`));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as LatencyReport);
+      } catch {
+        reject(new Error(`measuring backend ${backend}: expected one JSON report on stdout, got ${JSON.stringify(stdout.slice(0, 200))}`));
+      }
+    });
+  });
+}
+
+/** Measures each backend in turn (never at once: they would compete for the same cores). */
+export async function compareBackends(backends: readonly BackendRequest[], options: Omit<LatencyOptions, 'backend'> & { timeoutMs?: number } = {}): Promise<LatencyReport[]> {
+  const reports: LatencyReport[] = [];
+  for (const backend of backends) reports.push(await measureInChild({ ...options, backend }));
+  return reports;
+}
+
+export function renderReports(reports: readonly LatencyReport[]): string {
+  const rows = [['backend', 'load', 'batch 1 median', 'batch 1 p99', 'batch N texts/s', 'detail']];
+  for (const r of reports) {
+    rows.push([r.requested === r.backend ? r.backend : `${r.requested} -> ${r.backend}`, `${Math.round(r.loadMs)} ms`, `${r.singleMedianMs.toFixed(3)} ms`, `${r.singleP99Ms.toFixed(3)} ms`, `${Math.round(r.batchTextsPerSecond)} (N=${r.batchSize})`, r.detail]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+  const lines = rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
+  const first = reports[0];
+  const footer = first ? [`model ${first.model}; batch 1 over ${first.calls} calls after 500 warm-up calls; each backend in a fresh process`] : [];
+  return [...lines, ...footer, ''].join('\n');
+}
+
+const USAGE =
+  'Usage: node dist/bench/predict-latency.js [--model <dir>] [--backend <name>[,<name>...]] [--calls <n>] [--batch-size <n>] [--batches <n>] [--json]\n' +
+  `  backends: ${BACKEND_REQUESTS.join(', ')} (default ${DEFAULT_BACKENDS.join(',')}), each measured in its own process\n`;
+
+function positiveInteger(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`Expected ${flag} to be an integer >= 1, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Loads the model on each backend and prints load time, single-text latency (median, p99) and batch throughput. */
 export async function main(argv: string[]): Promise<number> {
   let dir = DEFAULT_MODEL_DIR;
-  let backend: BackendRequest = 'auto';
+  let backends: BackendRequest[] = [...DEFAULT_BACKENDS];
   let calls = 2000;
+  let batchSize = 32;
+  let batches = 100;
   let json = false;
+  let inProcess = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = (): string => {
@@ -75,36 +147,36 @@ export async function main(argv: string[]): Promise<number> {
     };
     try {
       if (arg === '--model') dir = value();
-      else if (arg === '--backend') backend = parseBackendRequest(value(), '--backend');
-      else if (arg === '--calls') {
-        const text = value();
-        calls = Number(text);
-        if (!/^\d+$/.test(text) || calls < 1) throw new Error(`Expected --calls to be an integer >= 1, got ${JSON.stringify(text)}`);
-      } else if (arg === '--json') json = true;
+      else if (arg === '--backend') backends = value().split(',').map((name) => parseBackendRequest(name, '--backend'));
+      else if (arg === '--calls') calls = positiveInteger(arg, value());
+      else if (arg === '--batch-size') batchSize = positiveInteger(arg, value());
+      else if (arg === '--batches') batches = positiveInteger(arg, value());
+      else if (arg === '--json') json = true;
+      else if (arg === '--in-process') inProcess = true;
       else if (arg === '--help') {
         process.stdout.write(USAGE);
         return 0;
-      }
-      else throw new Error(`Unknown option ${arg}`);
+      } else throw new Error(`Unknown option ${arg}`);
     } catch (error) {
       process.stderr.write(`predict-latency: ${(error as Error).message}\n${USAGE}`);
       return 2;
     }
   }
-  const report = await measureLatency({ dir, backend, calls });
-  if (json) process.stdout.write(JSON.stringify(report) + '\n');
-  else {
-    process.stdout.write(
-      [
-        `backend          ${report.backend}`,
-        `model            ${report.model}`,
-        `single text      median ${report.singleMedianMs.toFixed(3)} ms, p99 ${report.singleP99Ms.toFixed(3)} ms over ${report.calls} calls`,
-        `batch of ${report.batchSize}      ${Math.round(report.batchTextsPerSecond)} texts/s`,
-        '',
-      ].join('\n'),
-    );
+  try {
+    if (inProcess) {
+      if (backends.length !== 1) throw new Error(`--in-process measures one backend, got ${backends.join(',')}`);
+      const report = await measureLatency({ dir, backend: backends[0]!, calls, batchSize, batches });
+      process.stdout.write(json ? JSON.stringify(report) + '\n' : renderReports([report]));
+    } else {
+      const reports = await compareBackends(backends, { dir, calls, batchSize, batches });
+      process.stdout.write(json ? JSON.stringify(reports) + '\n' : renderReports(reports));
+    }
+    return 0;
+  } catch (error) {
+    // One line, not a stack: a missing model or an unusable backend is the user's to fix.
+    process.stderr.write(`predict-latency: ${(error as Error).message}\n`);
+    return 1;
   }
-  return 0;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

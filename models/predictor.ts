@@ -1,10 +1,17 @@
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
-import { selectBackend, type BackendChoice, type BackendRequest, type Tf } from './runtime/backend.js';
+import { selectBackend, type BackendChoice, type BackendRequest, parseBackendRequest } from './runtime/backend.js';
 import { DEFAULT_MODEL_DIR } from './runtime/paths.js';
+import { tfjsTextForward, type TextForward } from './runtime/textForward.js';
 import { ModelError } from './model/modelError.js';
 import { checkModelShape, readModelFiles } from './model/store.js';
 import { Vocabulary } from './text/vocabulary.js';
+import { extractDenseStack } from './sparse/denseStack.js';
+import { probeTexts } from './sparse/probeTexts.js';
+import { chooseServingBackend, type SparseOutcome } from './sparse/sparseChoice.js';
+import { SparseForward } from './sparse/sparseForward.js';
+import { sparseTextForward } from './sparse/sparseTextForward.js';
+import { verifyAgainst } from './sparse/verify.js';
 
 export type { BackendName, BackendRequest, BackendChoice } from './runtime/backend.js';
 export { ModelError } from './model/modelError.js';
@@ -40,13 +47,11 @@ export interface Predictor {
   dispose(): void;
 }
 
-class LayersPredictor implements Predictor {
+class TextPredictor implements Predictor {
   private disposed = false;
 
   constructor(
-    private readonly tf: Tf,
-    private readonly model: LayersModel,
-    private readonly vocabulary: Vocabulary,
+    private readonly forward: TextForward,
     readonly backend: BackendChoice,
     readonly info: ModelInfo,
   ) {}
@@ -64,9 +69,7 @@ class LayersPredictor implements Predictor {
     }
     if (texts.length === 0) return [];
 
-    const matrix = this.vocabulary.textsToMatrix(texts);
-    const numWords = this.info.numWords;
-    const probabilities = this.tf.tidy(() => (this.model.predict(this.tf.tensor2d(matrix, [texts.length, numWords])) as ReturnType<Tf['tensor2d']>).dataSync());
+    const probabilities = this.forward.probabilities(texts);
 
     const labels = this.info.labels;
     const predictions: Prediction[] = [];
@@ -87,17 +90,24 @@ class LayersPredictor implements Predictor {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.model.dispose();
+    this.forward.dispose();
   }
 }
 
 /**
  * Loads a model directory written by `tidepool train` (TensorFlow.js layers format plus
- * metadata.json and word_index.json) on the requested backend. Reads files with node:fs,
- * so tfjs-node is not needed. Throws ModelError for missing, corrupt or inconsistent files.
+ * metadata.json and word_index.json). Reads files with node:fs, so tfjs-node is not needed.
+ * Throws ModelError for missing, corrupt or inconsistent files, BackendError when the requested
+ * backend cannot serve.
+ *
+ * The model always loads in TensorFlow.js, the format and the reference. For 'auto' and 'sparse'
+ * the plain-JS sparse path is then tried: eligible models (a Sequential of Dense and Dropout
+ * layers) are run on probe texts through both, and the sparse path serves only if every output
+ * probability agrees; otherwise 'auto' serves with TensorFlow.js and says why in backend.notes.
  */
 export async function loadPredictor(dir: string = DEFAULT_MODEL_DIR, options: { backend?: BackendRequest } = {}): Promise<Predictor> {
-  const runtime = await selectBackend(options.backend ?? 'auto');
+  const requested = parseBackendRequest(options.backend ?? 'auto');
+  const runtime = await selectBackend(requested === 'sparse' ? 'auto' : requested);
   const { tf } = runtime;
   const files = readModelFiles(tf, dir);
   let model: LayersModel;
@@ -106,13 +116,32 @@ export async function loadPredictor(dir: string = DEFAULT_MODEL_DIR, options: { 
   } catch (error) {
     throw new ModelError(`${path.join(files.dir, 'model.json')}: TensorFlow.js cannot build the model (${(error as Error).message})`);
   }
+  const { metadata } = files;
+  const vocabulary = new Vocabulary(files.wordIndex, metadata.encoding);
+  const reference = tfjsTextForward(tf, model, vocabulary);
+  let forward = reference;
+  let backend: BackendChoice;
   try {
     checkModelShape(model, files);
+    let outcome: SparseOutcome | null = null;
+    if (requested === 'auto' || requested === 'sparse') {
+      // The predictor feeds every model a binary bag-of-words (textsToMatrix's default mode).
+      const stack = extractDenseStack(model, 'binary');
+      if (stack.eligible) {
+        const sparse = sparseTextForward(new SparseForward(stack.layers), vocabulary);
+        outcome = verifyAgainst(reference, sparse, probeTexts(files.wordIndex, metadata.numWords), metadata.labels.length);
+        if (outcome.verdict === 'verified') forward = sparse;
+      } else {
+        outcome = { verdict: 'ineligible', reason: stack.reason };
+      }
+    }
+    backend = chooseServingBackend(requested, { ...runtime.backend, requested }, outcome, files.dir);
   } catch (error) {
     model.dispose();
     throw error;
   }
-  const { metadata } = files;
+  // The sparse path copied the weights out: the TensorFlow.js copy is no longer needed.
+  if (forward !== reference) reference.dispose();
   const info: ModelInfo = {
     dir: files.dir,
     numWords: metadata.numWords,
@@ -121,5 +150,5 @@ export async function loadPredictor(dir: string = DEFAULT_MODEL_DIR, options: { 
     trainedOn: metadata.trainedOn,
     metrics: { ...metadata.metrics },
   };
-  return new LayersPredictor(tf, model, new Vocabulary(files.wordIndex, metadata.encoding), runtime.backend, info);
+  return new TextPredictor(forward, backend, info);
 }

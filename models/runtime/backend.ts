@@ -3,7 +3,11 @@ import path from 'node:path';
 import type * as TfModule from '@tensorflow/tfjs';
 
 export type Tf = typeof TfModule;
-export type BackendName = 'tfjs-node' | 'wasm' | 'cpu';
+/** The TensorFlow.js backends: they train, and they are the reference every model is checked against. */
+export type TfjsBackendName = 'tfjs-node' | 'wasm' | 'cpu';
+export type TfjsBackendRequest = 'auto' | TfjsBackendName;
+/** 'sparse' is tidepool's plain-JS forward pass (models/sparse/): it serves, it never trains. */
+export type BackendName = TfjsBackendName | 'sparse';
 export type BackendRequest = 'auto' | BackendName;
 
 export interface BackendChoice {
@@ -18,16 +22,29 @@ export interface BackendChoice {
 /** The TensorFlow.js namespace to use (tfjs-node's when it loaded) and the backend it runs on. */
 export interface Runtime {
   tf: Tf;
-  backend: BackendChoice;
+  backend: BackendChoice & { name: TfjsBackendName };
 }
 
-export class BackendError extends Error {}
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
 
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', 'tfjs-node', 'wasm', 'cpu'];
+export const TFJS_BACKEND_REQUESTS: readonly TfjsBackendRequest[] = ['auto', 'tfjs-node', 'wasm', 'cpu'];
+export const BACKEND_REQUESTS: readonly BackendRequest[] = [...TFJS_BACKEND_REQUESTS, 'sparse'];
 
+function parseChoice<T extends string>(choices: readonly T[], text: string, what: string): T {
+  if ((choices as readonly string[]).includes(text)) return text as T;
+  throw new BackendError(`Expected ${what} to be one of ${choices.join(', ')}, got ${JSON.stringify(text)}`);
+}
+
+/** A backend to serve with (predictions): any TensorFlow.js backend, or 'sparse'. */
 export function parseBackendRequest(text: string, what = 'backend'): BackendRequest {
-  if ((BACKEND_REQUESTS as readonly string[]).includes(text)) return text as BackendRequest;
-  throw new BackendError(`Expected ${what} to be one of ${BACKEND_REQUESTS.join(', ')}, got ${JSON.stringify(text)}`);
+  return parseChoice(BACKEND_REQUESTS, text, what);
+}
+
+/** A backend to train with: TensorFlow.js only. */
+export function parseTfjsBackendRequest(text: string, what = 'backend'): TfjsBackendRequest {
+  return parseChoice(TFJS_BACKEND_REQUESTS, text, what);
 }
 
 const require = createRequire(import.meta.url);
@@ -89,8 +106,8 @@ async function useCpu(tf: Tf): Promise<void> {
  * user who asked for a backend wants to know it is not the one running.
  * The backend is process-wide in TensorFlow.js: the last call wins for every model in the process.
  */
-export async function selectBackend(requested: BackendRequest = 'auto'): Promise<Runtime> {
-  parseBackendRequest(requested);
+export async function selectBackend(requested: TfjsBackendRequest = 'auto'): Promise<Runtime> {
+  parseTfjsBackendRequest(requested);
   const notes: string[] = [];
 
   if (requested === 'auto' || requested === 'tfjs-node') {

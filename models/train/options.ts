@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BACKEND_REQUESTS, type BackendRequest } from '../runtime/backend.js';
+import { TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '../runtime/backend.js';
 import { DEFAULT_MODEL_DIR } from '../runtime/paths.js';
 
 export interface TrainOptions {
@@ -11,7 +11,7 @@ export interface TrainOptions {
   data: string | null;
   samples: number;
   out: string;
-  backend: BackendRequest;
+  backend: TfjsBackendRequest;
   validationSplit: number;
   testSplit: number;
   hiddenUnits: number;
@@ -44,7 +44,7 @@ const OPTIONS: readonly OptionSpec[] = [
   { flag: '--data', key: 'data', kind: { type: 'path' }, help: 'directory with Keras\' reuters.npz and reuters_word_index.json (default: generate the synthetic corpus)' },
   { flag: '--samples', key: 'samples', kind: { type: 'integer', min: 10 }, help: 'documents in the synthetic corpus (Reuters-46 has 11228)' },
   { flag: '--out', key: 'out', kind: { type: 'path' }, help: 'model directory to write (model.json, weights.bin, metadata.json, word_index.json)' },
-  { flag: '--backend', key: 'backend', kind: { type: 'choice', values: BACKEND_REQUESTS }, help: 'TensorFlow.js backend' },
+  { flag: '--backend', key: 'backend', kind: { type: 'choice', values: TFJS_BACKEND_REQUESTS }, help: 'TensorFlow.js backend' },
   { flag: '--validation-split', key: 'validationSplit', kind: { type: 'fraction', min: 0, max: 0.9 }, help: 'share of the training split held out to pick the best epoch' },
   { flag: '--test-split', key: 'testSplit', kind: { type: 'fraction', min: 0.05, max: 0.9 }, help: 'share of the corpus kept for the final test accuracy' },
   { flag: '--hidden-units', key: 'hiddenUnits', kind: { type: 'integer', min: 1 }, help: 'width of the hidden Dense layer' },
@@ -100,7 +100,7 @@ function convert(spec: OptionSpec, text: string): TrainOptions[keyof TrainOption
       return path.resolve(text);
     case 'choice':
       if (!spec.kind.values.includes(text)) fail();
-      return text as BackendRequest;
+      return text as TfjsBackendRequest;
   }
 }
 

@@ -22,6 +22,8 @@ export interface Accepted {
   proto: Protocol;
   head: Buffer;
   peek: Peek;
+  /** epoch ms it joined the master's queue */
+  queuedAt?: number;
 }
 
 const FIRST_BYTES_TIMEOUT_MS = 10000;

@@ -17,7 +17,7 @@ import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
 import type { ServeHooks } from '../protocol/hooks.js';
 import { log } from '../log.js';
-import { WORKER_SETTINGS_ENV, type WorkerSettings } from '../worker/settings.js';
+import { REPORT_EVERY_MS, WORKER_SETTINGS_ENV, type WorkerSettings } from '../worker/settings.js';
 import { ADMIN_PATHS, createAdminRoutes, type AdminFacts, type ExtraRoute } from './adminRoutes.js';
 import { chooseWorker } from './choose.js';
 import { exitWords } from './exitWords.js';
@@ -26,6 +26,9 @@ import { type Accepted, listenOn, readHead, vacuumUnix } from './listeners.js';
 import { procMemory } from './procMemory.js';
 import { emptySlot, isBusy, isRunning, type Slot } from './slot.js';
 import type { Address } from '../net/address.js';
+
+/** how long a request may wait before workers release kept-alive connections (see announceQueue) */
+const REBALANCE_AFTER_MS = 100;
 
 const WORKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'worker', 'main.js');
 
@@ -132,6 +135,7 @@ export class Master {
       return;
     }
     a.socket.once('close', () => this.dropFromQueue(a));
+    a.queuedAt = Date.now();
     this.queue.push(a);
     this.pump();
   }
@@ -174,9 +178,15 @@ export class Master {
     setImmediate(() => this.pump());
   }
 
-  /** Tell workers whether requests wait, so kept-alive connections are released to the queue. */
-  private announceQueue(): void {
-    const waiting = this.queue.length > 0;
+  /**
+   * Tell workers whether requests wait, so kept-alive connections are released to the queue.
+   * Only a request that has waited REBALANCE_AFTER_MS counts: requests that the next idle gap
+   * will serve need no rebalancing, and closing connections for them would only turn every
+   * kept-alive client into a reconnecting one (each close re-enters the queue, forever).
+   */
+  private announceQueue(now = Date.now()): void {
+    const oldest = this.queue[0];
+    const waiting = oldest !== undefined && now - (oldest.queuedAt ?? now) >= REBALANCE_AFTER_MS;
     if (waiting === this.queueAnnounced) return;
     this.queueAnnounced = waiting;
     for (const s of this.slots) if (s.state === 'ready') this.sendTo(s, { t: 'queue', waiting });
@@ -391,7 +401,9 @@ export class Master {
       }
       if (c.harakiri > 0 && s.inRequest && s.request && s.stopReason !== 'harakiri') {
         const elapsed = now - s.request.at;
-        if (elapsed > c.harakiri * 1000) this.harakiri(s, elapsed);
+        // A saturated worker refreshes its request start only every REPORT_EVERY_MS, so wait
+        // that much longer than harakiri before calling a request hung.
+        if (elapsed > c.harakiri * 1000 + REPORT_EVERY_MS) this.harakiri(s, elapsed);
       }
       if (c['evil-reload-on-rss'] > 0 && s.rss > c['evil-reload-on-rss'] * 1048576 && s.state !== 'stopping') {
         const detail = `rss ${(s.rss / 1048576).toFixed(0)} MB > evil-reload-on-rss ${c['evil-reload-on-rss']} MB`;
@@ -401,6 +413,7 @@ export class Master {
         s.child.kill('SIGKILL');
       }
     }
+    this.announceQueue(now);
     if (!this.shuttingDown) this.onCheck?.();
   }
 

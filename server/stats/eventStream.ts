@@ -32,6 +32,8 @@ export function followEvents(socket: net.Socket, source: EventSource, maxBacklog
     }
     socket.write(JSON.stringify(e) + '\n');
   };
+  // A reader that shuts down its sending side after the request (`nc -N`) still follows.
+  socket.allowHalfOpen = true;
   socket.write(EVENT_STREAM_HEAD);
   for (const e of source.recent()) send(e);
   source.on('event', send);

@@ -66,12 +66,15 @@ export function countEvent(counts: EventCounts, e: PoolEvent): void {
 export function poolFamilies(master: PoolState, counts: EventCounts): MetricFamily[] {
   const slots = master.slots;
   const phases = new Map<WorkerPhase, number>(WORKER_PHASES.map((p) => [p, 0]));
-  for (const s of slots) phases.set(workerPhase(s), phases.get(workerPhase(s))! + 1);
+  for (const s of slots) {
+    const phase = workerPhase(s);
+    phases.set(phase, phases.get(phase)! + 1);
+  }
   const ready = slots.filter((s) => s.state === 'ready');
   const busyReady = ready.filter(isBusy).length;
   const sum = (f: (s: Slot) => number): number => slots.reduce((acc, s) => acc + f(s), 0);
-  const counts0 = new Array<number>(DURATION_BUCKETS_S.length + 1).fill(0);
-  for (const s of slots) s.hist.forEach((n, i) => (counts0[i] = counts0[i]! + n));
+  const buckets = new Array<number>(DURATION_BUCKETS_S.length + 1).fill(0);
+  for (const s of slots) s.hist.forEach((n, i) => (buckets[i] = buckets[i]! + n));
   const running = slots.filter((s) => s.state !== 'empty');
   return [
     { name: 'tidepool_workers', help: 'Worker slots by state.', type: 'gauge', samples: WORKER_PHASES.map((p) => ({ labels: { state: p }, value: phases.get(p)! })) },
@@ -87,7 +90,7 @@ export function poolFamilies(master: PoolState, counts: EventCounts): MetricFami
     { name: 'tidepool_harakiri_total', help: 'Workers killed for holding a request longer than `harakiri`.', type: 'counter', samples: [{ value: sum((s) => s.harakiriCount) }] },
     {
       name: 'tidepool_request_duration_seconds', help: 'Time workers spent on each request.', type: 'histogram',
-      bounds: DURATION_BUCKETS_S, counts: counts0, sum: sum((s) => s.runningTimeUs) / 1e6,
+      bounds: DURATION_BUCKETS_S, counts: buckets, sum: sum((s) => s.runningTimeUs) / 1e6,
     },
     { name: 'tidepool_worker_rss_bytes', help: 'Resident memory of each running worker.', type: 'gauge', samples: running.map((s) => ({ labels: { worker: String(s.id) }, value: s.rss })) },
     { name: 'tidepool_worker_requests_total', help: 'Requests served by each worker slot, across respawns.', type: 'counter', samples: slots.map((s) => ({ labels: { worker: String(s.id) }, value: s.requests })) },

@@ -9,7 +9,7 @@ import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, typ
 import type { ServeHooks } from '../protocol/hooks.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
-import { readWorkerSettings } from './settings.js';
+import { readWorkerSettings, REPORT_EVERY_MS } from './settings.js';
 import { accessLogLine } from './accessLog.js';
 
 const settings = readWorkerSettings(process.env);
@@ -32,6 +32,9 @@ const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: s
 });
 const loadMs = performance.now() - loadStart;
 
+let reportedBusy = false;
+let lastReport = 0;
+let idleScheduled = false;
 let got = 0;
 let inFlight = 0;
 let idleSentFor = -1;
@@ -42,7 +45,21 @@ let recycleAsked = false;
 let avgRtUs = 0;
 const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram() };
 
+/**
+ * Report idle once the event loop has nothing more for us this turn, so that the requests of
+ * several connections served back to back cost one message, not one each.
+ */
+function scheduleIdle(): void {
+  if (idleScheduled) return;
+  idleScheduled = true;
+  setImmediate(() => {
+    idleScheduled = false;
+    if (inFlight === 0) sendIdle();
+  });
+}
+
 function sendIdle(): void {
+  reportedBusy = false;
   if (idleSentFor === got && tally.n === 0) return;
   idleSentFor = got;
   send({ t: 'idle', got, open: http.connections() + uwsgi.connections(), ...tally, avgRtUs });
@@ -77,7 +94,18 @@ const hooks: ServeHooks = {
   maxBodySize: settings.maxBodySize,
   onStart(method, path) {
     inFlight++;
-    send(inFlight === 1 ? { t: 'busy', at: Date.now(), method, path, got } : { t: 'next', at: Date.now(), method, path });
+    const now = Date.now();
+    // One `busy` per busy period, and a `next` at most every REPORT_EVERY_MS while it lasts: the
+    // master learns when the current request started (for harakiri) without a message per
+    // request when the worker is saturated.
+    if (!reportedBusy) {
+      reportedBusy = true;
+      lastReport = now;
+      send({ t: 'busy', at: now, method, path, got });
+    } else if (now - lastReport >= REPORT_EVERY_MS) {
+      lastReport = now;
+      send({ t: 'next', at: now, method, path });
+    }
   },
   onEnd(status, tx, rtUs, method, path) {
     inFlight--;
@@ -91,7 +119,7 @@ const hooks: ServeHooks = {
     if (settings.accessLog) process.stdout.write(accessLogLine(settings.logFormat, settings.slot, method, path, status, rtUs) + '\n');
     maybeAskRecycle();
     if (inFlight === 0) {
-      sendIdle();
+      scheduleIdle();
       if (draining) maybeExit();
     }
   },
@@ -115,7 +143,7 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
         if (draining) maybeExit();
       });
       (m.proto === 'uwsgi' ? uwsgi : http).adopt(handle, head);
-      if (inFlight === 0) sendIdle();
+      if (inFlight === 0) scheduleIdle();
       break;
     }
     case 'queue':

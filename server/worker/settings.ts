@@ -23,3 +23,6 @@ export function readWorkerSettings(env: NodeJS.ProcessEnv): WorkerSettings {
   if (!raw) throw new Error(`${WORKER_SETTINGS_ENV} is not set: worker processes are started by the tidepool master, not by hand`);
   return JSON.parse(raw) as WorkerSettings;
 }
+
+/** How often a saturated worker refreshes the start time of its current request (see worker/main.ts). */
+export const REPORT_EVERY_MS = 50;

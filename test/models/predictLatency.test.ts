@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { measureLatency, percentile } from '../../bench/predict-latency.js';
+import { compareBackends, measureLatency, percentile, renderReports } from '../../bench/predict-latency.js';
 
 test('nearest-rank percentiles', () => {
   const samples = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -10,8 +10,27 @@ test('nearest-rank percentiles', () => {
 
 test('the latency bench measures the shipped model (no timing assertions: shared machine)', async () => {
   const report = await measureLatency({ calls: 20, batches: 2 });
-  assert.match(report.backend, /^(tfjs-node|wasm|cpu)/);
+  assert.equal(report.requested, 'auto');
+  assert.ok(['tfjs-node', 'wasm', 'cpu', 'sparse'].includes(report.backend));
+  assert.match(report.detail, new RegExp(`^${report.backend} `));
+  assert.ok(report.loadMs > 0);
   assert.equal(report.calls, 20);
   assert.ok(report.singleMedianMs > 0 && report.singleP99Ms >= report.singleMedianMs);
   assert.ok(report.batchTextsPerSecond > 0 && Number.isFinite(report.batchTextsPerSecond));
+});
+
+test('backends are compared each in its own process, and rendered one row each', async () => {
+  const reports = await compareBackends(['sparse', 'cpu'], { calls: 20, batches: 2, timeoutMs: 120_000 });
+  assert.deepEqual(reports.map((r) => [r.requested, r.backend]), [['sparse', 'sparse'], ['cpu', 'cpu']]);
+  // Each child loaded TensorFlow.js itself: sparse verified against wasm although cpu ran after it in another process.
+  assert.match(reports[0]!.detail, /^sparse \(plain JS, verified against wasm/);
+  for (const r of reports) assert.ok(r.loadMs > 0 && r.singleMedianMs > 0 && r.batchTextsPerSecond > 0, JSON.stringify(r));
+  const lines = renderReports(reports).split('\n');
+  assert.match(lines[0]!, /^backend +load +batch 1 median +batch 1 p99 +batch N texts\/s +detail$/);
+  assert.match(lines[1]!, /^sparse +\d+ ms +\d+\.\d{3} ms +\d+\.\d{3} ms +\d+ \(N=32\) +sparse \(plain JS/);
+  assert.match(lines[2]!, /^cpu +\d+ ms .* cpu \(pure JavaScript\)$/);
+});
+
+test('a backend that fails in its child process is reported with its error', async () => {
+  await assert.rejects(compareBackends(['wasm'], { dir: '/nonexistent/tidepool-model', calls: 1, batches: 1, timeoutMs: 60_000 }), /^Error: measuring backend wasm failed \(exit code 1\): predict-latency: Model directory \/nonexistent\/tidepool-model does not exist; expected a directory/);
 });

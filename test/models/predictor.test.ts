@@ -8,7 +8,7 @@ test('the shipped model loads on the best available backend and describes itself
   const predictor = await loadPredictor(DEFAULT_MODEL_DIR);
   try {
     assert.equal(predictor.backend.requested, 'auto');
-    assert.ok(['tfjs-node', 'wasm', 'cpu'].includes(predictor.backend.name));
+    assert.ok(['tfjs-node', 'wasm', 'cpu', 'sparse'].includes(predictor.backend.name));
     assert.match(predictor.backend.detail, new RegExp(`^${predictor.backend.name}`));
     if (predictor.backend.name !== 'tfjs-node') assert.ok(predictor.backend.notes.some((note) => note.startsWith('tfjs-node:')), 'notes say why tfjs-node was not used');
     assert.deepEqual([predictor.info.numWords, predictor.info.numClasses, predictor.info.labels.length], [1000, 46, 46]);
@@ -74,7 +74,7 @@ test('an explicitly requested backend that cannot load is an error, and cpu give
     nativeAvailable = false;
   }
   if (!nativeAvailable) await assert.rejects(loadPredictor(DEFAULT_MODEL_DIR, { backend: 'tfjs-node' }), /Backend "tfjs-node" was requested but cannot load: .*use --backend wasm/);
-  await assert.rejects(loadPredictor(DEFAULT_MODEL_DIR, { backend: 'gpu' as 'cpu' }), /Expected backend to be one of auto, tfjs-node, wasm, cpu, got "gpu"/);
+  await assert.rejects(loadPredictor(DEFAULT_MODEL_DIR, { backend: 'gpu' as 'cpu' }), /Expected backend to be one of auto, tfjs-node, wasm, cpu, sparse, got "gpu"/);
 
   const wasm = await loadPredictor(DEFAULT_MODEL_DIR, { backend: 'wasm' });
   assert.equal(wasm.backend.name, 'wasm');

@@ -9,7 +9,7 @@ import { REPO, type RunningServer, startServer, stopAll, tempDir, waitFor } from
 import { readDocument, readToEnd } from './statsClient.js';
 
 const fixture = JSON.parse(fs.readFileSync(path.join(REPO, 'test', 'stats', 'fixtures', 'uwsgi-stats', 'uwsgi-2.0.21-busy.json'), 'utf8'));
-const LATENCY_MS = 1500;
+const LATENCY_MS = 2500;
 
 let server: RunningServer;
 let fifo: string;
@@ -114,7 +114,7 @@ test('a blocking request: its worker busy, in_request 1 with the request vars, r
   const busyDoc = await waitFor('a busy worker', async () => {
     const d = await doc();
     return d.workers.some((w: any) => w.status === 'busy') && d;
-  }, LATENCY_MS - 200, 20);
+  }, 1000, 20);
   const w = busyDoc.workers.find((x: any) => x.status === 'busy');
   const was = before.find((x: any) => x.id === w.id);
   assert.deepEqual(uwsgitopProblems(busyDoc), []);

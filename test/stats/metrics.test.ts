@@ -43,7 +43,11 @@ test('/metrics on the HTTP listener: strict text format, values that agree with 
   assert.equal(v('tidepool_request_duration_seconds_count'), 7);
   assert.equal(m.get('tidepool_request_duration_seconds')!.samples.filter((s) => s.name.endsWith('_bucket')).length, DURATION_BUCKETS_S.length + 1);
 
-  const doc = await readDocument(server.stats);
+  // Documents are cached for 100 ms: wait for one built after the last request.
+  const doc = await waitFor('a document with the 7 requests', async () => {
+    const d = await readDocument(server.stats);
+    return d.workers.reduce((a: number, w: any) => a + w.requests, 0) === 7 && d;
+  }, 2000, 20);
   const runningTimeS = doc.workers.reduce((a: number, w: any) => a + w.running_time, 0) / 1e6;
   assert.ok(Math.abs(v('tidepool_request_duration_seconds_sum') - runningTimeS) < 1e-6, 'the histogram sum is the workers\' running_time');
   for (const w of doc.workers) assert.ok(Math.abs(v('tidepool_worker_rss_bytes', { worker: String(w.id) }) - w.rss) < 50 * 1024 * 1024);

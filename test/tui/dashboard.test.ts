@@ -81,7 +81,7 @@ test('the header says version, master, workers, queue, totals, and scaling when 
   tp.addSample(0, snapshot(tidepoolDocument('busy')), now);
   const lines = headerLines(tp, now, 300).map((l) => l.text);
   assert.match(lines[0]!, /^tidepool 0\.1\.0 - master 7563 - up 1m20s - wasm \(tfjs 4\.22\.0, 2 threads\)/);
-  assert.equal(lines[2], 'scaling spare 5..50 step 3 - last: spawn 3, all 11 running workers busy for 3 checks, 3.00s ago - queue 4/100');
+  assert.equal(lines[2], 'scaling spare 5..50 step 3 - last: spawn 3, all 11 running workers busy for 3 checks, 3s ago - queue 4/100');
   assert.ok(headerLines(tp, now, 40).every((l) => l.text.length <= 40), 'cut to the width');
 });
 

@@ -51,7 +51,9 @@ test('times: clock, spawn time (date when old), ago', () => {
   assert.equal(formatSpawnTime(at / 1000, at + 60_000), '13:08:48');
   assert.equal(formatSpawnTime(at / 1000, at + 3 * 86_400_000), '2026-11-24');
   assert.equal(formatSpawnTime(0, at), '-');
-  assert.equal(formatAgo(at, at + 12_400), '12.0s ago');
+  assert.equal(formatAgo(at, at + 12_400), '12s ago');
+  assert.equal(formatAgo(at, at + 182_000), '3m02s ago');
+  assert.equal(formatAgo(at + 300, at), 'just now');
 });
 
 test('cutting text marks the cut', () => {

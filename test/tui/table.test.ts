@@ -90,7 +90,7 @@ test('per-core rows say what a core is doing', () => {
   const rows = displayRows(d, workerRows(d).slice(0, 1), { collapseCheap: true, showCores: true });
   assert.deepEqual(rows.map((r) => r.type), ['worker', 'core']);
   const core = tableLines(rows, selectColumns(200, false), 1795524280_000, 200)[1]!;
-  assert.match(core.text, /^ {4}1\.0: 5 req, in request since \d\d:\d\d:\d\d \(2\.00s ago\): GET \/predict\?text=the\+oil.* from 127\.0\.0\.1$/);
+  assert.match(core.text, /^ {4}1\.0: 5 req, in request since \d\d:\d\d:\d\d \(2s ago\): GET \/predict\?text=the\+oil.* from 127\.0\.0\.1$/);
 });
 
 test('status words: loading for a worker not yet accepting, cheaping from tidepool', () => {

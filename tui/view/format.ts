@@ -83,9 +83,11 @@ export function formatSpawnTime(epochSeconds: number, nowMs: number): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
 }
 
-/** "12s ago", "3m04s ago": how long before `nowMs` an epoch in milliseconds was. */
+/** "just now", "12s ago", "3m04s ago": how long before `nowMs` an epoch in milliseconds was. */
 export function formatAgo(epochMs: number, nowMs: number): string {
-  return `${formatDuration(Math.max(0, Math.round((nowMs - epochMs) / 1000) * 1000))} ago`;
+  const seconds = Math.round((nowMs - epochMs) / 1000);
+  if (seconds < 1) return 'just now';
+  return seconds < 60 ? `${seconds}s ago` : `${formatDuration(seconds * 1000)} ago`;
 }
 
 /** Cuts `text` to `width` columns, marking the cut with '…'. */

@@ -59,7 +59,9 @@ function identity(s: StatsSnapshot, nowMs: number): string {
   const tp = s.stats.tidepool;
   const parts = [tp !== undefined ? `tidepool ${tp.version}` : `uWSGI ${s.stats.version}`, `master ${s.stats.pid}`];
   if (tp !== undefined) {
-    parts.push(`up ${formatDuration(Math.max(0, nowMs - tp.started_at * 1000))}`, `${tp.backend}${tp.backend_detail ? ` (${tp.backend_detail})` : ''}`);
+    // The detail usually repeats the backend's name ("wasm (SIMD, 1 thread)"): show it alone then.
+    const backend = tp.backend_detail.startsWith(tp.backend) ? tp.backend_detail : `${tp.backend}${tp.backend_detail ? ` (${tp.backend_detail})` : ''}`;
+    parts.push(`up ${formatDuration(Math.max(0, nowMs - tp.started_at * 1000))}`, backend);
   }
   return parts.join(' - ');
 }

@@ -1,0 +1,21 @@
+import type { ScenarioName } from '../options.js';
+import type { TargetContext } from '../target/target.js';
+import { burst } from './burst.js';
+import { crosscheck } from './crosscheck.js';
+import { profile } from './profile.js';
+import type { ScenarioResult } from './results.js';
+import { scale } from './scale.js';
+import { throughput } from './throughput.js';
+
+export interface Scenario {
+  title: string;
+  run(ctx: TargetContext): Promise<ScenarioResult>;
+}
+
+export const SCENARIOS: Record<ScenarioName, Scenario> = {
+  burst: { title: 'Burst: the classic parallel requests', run: burst },
+  scale: { title: 'Scale: a step of blocking requests', run: scale },
+  throughput: { title: 'Throughput: closed and open loop', run: throughput },
+  profile: { title: 'Load profiles', run: profile },
+  crosscheck: { title: 'Cross-check with wrk', run: crosscheck },
+};

@@ -1,0 +1,114 @@
+import type { LatencyStats } from '../analysis/percentiles.js';
+import type { PoolUsage, ScaleMetrics } from '../analysis/scaleMetrics.js';
+import type { ProfileName } from '../load/profiles.js';
+import type { RunResult } from '../run/types.js';
+import type { CrossCheck } from '../wrkCrossCheck.js';
+
+/** The server a result was measured on. */
+export interface ServerInfo {
+  url: string;
+  /** Started by the bench with these `serve` options; false for --url. */
+  started: boolean;
+  args: readonly string[];
+  serviceTimeMs: number | null;
+}
+
+export interface BurstAnswer {
+  /** Order of completion, from 1. */
+  n: number;
+  status: number;
+  latencyMs: number;
+  worker: string | null;
+}
+
+export interface BurstResult {
+  kind: 'burst';
+  server: ServerInfo;
+  run: RunResult;
+  requests: number;
+  answers: BurstAnswer[];
+  failures: string[];
+  latency: LatencyStats | null;
+  /** Distinct X-Tidepool-Worker values, in order of first answer. */
+  workersUsed: string[];
+  usage: PoolUsage;
+}
+
+export interface ScaleVariant {
+  /** Short name used in file names and table headers ("spare step 3"). */
+  name: string;
+  description: string;
+  server: ServerInfo;
+  run: RunResult;
+  metrics: ScaleMetrics;
+}
+
+export interface ScaleResult {
+  kind: 'scale';
+  variants: ScaleVariant[];
+}
+
+export interface ThroughputRow {
+  mode: 'closed' | 'open';
+  /** "8 connections" or "150 req/s". */
+  load: string;
+  connections?: number;
+  rate?: number;
+  rps: number;
+  /** Closed: from the write. Open: from the intended send time (coordinated omission corrected). */
+  latency: LatencyStats | null;
+  /** Open loop only: from the actual send, what a closed-loop tool would have said. */
+  uncorrected?: LatencyStats | null;
+  non2xx: number;
+  errors: number;
+  /** Distinct workers that answered. */
+  workers: number;
+}
+
+export interface ThroughputResult {
+  kind: 'throughput';
+  server: ServerInfo;
+  runs: RunResult[];
+  rows: ThroughputRow[];
+}
+
+export interface ProfileRun {
+  name: ProfileName;
+  description: string;
+  server: ServerInfo;
+  run: RunResult;
+  latency: LatencyStats | null;
+  rps: number;
+  failed: number;
+  cancelled: number;
+  usage: PoolUsage;
+}
+
+export interface ProfileResult {
+  kind: 'profile';
+  profiles: ProfileRun[];
+}
+
+export interface CrossCheckResult {
+  kind: 'crosscheck';
+  server: ServerInfo;
+  check: CrossCheck;
+  run: RunResult;
+}
+
+export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult;
+
+/** Every run of a result, for the timeline file and the charts. */
+export function runsOf(result: ScenarioResult): RunResult[] {
+  switch (result.kind) {
+    case 'burst':
+    case 'crosscheck':
+      return [result.run];
+    case 'scale':
+      return result.variants.map((v) => v.run);
+    case 'throughput':
+      return result.runs;
+    case 'profile':
+      return result.profiles.map((p) => p.run);
+  }
+}

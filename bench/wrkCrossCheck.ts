@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { LoadRun } from './run/loadRun.js';
+import type { BenchSession } from './run/session.js';
+import type { RunResult } from './run/types.js';
+
+/**
+ * Measures the same server with wrk (C, outside node) and with the autocannon harness, same URL,
+ * connections and duration, and compares their throughputs. A harness that drops or double
+ * counts requests (autocannon behind `Connection: close`, for one) shows here.
+ */
+
+export const CROSS_CHECK_TOLERANCE = 0.15;
+
+export interface WrkResult {
+  requests: number;
+  durationS: number;
+  rps: number;
+  /** "Non-2xx or 3xx responses" */
+  non2xx: number;
+  socketErrors: { connect: number; read: number; write: number; timeout: number };
+  latencyAvgMs: number | null;
+}
+
+export interface CrossCheck {
+  url: string;
+  connections: number;
+  durationS: number;
+  wrk: WrkResult;
+  harness: { requests: number; durationS: number; rps: number; errors: number; non2xx: number };
+  /** harness rps / wrk rps */
+  ratio: number;
+  tolerance: number;
+  agree: boolean;
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60000, h: 3600000 };
+
+/** Reads wrk's text report; throws naming what is missing (wrk's output changed, or it failed). */
+export function parseWrkOutput(text: string): WrkResult {
+  const total = /(\d+) requests in ([\d.]+)(us|ms|s|m|h),/.exec(text);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  if (!total || !rps) throw new Error(`wrk output has no "N requests in T" and "Requests/sec:" lines:\n${text.trim().slice(0, 600)}`);
+  const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
+  const latency = /Latency\s+([\d.]+)(us|ms|s|m)\b/.exec(text);
+  return {
+    requests: Number(total[1]),
+    durationS: (Number(total[2]) * UNIT_MS[total[3]!]!) / 1000,
+    rps: Number(rps[1]),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0),
+    socketErrors: {
+      connect: Number(errors?.[1] ?? 0),
+      read: Number(errors?.[2] ?? 0),
+      write: Number(errors?.[3] ?? 0),
+      timeout: Number(errors?.[4] ?? 0),
+    },
+    latencyAvgMs: latency ? Number(latency[1]) * UNIT_MS[latency[2]!]! : null,
+  };
+}
+
+export interface WrkOptions {
+  url: string;
+  connections: number;
+  /** Whole seconds: wrk reads no fractions. */
+  durationS: number;
+  /** Default: $WRK, else `wrk` on the PATH. */
+  wrkPath?: string;
+  signal?: AbortSignal;
+}
+
+/** One wrk thread: on a small machine a second one only takes CPU from the server. */
+export function runWrk(options: WrkOptions): Promise<WrkResult> {
+  if (!Number.isInteger(options.durationS) || options.durationS < 1) {
+    return Promise.reject(new RangeError(`Expected the wrk duration to be a whole number of seconds >= 1, got ${options.durationS}`));
+  }
+  const wrk = options.wrkPath ?? process.env.WRK ?? 'wrk';
+  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', '30s', options.url];
+  return new Promise((resolve, reject) => {
+    const child = spawn(wrk, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new Error(`wrk not found as ${JSON.stringify(wrk)}: install it (apt-get install wrk) or set WRK=/path/to/wrk`) : err),
+    );
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`wrk ${args.join(' ')} exited with code ${code}:\n${out.trim()}`));
+      try {
+        resolve(parseWrkOutput(out));
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+export function compareThroughput(wrkRps: number, harnessRps: number, tolerance = CROSS_CHECK_TOLERANCE): { ratio: number; agree: boolean } {
+  const ratio = wrkRps > 0 ? harnessRps / wrkRps : harnessRps > 0 ? Infinity : 1;
+  return { ratio, agree: Math.abs(ratio - 1) <= tolerance };
+}
+
+export interface CrossCheckOptions {
+  /** Full URL of the request both tools send. */
+  url: string;
+  connections: number;
+  durationS: number;
+  timeoutS?: number;
+  /** Seconds of load before measuring, so neither tool meets cold workers. Default 1. */
+  warmupS?: number;
+  wrkPath?: string;
+  session?: BenchSession;
+  signal?: AbortSignal;
+}
+
+/** Warm-up, wrk, then the harness: the harness run comes back for the timeline. */
+export async function crossCheck(options: CrossCheckOptions): Promise<{ check: CrossCheck; run: RunResult }> {
+  const { url, connections, signal } = options;
+  const durationS = Math.max(1, Math.round(options.durationS));
+  const timeoutS = options.timeoutS ?? 30;
+  const play = (run: LoadRun) => (options.session ? options.session.play(run) : run.run());
+  const warmupS = options.warmupS ?? 1;
+  if (warmupS > 0) {
+    options.session?.emit('note', `cross-check: warming up for ${warmupS} s`);
+    await play(new LoadRun({ name: 'crosscheck: warm-up', url, timeoutS, phases: [{ kind: 'closed', label: 'warm-up', connections, durationMs: warmupS * 1000 }], ...(signal ? { signal } : {}) }));
+  }
+  options.session?.emit('note', `cross-check: wrk -t1 -c${connections} -d${durationS}s`);
+  const wrk = await runWrk({ url, connections, durationS, ...(options.wrkPath ? { wrkPath: options.wrkPath } : {}), ...(signal ? { signal } : {}) });
+  options.session?.emit('note', `cross-check: wrk ${wrk.rps.toFixed(1)} req/s; now the harness, ${connections} connections for ${durationS} s`);
+  const run = await play(
+    new LoadRun({ name: 'crosscheck: autocannon harness', url, timeoutS, phases: [{ kind: 'closed', label: `${connections} connections`, connections, durationMs: durationS * 1000 }], ...(signal ? { signal } : {}) }),
+  );
+  const phase = run.phases[0]!;
+  const seconds = (phase.endAt - phase.startAt) / 1000;
+  const harness = {
+    requests: run.responses.length,
+    durationS: seconds,
+    rps: run.responses.length / Math.max(0.001, seconds),
+    errors: run.failures.length,
+    non2xx: run.responses.filter((r) => r.status < 200 || r.status >= 300).length,
+  };
+  return { check: { url, connections, durationS, wrk, harness, ...compareThroughput(wrk.rps, harness.rps), tolerance: CROSS_CHECK_TOLERANCE }, run };
+}

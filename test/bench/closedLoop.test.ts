@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, test } from 'node:test';
+import { startClosedLoop, type Answer } from '../../bench/load/closedLoop.js';
+
+const servers: http.Server[] = [];
+after(() => servers.forEach((s) => s.closeAllConnections()));
+
+function listen(handler: http.RequestListener): Promise<string> {
+  const server = http.createServer(handler);
+  servers.push(server);
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/predict?text=x`)));
+}
+
+test('regression: behind `Connection: close`, latencies stay one service time (autocannon grew them by one per reconnect)', async () => {
+  // tidepool answers `Connection: close` while requests wait for a worker. Unpatched, autocannon
+  // kept the request it had written to the closing connection in its queue, so 100 ms answers
+  // read 100, 200, 300, ... ms.
+  let served = 0;
+  const url = await listen((_req, res) => {
+    setTimeout(() => {
+      served++;
+      res.writeHead(200, { Connection: 'close', 'X-Tidepool-Worker': '7', 'Content-Length': 2 });
+      res.end('{}');
+    }, 100);
+  });
+  const answers: Answer[] = [];
+  const group = startClosedLoop({ url, connections: 1, timeoutS: 10 }, { answer: (a) => answers.push(a), failure: (m) => assert.fail(m) });
+  await new Promise((r) => setTimeout(r, 1250));
+  const counts = await group.stop();
+  assert.ok(answers.length >= 6, `got ${answers.length} answers`);
+  const latencies = answers.map((a) => Math.round(a.latencyMs));
+  assert.ok(Math.max(...latencies) < 400, `latencies must not grow per reconnect: ${latencies.join(', ')} ms`);
+  assert.ok(Math.min(...latencies) >= 99, `a 100 ms answer cannot take less: ${latencies.join(', ')} ms`);
+  assert.ok(answers.every((a) => a.worker === '7' && a.status === 200));
+  assert.equal(counts.completed, answers.length);
+  assert.equal(counts.cancelled, 1, 'the one request in flight at stop() is cancelled');
+  assert.ok(served >= answers.length, 'the server saw every answered request');
+});
+
+test('amount: one request per connection, then the group ends by itself', async () => {
+  const url = await listen((_req, res) => setTimeout(() => res.end('{}'), 50));
+  const answers: Answer[] = [];
+  const group = startClosedLoop({ url, connections: 5, amount: 5, timeoutS: 10 }, { answer: (a) => answers.push(a), failure: (m) => assert.fail(m) });
+  const counts = await group.done;
+  assert.equal(answers.length, 5);
+  assert.deepEqual(counts, { completed: 5, failed: 0, cancelled: 0 });
+  assert.ok(answers.every((a) => a.worker === null), 'no X-Tidepool-Worker header: null, not a guess');
+});
+
+test('timeouts are failures, named', async () => {
+  const url = await listen(() => {});
+  const failures: string[] = [];
+  const group = startClosedLoop({ url, connections: 1, timeoutS: 0.2 }, { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) });
+  await new Promise((r) => setTimeout(r, 700));
+  const counts = await group.stop();
+  assert.ok(failures.length >= 2, `got ${failures.length}`);
+  assert.match(failures[0]!, /timed out/);
+  assert.equal(counts.failed, failures.length);
+});

@@ -1,0 +1,16 @@
+/** Run a program to its end and keep what it said: the deploy tests drive real CLIs this way. */
+import { execFile } from 'node:child_process';
+
+export interface ProgramRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function runProgram(file: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProgramRun> {
+  return new Promise((resolve) => {
+    execFile(file, [...args], options, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });
+    });
+  });
+}

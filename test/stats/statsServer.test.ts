@@ -105,13 +105,3 @@ test('an /events reader that half-closes after its request (nc -N) keeps receivi
     sock.destroy();
   }
 });
-  const sock = net.connect(address);
-  t.after(() => sock.destroy());
-  let got = '';
-  sock.on('data', (c: Buffer) => (got += c.toString()));
-  sock.end('GET /events HTTP/1.0\r\n\r\n');
-  await new Promise((r) => setTimeout(r, 100));
-  events.record('reload', 'after the half-close');
-  await new Promise((r) => setTimeout(r, 100));
-  assert.match(got, /"reason":"after the half-close"/);
-});

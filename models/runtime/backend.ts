@@ -1,8 +1,11 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type * as TfModule from '@tensorflow/tfjs';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type * as TfLayers from '@tensorflow/tfjs-layers';
+import type * as TfWasm from '@tensorflow/tfjs-backend-wasm';
 
-export type Tf = typeof TfModule;
+/** The TensorFlow.js tidepool uses: tensors, training and io (tfjs-core), models and layers (tfjs-layers). */
+export type Tf = typeof TfCore & typeof TfLayers;
 /** The TensorFlow.js backends: they train, and they are the reference every model is checked against. */
 export type TfjsBackendName = 'tfjs-node' | 'wasm' | 'cpu';
 export type TfjsBackendRequest = 'auto' | TfjsBackendName;
@@ -55,19 +58,29 @@ function describe(error: unknown): string {
   return message.split('\n')[0]!.trim();
 }
 
-async function loadTfjs(): Promise<Tf> {
-  const tf = await import('@tensorflow/tfjs');
+/**
+ * Every worker loads TensorFlow.js at spawn, so how matters. require(), not import(): importing
+ * these CommonJS packages from ESM makes Node scan their sources, and every package they re-export,
+ * for export names, which took ~450 ms per process here. Only core, layers and the cpu backend:
+ * the @tensorflow/tfjs umbrella adds the converter, tfjs-data, webgl and its own 1.3 MB bundle,
+ * ~65 ms more, for nothing tidepool calls.
+ */
+function loadTfjs(): Tf {
+  const core = require('@tensorflow/tfjs-core') as typeof TfCore;
+  const layers = require('@tensorflow/tfjs-layers') as typeof TfLayers;
+  // Registers the 'cpu' backend.
+  require('@tensorflow/tfjs-backend-cpu');
   // Production mode silences tfjs' "install tfjs-node to speed things up" banner, which every
   // worker would otherwise print; backend.notes already says why tfjs-node is not used.
-  tf.enableProdMode();
-  return tf;
+  core.enableProdMode();
+  return Object.assign({}, core, layers);
 }
 
 async function tryTfjsNode(): Promise<{ tf: Tf } | { error: string }> {
   // A variable specifier keeps TypeScript from requiring the (optional, usually absent) package's types.
   const specifier = '@tensorflow/tfjs-node';
   try {
-    const tf = (await import(specifier)) as Tf;
+    const tf = require(specifier) as Tf;
     await tf.ready();
     if (tf.getBackend() !== 'tensorflow') return { error: `it loaded but runs on ${JSON.stringify(tf.getBackend())}, not the native "tensorflow" backend` };
     return { tf };
@@ -79,7 +92,7 @@ async function tryTfjsNode(): Promise<{ tf: Tf } | { error: string }> {
 
 async function tryWasm(tf: Tf): Promise<{ detail: string; notes: string[] } | { error: string }> {
   try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof TfWasm;
     // In Node the .wasm binaries are read from disk: point tfjs at the package's own dist directory.
     wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + path.sep);
     if (!(await tf.setBackend('wasm'))) return { error: 'tf.setBackend("wasm") returned false' };
@@ -121,7 +134,7 @@ export async function selectBackend(requested: TfjsBackendRequest = 'auto'): Pro
     notes.push(`tfjs-node: not available (${native.error})`);
   }
 
-  const tf = await loadTfjs();
+  const tf = loadTfjs();
   if (requested === 'auto' || requested === 'wasm') {
     const wasm = await tryWasm(tf);
     if ('detail' in wasm) return { tf, backend: { requested, name: 'wasm', detail: wasm.detail, notes: [...notes, ...wasm.notes] } };

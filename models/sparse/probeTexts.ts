@@ -7,7 +7,7 @@ const FIXED_PROBES: readonly string[] = [
   'zqxjv unheardofword xyzzyplugh',
   'this is a news sample text about sports, and football in specific',
   NEWS,
-  Array.from({ length: 200 }, () => NEWS).join(' '),
+  Array.from({ length: 50 }, () => NEWS).join(' '),
 ];
 
 /**

@@ -41,6 +41,9 @@ export function createApp(options: AppOptions): AppHandler {
           if (req.method === 'GET' || req.method === 'HEAD') return predict(fromQuery(req.query, limits));
           if (req.method === 'POST') return predict(fromJsonBody(req.body, req.headers['content-type'], limits));
           return errorResponse(405, `Method ${req.method} is not allowed on /predict; use GET or POST`, { Allow: 'GET, HEAD, POST' });
+        case '/metrics':
+          // Only the master has the metrics; this kept-alive connection belongs to a worker.
+          return errorResponse(421, 'GET /metrics is answered by the master: send it on a new connection (this one is held by a worker)', { Connection: 'close' });
         case '/healthz':
         case '/readyz':
           if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -174,8 +174,8 @@ export const OPTIONS = [
     help: 'Directory of the TensorFlow.js model to serve.',
   },
   {
-    name: 'backend', section: 'Model and requests', type: 'enum', choices: ['auto', 'tfjs-node', 'wasm', 'cpu'], default: 'auto',
-    help: 'TensorFlow.js backend; auto takes the fastest that loads.',
+    name: 'backend', section: 'Model and requests', type: 'enum', choices: ['auto', 'sparse', 'tfjs-node', 'wasm', 'cpu'], default: 'auto',
+    help: 'Inference backend. auto: the plain-JS sparse forward pass when the model fits it and matches TensorFlow.js on every load, else the fastest TensorFlow.js backend that loads (tfjs-node, wasm, cpu).',
   },
   {
     name: 'simulate-latency', section: 'Model and requests', type: 'int', min: 0, default: 0, defaultText: '0 (off)',

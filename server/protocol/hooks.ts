@@ -6,15 +6,15 @@ export interface ServeHooks {
   maxBodySize: number;
   /** a complete request is about to run */
   onStart(method: string, path: string): void;
-  /** it ran: status, bytes written, microseconds */
-  onEnd(status: number, txBytes: number, rtUs: number, method: string, path: string): void;
+  /** it ran: status, bytes written, microseconds; `keptAlive` when the connection stays open for more */
+  onEnd(status: number, txBytes: number, rtUs: number, method: string, path: string, keptAlive: boolean): void;
   /** answer `Connection: close` (requests wait elsewhere, or this process is draining) */
   shouldClose(): boolean;
 }
 
 export const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 431: 'Request Header Fields Too Large',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large',
   500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 

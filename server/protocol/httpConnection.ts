@@ -53,7 +53,7 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
       res.end(body);
       bytes = body.length + 120;
     } finally {
-      hooks.onEnd(status, bytes, Number(process.hrtime.bigint() - started) / 1000, appReq.method, appReq.path);
+      hooks.onEnd(status, bytes, Number(process.hrtime.bigint() - started) / 1000, appReq.method, appReq.path, res.shouldKeepAlive && !res.hasHeader('connection'));
     }
   }
 
@@ -100,10 +100,10 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
     adopt(socket, head) {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
-      // Keep the parser on the JS stream (not consuming the native handle directly), so the bytes
-      // the master already read and the bytes still in the kernel reach it in order.
-      const handle = (socket as unknown as { _handle?: { _consumed?: boolean } })._handle;
-      if (handle) handle._consumed = true;
+      // The parser starts consuming the native handle here, in the same tick the socket arrived,
+      // before any read: the head goes in first (synchronously, below), then whatever the kernel
+      // holds. (The master stopped reading for good before it passed the socket; see
+      // master/listeners.ts, stopReading.)
       server.emit('connection', socket);
       // The master already read the first bytes; hand them to the HTTP parser as if they had
       // just arrived, then let the socket flow.

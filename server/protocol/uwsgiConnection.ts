@@ -53,7 +53,7 @@ export function createUwsgiConnectionServer(hooks: ServeHooks): UwsgiConnectionS
       bytes = jsonErrorBytes(500, `Internal error while serving ${req.method} ${req.path.slice(0, 100)}: ${(e as Error).message}`);
     }
     answer(socket, bytes);
-    hooks.onEnd(status, bytes.length, Number(process.hrtime.bigint() - started) / 1000, req.method, req.path);
+    hooks.onEnd(status, bytes.length, Number(process.hrtime.bigint() - started) / 1000, req.method, req.path, false);
   }
 
   return {

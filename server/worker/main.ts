@@ -32,6 +32,12 @@ const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: s
 });
 const loadMs = performance.now() - loadStart;
 
+/**
+ * After a request on a kept-alive connection, wait this long before reporting idle: the same
+ * client usually sends its next request sooner, and then the busy period simply goes on, with no
+ * message at all. A closed connection (uwsgi, Connection: close) reports idle at once.
+ */
+const KEPT_ALIVE_IDLE_DELAY_MS = 1;
 let reportedBusy = false;
 let lastReport = 0;
 let idleScheduled = false;
@@ -49,13 +55,15 @@ const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: em
  * Report idle once the event loop has nothing more for us this turn, so that the requests of
  * several connections served back to back cost one message, not one each.
  */
-function scheduleIdle(): void {
+function scheduleIdle(delayMs = 0): void {
   if (idleScheduled) return;
   idleScheduled = true;
-  setImmediate(() => {
+  const report = (): void => {
     idleScheduled = false;
     if (inFlight === 0) sendIdle();
-  });
+  };
+  if (delayMs > 0) setTimeout(report, delayMs);
+  else setImmediate(report);
 }
 
 function sendIdle(): void {
@@ -107,7 +115,7 @@ const hooks: ServeHooks = {
       send({ t: 'next', at: now, method, path });
     }
   },
-  onEnd(status, tx, rtUs, method, path) {
+  onEnd(status, tx, rtUs, method, path, keptAlive) {
     inFlight--;
     served++;
     avgRtUs = (avgRtUs + rtUs) / 2;
@@ -119,7 +127,7 @@ const hooks: ServeHooks = {
     if (settings.accessLog) process.stdout.write(accessLogLine(settings.logFormat, settings.slot, method, path, status, rtUs) + '\n');
     maybeAskRecycle();
     if (inFlight === 0) {
-      scheduleIdle();
+      scheduleIdle(keptAlive ? KEPT_ALIVE_IDLE_DELAY_MS : 0);
       if (draining) maybeExit();
     }
   },

@@ -1,0 +1,145 @@
+/**
+ * The real dashboard on a virtual screen, reading the stats socket of a real tidepool master
+ * while clients load it: what a person would see as the pool grows and calms down.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { stopAll, waitFor } from '../helpers/server.js';
+import { LIVE_CLIENTS, LIVE_SLOTS, loadServer, startLiveServer } from './helpers/liveServer.js';
+import { startVirtualTerminal, type VirtualTerminal } from './helpers/virtualTerminal.js';
+
+// xterm's 256-colour numbers as blessed stores them.
+const GREEN = 2;
+const MAGENTA = 5;
+
+const cleanups: (() => Promise<unknown>)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+  await stopAll();
+});
+
+interface TableRow {
+  y: number;
+  text: string;
+  /** The word in the STATUS column ('' on the folded cheap line). */
+  status: string;
+}
+
+interface Table {
+  statusX: number;
+  rows: TableRow[];
+  /** The one line the cheap slots are folded into, if any. */
+  folded: TableRow[];
+}
+
+/** The worker table as shown: the rows under the heading up to the first blank one. */
+function readTable(lines: readonly string[]): Table | null {
+  const headingY = lines.findIndex((l) => /^ WID +% +PID .* LastSpwn/.test(l));
+  if (headingY === -1) return null;
+  const heading = lines[headingY]!;
+  // The busy-bars pane shares these screen lines on the right: the table ends after LastSpwn.
+  const width = heading.indexOf('LastSpwn') + 'LastSpwn'.length + 2;
+  const statusX = heading.indexOf('STATUS');
+  const rows: TableRow[] = [];
+  const folded: TableRow[] = [];
+  for (let y = headingY + 1; y < lines.length; y++) {
+    const text = lines[y]!.slice(0, width);
+    if (text.trim() === '') break;
+    if (/^ +\d+ cheap slots \(/.test(text)) folded.push({ y, text, status: '' });
+    else rows.push({ y, text, status: text.slice(statusX).trim().split(/\s+/)[0]! });
+  }
+  return { statusX, rows, folded };
+}
+
+interface Pool {
+  running: number;
+  busy: number;
+  idle: number;
+  cheap: number;
+}
+
+function readPool(lines: readonly string[]): Pool | null {
+  const m = lines.map((l) => /^workers (\d+) running \((\d+) busy, (\d+) idle\), (\d+) cheap, (\d+) max/.exec(l)).find((x) => x !== null);
+  return m ? { running: Number(m[1]), busy: Number(m[2]), idle: Number(m[3]), cheap: Number(m[4]) } : null;
+}
+
+/** Polls the screen until `check` returns something; on timeout the error shows the screen. */
+function untilScreen<T>(t: VirtualTerminal, what: string, check: (lines: string[]) => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, () => check(t.lines()), timeoutMs).catch((err: Error) => {
+    throw new Error(`${err.message}; the screen shows:\n${t.lines().join('\n')}`);
+  });
+}
+
+test('a live tidepool under load: busy rows in green, spawn events with reasons, folded cheap slots, then idle again', { timeout: 120_000 }, async () => {
+  const server = await startLiveServer();
+  const t = startVirtualTerminal([server.stats], { intervalMs: 250 });
+  cleanups.push(() => t.close());
+
+  // The header names the server (tidepool's own version, the master's pid) and how it scales.
+  await t.waitForLine(new RegExp(`^tidepool 0\\.1\\.0 - master ${server.pid} - up \\S+ - `), 20_000);
+  await t.waitForLine(new RegExp(`^scaling busyness 1\\.\\.${LIVE_SLOTS} step 1 - last: `));
+
+  // Before the load: one idle worker, the other slots folded into one magenta line.
+  const quiet = await untilScreen(t, 'one idle worker and the folded cheap slots', (lines) => {
+    const pool = readPool(lines);
+    const table = readTable(lines);
+    return pool?.running === 1 && pool.idle === 1 && table?.folded.length === 1 ? table : null;
+  });
+  assert.equal(quiet.rows.length, 1);
+  assert.match(quiet.rows[0]!.text, /^ +1 .* idle /);
+  assert.match(quiet.folded[0]!.text, new RegExp(`^ +${LIVE_SLOTS - 1} cheap slots \\(2-${LIVE_SLOTS}\\), press c to list them`));
+  assert.equal(t.cell(quiet.folded[0]!.text.search(/\d/), quiet.folded[0]!.y).fg, MAGENTA, 'the folded cheap line is magenta');
+  await t.waitForLine(/ w1 spawn +initial/);
+  await t.waitForLine(/ w1 ready +model loaded in \d+ ms/);
+
+  const load = loadServer(server);
+  let loaded;
+  try {
+    // The scaler's decision and each spawn are in the event log, with the reason the server gave.
+    await t.waitForLine(/ decision +spawn \d+: busyness: /, 20_000);
+    await t.waitForLine(/ w\d spawn +scale-up \(busyness\): busyness: /);
+
+    loaded = await untilScreen(t, 'several busy workers, the rest of the slots folded', (lines) => {
+      const pool = readPool(lines);
+      const table = readTable(lines);
+      if (pool === null || table === null || pool.running < 2 || pool.busy < 2) return null;
+      // Colours from the same frame: the next poll may already show other rows.
+      const fg = (x: number, y: number) => t.cell(x, y).fg;
+      return { pool, table, lines, fg: table.rows.map((r) => fg(table.statusX, r.y)), foldedFg: table.folded.map((r) => fg(r.text.search(/\d/), r.y)) };
+    }, 30_000);
+  } finally {
+    const result = await load.stop();
+    assert.deepEqual(result.failed, [], 'no request failed under load');
+    assert.ok(result.ok > 0, 'the load was served');
+  }
+
+  // One frame: the header's counts and the table agree, busy rows are green, cheap slots fold.
+  const { pool, table, fg, foldedFg, lines } = loaded;
+  const shown = lines.join('\n');
+  assert.equal(table.rows.filter((r) => r.status === 'busy').length, pool.busy, `a busy row for each busy worker:\n${shown}`);
+  assert.equal(table.rows.length, pool.running, `a row for each running worker:\n${shown}`);
+  table.rows.forEach((row, i) => {
+    if (row.status === 'busy') assert.equal(fg[i], GREEN, `busy row in green: ${row.text}`);
+    else assert.notEqual(fg[i], GREEN, `only busy rows are green: ${row.text}`);
+  });
+  assert.ok(!table.rows.some((r) => r.status === 'cheap'), 'no cheap slot has a row of its own');
+  assert.ok(pool.cheap > 0, `${LIVE_CLIENTS} clients cannot need all ${LIVE_SLOTS} slots, yet ${pool.running} run`);
+  assert.equal(table.folded.length, 1, 'the cheap slots fold into one line');
+  assert.match(table.folded[0]!.text, new RegExp(`^ +${pool.cheap} cheap slots \\(`));
+  assert.equal(foldedFg[0], MAGENTA, 'the folded cheap line is magenta');
+  assert.ok(lines.some((l) => /busy %/.test(l)) && lines.some((l) => /requests\/s/.test(l)), 'the bars and charts panes');
+
+  // The load is over: every running worker is idle again (cheaping takes tens of seconds more).
+  const calm = await untilScreen(t, 'every worker idle again', (lines) => {
+    const p = readPool(lines);
+    const tb = readTable(lines);
+    if (p === null || tb === null || p.busy !== 0 || p.running < 2) return null;
+    return tb.rows.every((r) => r.status === 'idle') ? tb : null;
+  });
+  assert.ok(calm.rows.length >= 2, 'the spawned workers are still there, idle');
+  for (const row of calm.rows) assert.notEqual(t.cell(calm.statusX, row.y).fg, GREEN, `an idle row is not green: ${row.text}`);
+
+  t.press('q');
+  assert.equal(await t.app.done, 0);
+  assert.ok(t.written().includes('\x1b[?1049l'), 'left the alternate screen');
+});

@@ -7,20 +7,28 @@ const FIXED_PROBES: readonly string[] = [
   'zqxjv unheardofword xyzzyplugh',
   'this is a news sample text about sports, and football in specific',
   NEWS,
-  Array.from({ length: 50 }, () => NEWS).join(' '),
+  Array.from({ length: 20 }, () => NEWS).join(' '),
 ];
 
 /**
  * The texts the sparse path is checked on against TensorFlow.js at every load, as one batch.
  * Besides fixed texts, they are built from the word index so that they reach every input the
- * vocabulary can set, whatever the model: the `numWords` most frequent words all at once, the
- * same words split into `groups` texts (each input appears in exactly one), plus words ranked
- * past numWords, which encode as out-of-vocabulary or not at all.
+ * vocabulary can set, whatever the model: every word ranked below numWords (indices are ranks
+ * plus a non-negative offset, so no other word can reach an input) all at once, the same words
+ * split into `groups` texts (each input appears in exactly one), plus the next 50 ranks, which
+ * encode as out-of-vocabulary or not at all.
  */
 export function probeTexts(wordIndex: ReadonlyMap<string, number>, numWords: number, groups = 16): string[] {
-  const byRank = [...wordIndex].sort((a, b) => a[1] - b[1]).map(([word]) => word);
-  const inRange = byRank.slice(0, numWords);
-  const beyond = byRank.slice(numWords, numWords + 50);
-  const grouped = Array.from({ length: groups }, (_, g) => inRange.filter((_, i) => i % groups === g).join(' '));
-  return [...FIXED_PROBES, [...inRange, ...beyond].join(' '), ...grouped.filter((text) => text !== '')];
+  // Ranks are distinct integers >= 1 (store.ts checks): place words by rank instead of sorting
+  // the whole index, which a worker would pay for at every start.
+  const byRank: (string | undefined)[] = new Array(numWords + 50);
+  for (const [word, rank] of wordIndex) if (rank <= byRank.length) byRank[rank - 1] = word;
+  const inRange: string[] = [];
+  const beyond: string[] = [];
+  byRank.forEach((word, i) => {
+    if (word !== undefined) (i + 1 < numWords ? inRange : beyond).push(word);
+  });
+  const grouped = Array.from({ length: groups }, () => [] as string[]);
+  inRange.forEach((word, i) => grouped[i % groups]!.push(word));
+  return [...FIXED_PROBES, [...inRange, ...beyond].join(' '), ...grouped.filter((words) => words.length > 0).map((words) => words.join(' '))];
 }

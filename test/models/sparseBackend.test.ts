@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { LayersModel } from '@tensorflow/tfjs';
 import { DEFAULT_MODEL_DIR, loadPredictor } from '../../models/predictor.js';
 import { BackendError, selectBackend, type Tf } from '../../models/runtime/backend.js';
 import { readModelFiles } from '../../models/model/store.js';
 import { tfjsTextForward } from '../../models/runtime/textForward.js';
 import { Vocabulary } from '../../models/text/vocabulary.js';
-import { extractDenseStack, type DenseWeights } from '../../models/sparse/denseStack.js';
+import { extractDenseStack, type DenseWeights, type SparseActivation } from '../../models/sparse/denseStack.js';
 import { SparseForward } from '../../models/sparse/sparseForward.js';
 import { sparseTextForward } from '../../models/sparse/sparseTextForward.js';
 import { probeTexts } from '../../models/sparse/probeTexts.js';
@@ -56,10 +57,12 @@ test('on the shipped model, sparse and wasm agree on every class probability wit
   assert.ok(delta <= SPARSE_TOLERANCE, `max |Δ| ${delta}`);
 });
 
+type LayerSpec = { units: number; activation: SparseActivation; useBias?: boolean } | { dropout: number };
+
 interface Shape {
   name: string;
   numWords: number;
-  build(tf: Tf, seed: number): ReturnType<Tf['sequential']>;
+  layers: LayerSpec[];
 }
 
 const init = (tf: Tf, seed: number) => ({
@@ -67,55 +70,35 @@ const init = (tf: Tf, seed: number) => ({
   biasInitializer: tf.initializers.randomNormal({ stddev: 0.5, seed: seed + 1000 }),
 });
 
+/** A Sequential with seeded random weights (random biases too, so no layer starts at zero). */
+function build(shape: Shape, seed: number): LayersModel {
+  return tf.sequential({
+    layers: shape.layers.map((spec, i) => {
+      if ('dropout' in spec) return tf.layers.dropout({ rate: spec.dropout });
+      const input = i === 0 ? { inputShape: [shape.numWords] } : {};
+      return tf.layers.dense({ ...input, units: spec.units, activation: spec.activation, useBias: spec.useBias ?? true, ...init(tf, seed + i) });
+    }),
+  });
+}
+
 const SHAPES: Shape[] = [
-  {
-    name: 'one softmax layer (logistic regression)',
-    numWords: 30,
-    build: (tf, seed) => tf.sequential({ layers: [tf.layers.dense({ inputShape: [30], units: 3, activation: 'softmax', ...init(tf, seed) })] }),
-  },
-  {
-    name: 'tanh -> dropout -> sigmoid outputs',
-    numWords: 50,
-    build: (tf, seed) =>
-      tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [50], units: 8, activation: 'tanh', ...init(tf, seed) }),
-          tf.layers.dropout({ rate: 0.3 }),
-          tf.layers.dense({ units: 5, activation: 'sigmoid', ...init(tf, seed + 1) }),
-        ],
-      }),
-  },
+  { name: 'one softmax layer (logistic regression)', numWords: 30, layers: [{ units: 3, activation: 'softmax' }] },
+  { name: 'tanh -> dropout -> sigmoid outputs', numWords: 50, layers: [{ units: 8, activation: 'tanh' }, { dropout: 0.3 }, { units: 5, activation: 'sigmoid' }] },
   {
     name: 'three Dense layers of odd widths, one without bias, a linear one, two dropouts',
     numWords: 200,
-    build: (tf, seed) =>
-      tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [200], units: 33, activation: 'relu', useBias: false, kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-          tf.layers.dropout({ rate: 0.5 }),
-          tf.layers.dense({ units: 17, activation: 'linear', ...init(tf, seed + 1) }),
-          tf.layers.dropout({ rate: 0.1 }),
-          tf.layers.dense({ units: 7, activation: 'softmax', ...init(tf, seed + 2) }),
-        ],
-      }),
+    layers: [{ units: 33, activation: 'relu', useBias: false }, { dropout: 0.5 }, { units: 17, activation: 'linear' }, { dropout: 0.1 }, { units: 7, activation: 'softmax' }],
   },
   {
     name: 'wide: sigmoid 64 -> relu 64 -> softmax 10 over 1000 inputs',
     numWords: 1000,
-    build: (tf, seed) =>
-      tf.sequential({
-        layers: [
-          tf.layers.dense({ inputShape: [1000], units: 64, activation: 'sigmoid', ...init(tf, seed) }),
-          tf.layers.dense({ units: 64, activation: 'relu', ...init(tf, seed + 1) }),
-          tf.layers.dense({ units: 10, activation: 'softmax', ...init(tf, seed + 2) }),
-        ],
-      }),
+    layers: [{ units: 64, activation: 'sigmoid' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
   },
 ];
 
 for (const shape of SHAPES) {
   test(`a random model, ${shape.name}: saved, loaded back, sparse equals wasm within 1e-5`, async () => {
-    const model = shape.build(tf, 7);
+    const model = build(shape, 7);
     const dir = await saveSmallModel(tf, model, { numWords: shape.numWords });
     model.dispose();
     const { delta, detail } = await compareOnBackends(dir, sampleTexts(shape.numWords));
@@ -149,7 +132,7 @@ test('a model with a non-Dense layer is not eligible: auto serves it with wasm a
   });
 });
 
-test('an activation the sparse path does not implement, or a non-binary input, is not eligible', async () => {
+test('an activation the sparse path does not implement, a non-binary input, or a functional model is not eligible', async () => {
   const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [20], units: 4, activation: 'elu', name: 'hidden' }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
   const dir = await saveSmallModel(tf, model, { numWords: 20 });
   assert.match((await servedBy(dir)).notes.at(-1)!, /^sparse: not used, the model is not eligible: Dense layer "hidden" uses the activation "elu"; the sparse path implements relu, linear, softmax, sigmoid, tanh$/);
@@ -157,8 +140,13 @@ test('an activation the sparse path does not implement, or a non-binary input, i
   const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [20], units: 2, activation: 'softmax' })] });
   assert.deepEqual(extractDenseStack(dense, 'count'), { eligible: false, reason: 'its input is a count bag-of-words; summing the kernel rows of the words present equals the first Dense layer only for a binary (0/1) input' });
   assert.equal(extractDenseStack(dense, 'binary').eligible, true);
+  // The same Dense chain built as a functional model: only Sequential stacks are read.
+  const input = tf.input({ shape: [20] });
+  const functional = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(input) as ReturnType<typeof tf.input> });
+  assert.deepEqual(extractDenseStack(functional, 'binary'), { eligible: false, reason: 'it is a Model, not a Sequential model; the sparse path runs a Sequential of Dense layers (activations relu, linear, softmax, sigmoid, tanh) with Dropout layers between them' });
   model.dispose();
   dense.dispose();
+  functional.dispose();
 });
 
 test('a model on which the sparse path disagrees with TensorFlow.js is refused: auto falls back to wasm, explicit sparse errors', async () => {

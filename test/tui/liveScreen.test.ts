@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { stopAll, waitFor } from '../helpers/server.js';
+import { readPool, readTable } from './helpers/dashboardText.js';
 import { LIVE_CLIENTS, LIVE_SLOTS, loadServer, startLiveServer } from './helpers/liveServer.js';
 import { startVirtualTerminal, type VirtualTerminal } from './helpers/virtualTerminal.js';
 
@@ -17,51 +18,6 @@ after(async () => {
   for (const c of cleanups.reverse()) await c();
   await stopAll();
 });
-
-interface TableRow {
-  y: number;
-  text: string;
-  /** The word in the STATUS column ('' on the folded cheap line). */
-  status: string;
-}
-
-interface Table {
-  statusX: number;
-  rows: TableRow[];
-  /** The one line the cheap slots are folded into, if any. */
-  folded: TableRow[];
-}
-
-/** The worker table as shown: the rows under the heading up to the first blank one. */
-function readTable(lines: readonly string[]): Table | null {
-  const headingY = lines.findIndex((l) => /^ WID +% +PID .* LastSpwn/.test(l));
-  if (headingY === -1) return null;
-  const heading = lines[headingY]!;
-  // The busy-bars pane shares these screen lines on the right: the table ends after LastSpwn.
-  const width = heading.indexOf('LastSpwn') + 'LastSpwn'.length + 2;
-  const statusX = heading.indexOf('STATUS');
-  const rows: TableRow[] = [];
-  const folded: TableRow[] = [];
-  for (let y = headingY + 1; y < lines.length; y++) {
-    const text = lines[y]!.slice(0, width);
-    if (text.trim() === '') break;
-    if (/^ +\d+ cheap slots \(/.test(text)) folded.push({ y, text, status: '' });
-    else rows.push({ y, text, status: text.slice(statusX).trim().split(/\s+/)[0]! });
-  }
-  return { statusX, rows, folded };
-}
-
-interface Pool {
-  running: number;
-  busy: number;
-  idle: number;
-  cheap: number;
-}
-
-function readPool(lines: readonly string[]): Pool | null {
-  const m = lines.map((l) => /^workers (\d+) running \((\d+) busy, (\d+) idle\), (\d+) cheap, (\d+) max/.exec(l)).find((x) => x !== null);
-  return m ? { running: Number(m[1]), busy: Number(m[2]), idle: Number(m[3]), cheap: Number(m[4]) } : null;
-}
 
 /** Polls the screen until `check` returns something; on timeout the error shows the screen. */
 function untilScreen<T>(t: VirtualTerminal, what: string, check: (lines: string[]) => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {

@@ -192,3 +192,27 @@ test('a tidepool server over stats-http: scaling in the header, events from the 
   assert.equal(streams, 1);
   await t.close();
 });
+
+test('8-colour terminals draw borders and dim text in the default colour, not gray turned black', async () => {
+  const server = await serve(fixture('idle'));
+  // An SGR sequence that sets the foreground to black (30) or bright black (90).
+  const sgr = (n: number) => new RegExp(`\x1b\\[(?:\\d+;)*${n}(?:;\\d+)*m`);
+  const colours = async (term: string) => {
+    const t = terminal([server.address], { terminal: term });
+    const top = await t.waitForLine(/┌─ busy %/);
+    const footer = await t.waitForLine(/^sort WID asc/);
+    await new Promise((r) => setImmediate(r)); // blessed writes a frame out on the next tick
+    const result = {
+      border: t.cell(t.lines()[top]!.indexOf('┌'), top).fg, footer: t.cell(0, footer).fg,
+      black: sgr(30).test(t.written()), gray: sgr(90).test(t.written()),
+    };
+    await t.close();
+    return result;
+  };
+  // blessed gives xterm 8 colours, where it would draw gray (8) as black (0).
+  assert.deepEqual(await colours('xterm'), { border: null, footer: null, black: false, gray: false });
+  const GRAY = 8;
+  assert.deepEqual(await colours('xterm-256color'), { border: GRAY, footer: GRAY, black: false, gray: true });
+  // tmux's default TERM: blessed cannot parse its entry and falls back to 8 colours; the name says 256.
+  assert.deepEqual(await colours('tmux-256color'), { border: GRAY, footer: GRAY, black: false, gray: true });
+});

@@ -4,9 +4,10 @@ import { failureReason } from '../source/fetchStats.js';
 import { monotonicNow, StatsPoller } from '../source/poller.js';
 import { composeFrame, type Frame } from '../view/frame.js';
 import type { Panes, Rect } from '../view/panes.js';
+import type { StyledLine } from '../view/styledLine.js';
 import { INITIAL_UI, reduceKey, type Key, type UiState } from '../view/uiState.js';
 import {
-  createBox, createLineChart, createScreen, placeBox, toMarkup, type Box, type LineChart, type Screen,
+  colorCount, createBox, createLineChart, createScreen, placeBox, toMarkup, type Box, type LineChart, type Screen,
 } from '../widgets/blessedWidgets.js';
 
 export interface DashboardScreenOptions {
@@ -106,12 +107,14 @@ export function startDashboardScreen(options: DashboardScreenOptions): Dashboard
   }
 
   function draw(frame: Frame): void {
-    boxes.header.setContent(toMarkup(frame.header));
+    const colors = colorCount(screen);
+    const markup = (lines: readonly StyledLine[]) => toMarkup(lines, colors);
+    boxes.header.setContent(markup(frame.header));
     boxes.heading.setContent(frame.tableHeading.replace(/[{}]/g, ''));
-    boxes.table.setContent(toMarkup(frame.tableRows));
-    boxes.bars.setContent(toMarkup(frame.bars));
-    boxes.events.setContent(toMarkup(frame.events));
-    boxes.footer.setContent(toMarkup([frame.footer]));
+    boxes.table.setContent(markup(frame.tableRows));
+    boxes.bars.setContent(markup(frame.bars));
+    boxes.events.setContent(markup(frame.events));
+    boxes.footer.setContent(markup([frame.footer]));
     const c = frame.charts;
     charts.rps?.setData(c.x, [{ title: 'RPS', color: 'cyan', y: c.rps }], c.rpsMax);
     charts.workers?.setData(c.x, [
@@ -119,7 +122,7 @@ export function startDashboardScreen(options: DashboardScreenOptions): Dashboard
       { title: 'busy', color: 'green', y: c.busy },
     ], c.workersMax);
     if (frame.help) {
-      boxes.help.setContent(toMarkup(frame.help));
+      boxes.help.setContent(markup(frame.help));
       boxes.help.show();
     } else {
       boxes.help.hide();

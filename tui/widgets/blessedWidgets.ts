@@ -35,8 +35,26 @@ export function createScreen(options: ScreenOptions = {}): Screen {
   });
   // Draw lines and dots as UTF-8, not through the terminal's alternate charset: terminals that
   // take UTF-8 draw both, but tmux and some SSH clients show ACS as letters (q, x, ~).
-  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  const tput = (screen as unknown as { tput: { brokenACS: boolean; colors: number } }).tput;
+  tput.brokenACS = true;
+  // blessed cannot read ncurses 6's extended terminfo entries (tmux-256color, tmux's default
+  // TERM on current Debian) and falls back to xterm's 8 colours, where gray is drawn black.
+  // The name is enough to know the terminal has 256.
+  if (tput.colors < 256 && /-256colou?r$/.test(options.terminal ?? process.env.TERM ?? '')) tput.colors = 256;
   return screen;
+}
+
+/** How many colours blessed will use on this screen's terminal. */
+export function colorCount(screen: Screen): number {
+  return (screen as unknown as { tput: { colors: number } }).tput.colors;
+}
+
+/**
+ * Gray for borders and dim text, or the terminal's default colour (undefined) where there are
+ * fewer than 16 colours: blessed would draw gray as black there, invisible on a dark background.
+ */
+function gray(colors: number): 'gray' | undefined {
+  return colors >= 16 ? 'gray' : undefined;
 }
 
 export interface BoxOptions {
@@ -56,7 +74,7 @@ export function createBox(screen: Screen, rect: Rect, options: BoxOptions = {}):
     hidden: options.hidden ?? false,
     label: options.label !== undefined ? ` ${options.label} ` : undefined,
     border: options.border ? { type: 'line' } : undefined,
-    style: { border: { fg: 'gray' }, inverse: options.inverse ?? false },
+    style: { border: { fg: gray(colorCount(screen)) }, inverse: options.inverse ?? false },
   });
 }
 
@@ -74,12 +92,15 @@ const COLOR: Record<LineStyle, string | null> = {
   heading: null, dim: 'gray', warn: 'yellow', error: 'red', good: 'green',
 };
 
-/** Styled lines as blessed tag markup; the text is escaped so `{` in a path is shown as is. */
-export function toMarkup(lines: readonly StyledLine[]): string {
+/**
+ * Styled lines as blessed tag markup for a terminal with `colors` colours; the text is escaped
+ * so `{` in a path is shown as is.
+ */
+export function toMarkup(lines: readonly StyledLine[], colors = 256): string {
   return lines
     .map(({ text, style }) => {
       const escaped = text.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
-      const color = COLOR[style];
+      const color = COLOR[style] === 'gray' ? (gray(colors) ?? null) : COLOR[style];
       const colored = color === null ? escaped : `{${color}-fg}${escaped}{/${color}-fg}`;
       return style === 'heading' || style === 'error' ? `{bold}${colored}{/bold}` : colored;
     })
@@ -101,6 +122,8 @@ export interface LineChart {
 interface ContribLine {
   setData(data: { title: string; x: string[]; y: number[]; style: { line: string } }[]): void;
   options: { maxY: number };
+  /** Made anew by each setData. */
+  legend?: { style: { border: { fg?: string } } };
   destroy(): void;
 }
 
@@ -113,12 +136,13 @@ const contribLine = requireCjs('blessed-contrib/lib/widget/charts/line.js') as (
  * chart, so the screen recreates charts on resize.
  */
 export function createLineChart(screen: Screen, rect: Rect, label: string, legend: boolean): LineChart {
+  const borderFg = gray(colorCount(screen));
   const chart = contribLine({
     ...rect,
     label: ` ${label} `,
     border: { type: 'line' },
     // The canvas knows only the eight basic colour names, and 'normal' for the default.
-    style: { line: 'yellow', text: 'normal', baseline: 'normal', border: { fg: 'gray' } },
+    style: { line: 'yellow', text: 'normal', baseline: 'normal', border: { fg: borderFg } },
     showLegend: legend,
     legend: { width: 10 },
     xLabelPadding: 3,
@@ -131,6 +155,8 @@ export function createLineChart(screen: Screen, rect: Rect, label: string, legen
       if (x.length === 0) return;
       chart.options.maxY = maxY;
       chart.setData(series.map((s) => ({ title: s.title, x, y: s.y, style: { line: s.color } })));
+      // contrib draws the legend's border black: invisible on a dark background.
+      if (chart.legend) chart.legend.style.border.fg = borderFg;
     },
     destroy() {
       chart.destroy();

@@ -30,6 +30,8 @@ export interface VirtualTerminalOptions {
   rows?: number;
   intervalMs?: number;
   followEvents?: boolean;
+  /** terminfo name; default xterm-256color. */
+  terminal?: string;
 }
 
 export function startVirtualTerminal(addresses: string[], options: VirtualTerminalOptions = {}): VirtualTerminal {
@@ -47,7 +49,7 @@ export function startVirtualTerminal(addresses: string[], options: VirtualTermin
   input.isTTY = true;
   input.setRawMode = () => {};
   const app = startDashboardScreen({
-    addresses, intervalMs: options.intervalMs ?? 100, timeoutMs: 1000, input, output, terminal: 'xterm-256color',
+    addresses, intervalMs: options.intervalMs ?? 100, timeoutMs: 1000, input, output, terminal: options.terminal ?? 'xterm-256color',
     followEvents: options.followEvents ?? false,
   });
   const lines = () => screenText(app.screen);

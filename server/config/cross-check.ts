@@ -72,8 +72,9 @@ export function crossCheck(draft: Draft, warnings: string[]): void {
     );
   }
 
-  if (v['chmod-socket'] !== null && ![...v.http, ...v.socket].some((a) => parseAddress(a).kind === 'unix')) {
-    warnings.push(`\`chmod-socket\` from ${from('chmod-socket')} has no effect: no http or socket listener is a UNIX socket path`);
+  const unixPaths = [...v.http, ...v.socket, v.stats, v.metrics].filter((a) => a !== '' && parseAddress(a).kind === 'unix');
+  if (v['chmod-socket'] !== null && unixPaths.length === 0) {
+    warnings.push(`\`chmod-socket\` from ${from('chmod-socket')} has no effect: no http, socket, stats or metrics listener is a UNIX socket path`);
   }
   if (v['stats-http'] && v.stats === '') warnings.push(`\`stats-http\` from ${from('stats-http')} has no effect: \`stats\` is off`);
 

@@ -312,7 +312,8 @@ test('other cross-option rules: busyness bounds, rss limits, listeners, master a
   rejects(['--cheaper-rss-limit-soft', '2G', '--cheaper-rss-limit-hard', '1G'], [/`cheaper-rss-limit-soft` .* below `cheaper-rss-limit-hard`/]);
   rejects(['--http', ':9000', '--socket', '0.0.0.0:9000'], [/got `0\.0\.0\.0:9000` for both `http` and `socket` \(from --socket\)/]);
   rejects(['--stats', 'stats.sock', '--socket', './stats.sock'], [/for both `socket` and `stats`/]);
-  assert.match(load(['--chmod-socket', '660']).warnings[0]!, /`chmod-socket` from --chmod-socket has no effect: no http or socket listener is a UNIX socket path/);
+  assert.match(load(['--chmod-socket', '660', '--stats', 'off']).warnings[0]!, /`chmod-socket` from --chmod-socket has no effect: no http, socket, stats or metrics listener is a UNIX socket path/);
+  assert.deepEqual(load(['--chmod-socket', '660', '--stats', '/run/x/stats.sock']).warnings, [], 'it applies to a UNIX stats socket');
   const forced = load(['--no-master', '--lazy-apps=false']);
   assert.equal(forced.config.master, true);
   assert.equal(forced.config['lazy-apps'], true);

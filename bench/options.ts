@@ -138,7 +138,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     json: flags.json,
     help: flags.help,
     text: given.text !== undefined ? nonEmpty('text', given.text) : CLASSIC_TEXT,
-    timeoutS: number('timeout', given.timeout, 60, { min: 0.1 }),
+    timeoutS: number('timeout', given.timeout, 60, { min: 1 }),
     requests: int('requests', given.requests, 11, 1),
     clients: int('clients', given.clients, q ? 4 : 40, 1),
     loadSeconds: number('duration', given.duration, q ? 2.5 : 20, { min: 0.5 }),

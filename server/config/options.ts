@@ -167,6 +167,11 @@ export const OPTIONS = [
   { name: 'worker-reload-mercy', section: 'Lifecycle', type: 'int', min: 0, default: 60, help: 'Seconds a gracefully stopping worker gets before SIGKILL.' },
   { name: 'reload-mercy', section: 'Lifecycle', type: 'int', min: 0, default: 60, help: 'Seconds the shutdown waits for requests to drain.' },
   { name: 'forkbomb-delay', section: 'Lifecycle', type: 'int', min: 0, default: 2, help: 'Seconds to wait when workers respawn too fast.' },
+  {
+    name: 'spawn-concurrency', section: 'Lifecycle', type: 'int', min: 1,
+    default: () => 2 * availableParallelism(), defaultText: 'twice the number of CPUs',
+    help: 'Workers that may load the model at once; further spawns wait their turn, so that on a small machine the first new workers are ready sooner than if all loaded together.',
+  },
 
   // Model and requests
   {

@@ -74,6 +74,7 @@ export class Master {
   private readonly admin: ReturnType<typeof createHttpConnectionServer>;
   private readonly adminUwsgi: ReturnType<typeof createUwsgiConnectionServer>;
   private chain: number[] = [];
+  private readonly spawnQueue: Slot[] = [];
   private exitResolve: ((code: number) => void) | null = null;
   readonly exited: Promise<number>;
 
@@ -224,6 +225,33 @@ export class Master {
     if (this.shuttingDown || isRunning(s)) return;
     if (s.respawnTimer) clearTimeout(s.respawnTimer);
     s.respawnTimer = null;
+    // Loading is CPU-bound: N workers loading at once on fewer cores all become ready late
+    // together; taking turns makes the first ones ready early. The slot counts as loading
+    // (running, not ready) meanwhile, so the scaler does not spawn for it twice.
+    if (this.loadingNow() >= this.config['spawn-concurrency']) {
+      Object.assign(s, { state: 'loading', cheap: false, pendingSpawn: reason });
+      this.spawnQueue.push(s);
+      return;
+    }
+    this.fork(s, reason);
+  }
+
+  private loadingNow(): number {
+    return this.slots.filter((x) => x.state === 'loading' && x.child !== null).length;
+  }
+
+  /** Start waiting spawns while loading slots are free (after a worker got ready or died). */
+  private startPendingSpawns(): void {
+    while (this.spawnQueue.length > 0 && this.loadingNow() < this.config['spawn-concurrency']) {
+      const s = this.spawnQueue.shift()!;
+      const reason = s.pendingSpawn;
+      s.pendingSpawn = null;
+      if (reason === null || this.shuttingDown || s.state !== 'loading' || s.child) continue;
+      this.fork(s, reason);
+    }
+  }
+
+  private fork(s: Slot, reason: string): void {
     const env: NodeJS.ProcessEnv = { ...process.env, [WORKER_SETTINGS_ENV]: JSON.stringify(this.workerSettings(s.id)) };
     for (const kv of this.config.env) {
       const i = kv.indexOf('=');
@@ -234,7 +262,7 @@ export class Master {
     const child: ChildProcess = fork(this.workerScript, [], { env, execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
     Object.assign(s, {
       child, pid: child.pid ?? 0, state: 'loading', stopReason: null, stopDetail: '', cheap: false, spawnReason: reason,
-      spawnedAt: Date.now(), readyAt: 0, loadMs: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
+      spawnedAt: Date.now(), readyAt: 0, loadMs: null, pendingSpawn: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
       deltaRequests: 0, respawnCount: s.respawnCount + 1,
     });
     this.events.record('spawn', reason, { worker: s.id, pid: s.pid });
@@ -257,6 +285,7 @@ export class Master {
         this.everReady = true;
         this.events.record('ready', `model loaded in ${Math.round(m.loadMs)} ms (spawn to ready ${s.loadMs} ms)`, { worker: s.id, pid: s.pid, detail: { load_ms: Math.round(m.loadMs), spawn_to_ready_ms: s.loadMs } });
         if (this.queueAnnounced) this.sendTo(s, { t: 'queue', waiting: true });
+        this.startPendingSpawns();
         this.continueChain(s);
         this.pump();
         return;
@@ -366,6 +395,7 @@ export class Master {
       this.maybeFinishShutdown();
       return;
     }
+    this.startPendingSpawns();
     if (s.cheap) {
       this.pump();
       return;
@@ -477,7 +507,9 @@ export class Master {
     this.paused = false;
     if (brutal) {
       for (const a of this.queue.splice(0)) a.socket.destroy();
+      this.spawnQueue.length = 0;
       for (const s of this.slots) {
+        if (s.state === 'loading' && !s.child) Object.assign(s, { state: 'empty', pendingSpawn: null });
         if (s.respawnTimer) clearTimeout(s.respawnTimer);
         if (s.child) {
           s.stopReason = 'shutdown';
@@ -493,9 +525,11 @@ export class Master {
       await new Promise((r) => setTimeout(r, 20));
     }
     for (const a of this.queue.splice(0)) a.socket.end(jsonErrorBytes(503, 'The server is shutting down', { 'Retry-After': '1' }));
+    this.spawnQueue.length = 0;
     for (const s of this.slots) {
       if (s.respawnTimer) clearTimeout(s.respawnTimer);
-      if (s.state === 'loading') s.child?.kill('SIGKILL');
+      if (s.state === 'loading' && !s.child) Object.assign(s, { state: 'empty', pendingSpawn: null });
+      else if (s.state === 'loading') s.child?.kill('SIGKILL');
       else this.stopWorker(s, 'shutdown', why, Math.max(0.1, (deadline - Date.now()) / 1000));
     }
     this.maybeFinishShutdown();

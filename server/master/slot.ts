@@ -18,6 +18,8 @@ export interface Slot {
   /** the slot is empty on purpose (the scaler cheaped it): do not respawn */
   cheap: boolean;
   spawnReason: string;
+  /** a spawn decided but waiting for its turn to load (see spawn-concurrency); state is 'loading', child null */
+  pendingSpawn: string | null;
   spawnedAt: number;
   readyAt: number;
   loadMs: number | null;
@@ -49,7 +51,7 @@ export interface Slot {
 
 export function emptySlot(id: number): Slot {
   return {
-    id, child: null, pid: 0, state: 'empty', stopReason: null, stopDetail: '', cheap: true, spawnReason: '',
+    id, child: null, pid: 0, state: 'empty', stopReason: null, stopDetail: '', cheap: true, spawnReason: '', pendingSpawn: null,
     spawnedAt: 0, readyAt: 0, loadMs: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
     requests: 0, deltaRequests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(),
     respawnCount: 0, rss: 0, vsz: 0, lastExit: null, fastDeaths: 0, respawnTimer: null, killTimer: null,

@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import { startClosedLoop, type Answer } from '../../bench/load/closedLoop.js';
 
 const servers: http.Server[] = [];
-after(() => servers.forEach((s) => s.closeAllConnections()));
+after(() => servers.forEach((s) => (s.closeAllConnections(), s.close())));
 
 function listen(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);
@@ -52,10 +52,11 @@ test('amount: one request per connection, then the group ends by itself', async 
 test('timeouts are failures, named', async () => {
   const url = await listen(() => {});
   const failures: string[] = [];
-  const group = startClosedLoop({ url, connections: 1, timeoutS: 0.2 }, { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) });
-  await new Promise((r) => setTimeout(r, 700));
+  // autocannon counts timeouts in whole seconds, 1 at least.
+  const group = startClosedLoop({ url, connections: 1, timeoutS: 1 }, { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) });
+  await new Promise((r) => setTimeout(r, 1500));
   const counts = await group.stop();
-  assert.ok(failures.length >= 2, `got ${failures.length}`);
+  assert.ok(failures.length >= 1, `got ${failures.length}`);
   assert.match(failures[0]!, /timed out/);
   assert.equal(counts.failed, failures.length);
 });

@@ -6,7 +6,7 @@ import { LoadRun } from '../../bench/run/loadRun.js';
 import type { SecondSample } from '../../bench/run/types.js';
 
 const servers: http.Server[] = [];
-after(() => servers.forEach((s) => s.closeAllConnections()));
+after(() => servers.forEach((s) => (s.closeAllConnections(), s.close())));
 
 /** Answers after `ms`, counting the requests in progress at once. */
 async function slowServer(ms: number) {

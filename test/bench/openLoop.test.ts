@@ -22,7 +22,7 @@ test('open-loop latency counts from the due time; service time from the send', (
 });
 
 const servers: http.Server[] = [];
-after(() => servers.forEach((s) => s.closeAllConnections()));
+after(() => servers.forEach((s) => (s.closeAllConnections(), s.close())));
 
 function listen(handler: http.RequestListener): Promise<string> {
   const server = http.createServer(handler);

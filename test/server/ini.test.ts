@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { uwsgiRequest } from '../helpers/http.js';
-import { REPO, startServer, stopAll, tempDir } from '../helpers/server.js';
+import { REPO, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 
 describe("the classic tutorial's uwsgi.ini", () => {
   after(stopAll);
@@ -19,6 +19,9 @@ describe("the classic tutorial's uwsgi.ini", () => {
     const r = await uwsgiRequest(sock, 'GET', '/predict?text=' + encodeURIComponent('this is a news sample text about sports, and football in specific'));
     assert.equal(r.status, 200);
     assert.match(JSON.parse(r.body).prediction, /^\d+$/);
+    // spawn-concurrency lets them load a few at a time: wait for all five.
+    await waitFor('five initial spawns', () => [...s.log().matchAll(/spawn: worker \d+ \(pid \d+\) initial/g)].length === 5, 30000);
+    await new Promise((r) => setTimeout(r, 300));
     assert.equal([...s.log().matchAll(/spawn: worker \d+ \(pid \d+\) initial/g)].length, 5, 'cheaper-initial = 5 of workers = 50');
     assert.ok(fs.existsSync(path.join(dir, 'stats.sock')), 'stats socket from the ini');
     await s.stop();

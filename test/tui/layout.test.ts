@@ -69,12 +69,15 @@ test('event lines: time, worker, type, reason; the newest at the bottom', () => 
     [
       { at: 0, host: 'a', seq: 1, type: 'spawn', worker: 3, reason: 'scaled up', detail: { ms: 5 } },
       { at: 1000, host: 'a', seq: 2, type: 'harakiri', worker: 12, reason: 'request over 30 s' },
+      { at: 2000, host: 'a', seq: 3, type: 'ready', worker: 3, reason: 'model loaded in 636 ms (spawn to ready 812 ms)', detail: { load_ms: 636, spawn_to_ready_ms: 812, threads: 2 } },
     ],
     { count: 5, width: 200, showHost: false },
   );
   assert.match(lines[0]!.text, /^\d\d:\d\d:00  w3 spawn {7}scaled up \(ms=5\)$/);
   assert.match(lines[1]!.text, /^\d\d:\d\d:01 w12 harakiri {4}request over 30 s$/);
   assert.equal(lines[1]!.style, 'error');
+  // Only what the reason does not already say.
+  assert.match(lines[2]!.text, /^\d\d:\d\d:02  w3 ready {7}model loaded in 636 ms \(spawn to ready 812 ms\) \(threads=2\)$/);
   assert.equal(eventLines([], { count: 0, width: 10, showHost: false }).length, 0);
 });
 

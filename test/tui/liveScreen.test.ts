@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
+import type { LoadResult } from '../helpers/load.js';
 import { stopAll, waitFor } from '../helpers/server.js';
 import { readPool, readTable } from './helpers/dashboardText.js';
 import { LIVE_CLIENTS, LIVE_SLOTS, loadServer, startLiveServer } from './helpers/liveServer.js';
@@ -50,6 +51,7 @@ test('a live tidepool under load: busy rows in green, spawn events with reasons,
 
   const load = loadServer(server);
   let loaded;
+  let result: LoadResult;
   try {
     // The scaler's decision and each spawn are in the event log, with the reason the server gave.
     await t.waitForLine(/ decision +spawn \d+: busyness: /, 20_000);
@@ -64,10 +66,11 @@ test('a live tidepool under load: busy rows in green, spawn events with reasons,
       return { pool, table, lines, fg: table.rows.map((r) => fg(table.statusX, r.y)), foldedFg: table.folded.map((r) => fg(r.text.search(/\d/), r.y)) };
     }, 30_000);
   } finally {
-    const result = await load.stop();
-    assert.deepEqual(result.failed, [], 'no request failed under load');
-    assert.ok(result.ok > 0, 'the load was served');
+    // Stopped whatever happened; judged after, so a failure above is not hidden by this one.
+    result = await load.stop();
   }
+  assert.deepEqual(result.failed, [], 'no request failed under load');
+  assert.ok(result.ok > 0, 'the load was served');
 
   // One frame: the header's counts and the table agree, busy rows are green, cheap slots fold.
   const { pool, table, fg, foldedFg, lines } = loaded;

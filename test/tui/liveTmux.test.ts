@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
+import type { LoadResult } from '../helpers/load.js';
 import { CLI, pidAlive, REPO, stopAll, waitFor } from '../helpers/server.js';
 import { readPool, readTable, type Table } from './helpers/dashboardText.js';
 import { LIVE_SLOTS, loadServer, startLiveServer } from './helpers/liveServer.js';
@@ -61,10 +62,9 @@ const isSorted = (xs: number[], descending: boolean) => xs.every((x, i) => i ===
 
 test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q gives the terminal back', { skip, timeout: 120_000 }, async () => {
   const server = await startLiveServer();
-  // What a person types, with absolute paths; the shell says how it ended.
-  const command = `'${process.execPath}' '${CLI}' top '${server.stats}'; echo "top exited with status $?"`;
-  // remain-on-exit in the same tmux command, before the shell can end: the pane stays to be read.
-  tmux('new-session', '-d', '-s', SESSION, '-x', '200', '-y', '50', '-c', REPO, command, ';', 'set-option', '-t', SESSION, 'remain-on-exit', 'on');
+  // What a person types, with absolute paths; then the shell says how it ended and stays, to be seen.
+  const command = `'${process.execPath}' '${CLI}' top '${server.stats}'; echo "top exited with status $?"; exec sh`;
+  tmux('new-session', '-d', '-s', SESSION, '-x', '200', '-y', '50', '-c', REPO, command);
   try {
     await waitForPane('the header and one idle worker', ({ lines }) => {
       const pool = readPool(lines);
@@ -75,6 +75,7 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
     assert.equal(paneFormat('#{alternate_on}'), '1', 'the dashboard draws on the alternate screen');
 
     const load = loadServer(server);
+    let result: LoadResult;
     try {
       const busy = await waitForPane('busy workers and their spawn events', (c) => {
         const pool = readPool(c.lines);
@@ -112,9 +113,9 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
       await waitForPane('the help closed, the sort unchanged', ({ lines }) =>
         !lines.some((l) => /tidepool top: keys/.test(l)) && lines.some((l) => /^sort REQ desc/.test(l)));
     } finally {
-      const result = await load.stop();
-      assert.deepEqual(result.failed, [], 'no request failed under load');
+      result = await load.stop();
     }
+    assert.deepEqual(result.failed, [], 'no request failed under load');
 
     await waitForPane('every worker idle after the load', ({ lines }) => {
       const pool = readPool(lines);
@@ -127,6 +128,7 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
     assert.ok(closed.some((l) => l === 'top exited with status 0'), `exit status 0:\n${closed.join('\n')}`);
     assert.ok(!closed.some((l) => /WID|cheap slots|busy %|tidepool 0\.1\.0/.test(l)), `nothing of the dashboard is left:\n${closed.join('\n')}`);
     await waitFor('the dashboard process to be gone', () => !pidAlive(dashboard), 5000);
+    await waitFor('the shell in the pane', () => paneFormat('#{pane_current_command}') === 'sh', 5000);
     assert.equal(paneFormat('#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag}'), '0 1 0 0 0',
       'normal screen, cursor shown, keypad and mouse modes off (alternate_on cursor_flag keypad_flag keypad_cursor_flag mouse_any_flag)');
   } finally {

@@ -21,8 +21,13 @@ export function eventLines(events: readonly LoggedEvent[], options: { count: num
   });
 }
 
+/**
+ * The detail's values the reason does not already say: tidepool's reasons usually carry them
+ * ("model loaded in 636 ms" with load_ms=636), and the pane is narrow.
+ */
 function detailText(e: LoggedEvent): string {
   if (e.detail === undefined) return '';
-  const parts = Object.entries(e.detail).map(([k, v]) => `${k}=${v}`);
+  const said = new Set(e.reason.match(/[\w.]+/g));
+  const parts = Object.entries(e.detail).filter(([, v]) => !said.has(String(v))).map(([k, v]) => `${k}=${v}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

@@ -1,0 +1,124 @@
+/**
+ * The built `tidepool bench` as a user runs it: a child process, real servers, the report on disk.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { CLI, startServer, stopAll, tempDir } from '../helpers/server.js';
+import { findAll, parseXml } from './xml.js';
+
+after(stopAll);
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function bench(args: string[], timeoutMs = 120000): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bench ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${stderr.slice(-2000)}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const seriesOf = (svg: string) => findAll(parseXml(svg), (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']);
+
+test('npm run bench -- --quick --json: every default scenario, the report on disk', async () => {
+  const out = path.join(tempDir('tidepool-bench-test-'), 'report');
+  const r = await bench(['--quick', '--json', '--out', out]);
+  assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr.slice(-3000)}`);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.version, 1);
+  assert.equal(json.ok, true);
+  assert.deepEqual(json.scenarios, ['burst', 'scale', 'throughput', 'crosscheck']);
+  assert.deepEqual(json.results.map((x: { kind: string }) => x.kind), ['burst', 'scale', 'throughput', 'crosscheck']);
+  assert.deepEqual(json.errors, []);
+
+  const [burst, scale, throughput, crosscheck] = json.results;
+  assert.equal(burst.answers.length, 11);
+  for (const a of burst.answers) {
+    assert.equal(a.status, 200);
+    assert.match(a.worker, /^\d+$/, 'each answer names the worker slot that served it');
+    assert.ok(a.latencyMs >= 100, 'each request sleeps 100 ms in --quick');
+  }
+  assert.deepEqual(scale.variants.map((v: { name: string }) => v.name), ['spare step 3', 'tidepool defaults']);
+  for (const v of scale.variants) {
+    assert.equal(v.run.statsSource, 'tidepool');
+    assert.ok(v.run.samples > 5, 'the stats socket was read during the run');
+    assert.equal(typeof v.metrics.workerSeconds, 'number');
+    assert.ok(v.metrics.latency.count > 0);
+  }
+  assert.ok(scale.variants[1].metrics.spawns > 0, 'tidepool spawns for waiting requests');
+  assert.deepEqual([...new Set(throughput.rows.map((x: { mode: string }) => x.mode))], ['closed', 'open']);
+  assert.ok(throughput.rows.every((x: { rps: number }) => x.rps > 0));
+  assert.equal(crosscheck.check.agree, true);
+
+  assert.ok(fs.existsSync(json.files.summary) && fs.existsSync(json.files.timeline));
+  const summary = fs.readFileSync(json.files.summary, 'utf8');
+  assert.match(summary, /\| time to first spawn \| [\d.]+ s \|/);
+  assert.match(summary, /\| time to enough capacity \|/);
+  assert.match(summary, /\| worker-seconds used \|/);
+  assert.match(summary, /Ratio harness \/ wrk: [\d.]+: \*\*agree\*\*/);
+  const timeline = JSON.parse(fs.readFileSync(json.files.timeline, 'utf8'));
+  assert.equal(timeline.results[0].run.responses.length, 11, 'the timeline holds the raw responses');
+
+  assert.ok(json.files.charts.length >= 6);
+  for (const file of json.files.charts as string[]) {
+    assert.ok(file.startsWith(out));
+    const series = seriesOf(fs.readFileSync(file, 'utf8'));
+    if (file.endsWith('-workers.svg')) assert.deepEqual(series, ['running', 'ready', 'busy', 'queue'], file);
+    else assert.deepEqual(series, ['requests/s', 'p50 latency', 'p99 latency'], file);
+  }
+  assert.ok(json.files.charts.some((f: string) => f.endsWith('scale-tidepool-defaults-workers.svg')));
+  const spawnMarks = findAll(parseXml(fs.readFileSync(path.join(out, 'scale-tidepool-defaults-workers.svg'), 'utf8')), (e) => e.attrs.class === 'spawn');
+  assert.ok(spawnMarks.length > 0, 'spawns are marked on the workers chart');
+});
+
+test('against a running server (--url, --stats): it is loaded and read, not started or stopped', async () => {
+  const server = await startServer({ args: ['--http', '127.0.0.1:0', '--workers', '4', '--cheaper', '1', '--cheaper-initial', '1', '--simulate-latency', '300'] });
+  const m = await server.waitForLog(/listening on (127\.0\.0\.1:\d+) \(HTTP\)/);
+  const out = path.join(tempDir('tidepool-bench-test-'), 'report');
+  const r = await bench(['--url', `http://${m[1]}`, '--stats', server.stats, '--scenario', 'burst,scale', '--quick', '--json', '--requests', '6', '--clients', '3', '--duration', '2', '--cooldown', '0.5', '--out', out]);
+  assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr.slice(-3000)}`);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.url, `http://${m[1]}`);
+  const [burst, scale] = json.results;
+  assert.equal(burst.server.started, false);
+  assert.equal(burst.answers.length, 6);
+  assert.deepEqual(scale.variants.map((v: { name: string }) => v.name), ['as configured']);
+  const variant = scale.variants[0];
+  assert.equal(variant.run.statsSource, 'tidepool');
+  assert.ok(variant.metrics.spawns + burst.usage.spawns > 0, 'the pool events were read from the server');
+  assert.equal(variant.metrics.serviceTimeKnown, false, 'the bench did not choose the service time: it estimates it');
+  assert.match(fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), /already running; the bench changed nothing in it/);
+  assert.equal(server.child.exitCode, null, 'the bench does not stop a server it did not start');
+  assert.equal((await server.get('/readyz')).status, 200);
+});
+
+test('bad options: exit 2 and a message naming the option', async () => {
+  const r = await bench(['--clients', 'lots']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /tidepool bench: Expected --clients to be a whole number >= 1, got "lots"/);
+  assert.equal(r.stdout, '');
+});
+
+test('--help describes the scenarios and exits 0', async () => {
+  const r = await bench(['--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Usage: tidepool bench \[options\]/);
+  for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out']) assert.ok(r.stdout.includes(name), name);
+});

@@ -48,8 +48,10 @@ export interface ScaleMetrics extends PoolUsage {
   firstNewReadyS: number | null;
   /** Ready workers needed so that no client waits: min(clients, slots). */
   capacityNeeded: number;
-  /** Seconds from the start of the step until that many workers were ready; null if never. */
+  /** Seconds from the start of the step until that many workers were ready; null if not during the step. */
   enoughCapacityS: number | null;
+  /** Most workers ready at once during the step. */
+  peakReadyInStep: number | null;
   /** Latency of the responses completed during the step. */
   latency: LatencyStats | null;
   /** What one request costs without waiting: the simulated latency, or the fastest response seen. */
@@ -76,7 +78,9 @@ export function scaleMetrics(run: RunResult, loadPhase: number, serviceTimeMs: n
   const latency = latencyStats(run.responses.filter((r) => r.phase === loadPhase).map((r) => r.latencyMs));
   const slots = run.samples.at(-1)?.slots || clients;
   const capacityNeeded = Math.min(clients, slots);
-  const enough = run.samples.find((s) => s.at >= start && s.ready >= capacityNeeded);
+  // Capacity that arrives after the clients left served nobody.
+  const inStep = run.samples.filter((s) => s.at >= start && s.at <= phase.endAt);
+  const enough = inStep.find((s) => s.ready >= capacityNeeded);
   const spawned = new Set(run.events.filter((e) => isSpawn(e) && e.at >= start).map((e) => e.worker));
   const firstNewReady = run.events.find((e) => e.type === 'ready' && e.at >= start && spawned.has(e.worker));
   const seconds = (phase.endAt - phase.startAt) / 1000;
@@ -87,6 +91,7 @@ export function scaleMetrics(run: RunResult, loadPhase: number, serviceTimeMs: n
     firstNewReadyS: firstNewReady ? (firstNewReady.at - start) / 1000 : null,
     capacityNeeded,
     enoughCapacityS: enough ? Math.max(0, (enough.at - start) / 1000) : null,
+    peakReadyInStep: inStep.length > 0 ? Math.max(...inStep.map((s) => s.ready)) : null,
     latency,
     serviceTimeMs: serviceTimeMs ?? latency?.min ?? null,
     serviceTimeKnown: serviceTimeMs !== null,

@@ -64,14 +64,18 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
   const counts: LoadCounts = { completed: 0, failed: 0, cancelled: 0 };
   const connections = new Set<Connection>();
   const idle: Connection[] = [];
+  // A queue with a moving head: Array.shift() is linear, and behind a saturated server the queue
+  // holds tens of thousands of requests.
   const waiting: Due[] = [];
+  let head = 0;
+  let inFlight = 0;
   const start = performance.now();
   let issued = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let drained: (() => void) | undefined;
 
-  const busy = () => waiting.length > 0 || [...connections].some((c) => c.request !== null);
+  const busy = () => head < waiting.length || inFlight > 0;
   const settled = () => {
     if (stopped && !busy()) drained?.();
   };
@@ -83,6 +87,7 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
     conn.socket.destroy();
     if (conn.request && reason !== null) {
       conn.request = null;
+      inFlight--;
       counts.failed++;
       handlers.failure(reason);
     }
@@ -121,6 +126,7 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
     const req = conn.request;
     if (!req) return;
     conn.request = null;
+    inFlight--;
     const { latencyMs, serviceMs } = openLoopLatency(req.due, req.sent, performance.now());
     counts.completed++;
     handlers.answer({ latencyMs, serviceMs, status: res.status, worker: res.worker });
@@ -129,10 +135,16 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
   };
 
   const dispatch = () => {
-    while (waiting.length > 0 && (idle.length > 0 || connections.size < maxSockets)) {
-      const conn = idle.pop() ?? open();
-      conn.request = { ...waiting.shift()!, sent: performance.now() };
+    while (head < waiting.length && (idle.length > 0 || connections.size < maxSockets)) {
+      // Oldest idle first: the connections (and the workers holding them) take turns.
+      const conn = idle.shift() ?? open();
+      conn.request = { ...waiting[head++]!, sent: performance.now() };
+      inFlight++;
       conn.socket.write(request);
+    }
+    if (head > 4096 && head * 2 > waiting.length) {
+      waiting.splice(0, head);
+      head = 0;
     }
     settled();
   };
@@ -173,8 +185,9 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
           });
         }
         clearInterval(sweep);
-        counts.cancelled += waiting.length + [...connections].filter((c) => c.request !== null).length;
+        counts.cancelled += waiting.length - head + inFlight;
         waiting.length = 0;
+        head = 0;
         for (const conn of [...connections]) drop(conn, null);
         finish({ ...counts });
         return done;

@@ -53,8 +53,8 @@ export function workersChart(run: RunResult): ChartFile | null {
   };
 }
 
-/** Responses per second (left) and the p50/p99 latency of each second (right). */
-export function latencyChart(run: RunResult): ChartFile {
+/** Responses per second (left) and the p50/p99 latency of each second (right), with the service time for scale. */
+export function latencyChart(run: RunResult, serviceTimeMs: number | null = null): ChartFile {
   const maxLatency = Math.max(0, ...run.seconds.map((s) => s.latency?.p99 ?? 0));
   const inSeconds = maxLatency >= 2000;
   const unit = inSeconds ? 's' : 'ms';
@@ -74,6 +74,7 @@ export function latencyChart(run: RunResult): ChartFile {
       y2Label: `latency (${unit})`,
       xMax: run.durationMs / 1000,
       bands: bands(run),
+      guides: serviceTimeMs ? [{ y: scale(serviceTimeMs), axis: 'right', label: `service time ${serviceTimeMs} ms` }] : [],
       series: [
         { name: 'requests/s', color: '#64748b', points: run.seconds.map((s): Point => [s.t, s.requests]).concat([[run.seconds.length, run.seconds.at(-1)?.requests ?? 0]]), step: true, fill: true },
         { name: 'p50 latency', color: '#059669', axis: 'right', points: run.seconds.map((s): Point => [mid(s.t), s.latency ? scale(s.latency.p50) : null]) },
@@ -83,7 +84,8 @@ export function latencyChart(run: RunResult): ChartFile {
   };
 }
 
-export function runCharts(run: RunResult): ChartFile[] {
+export function runCharts(run: RunResult, serviceTimeMs: number | null = null): ChartFile[] {
   const workers = workersChart(run);
-  return workers ? [workers, latencyChart(run)] : [latencyChart(run)];
+  const latency = latencyChart(run, serviceTimeMs);
+  return workers ? [workers, latency] : [latency];
 }

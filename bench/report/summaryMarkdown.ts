@@ -86,7 +86,11 @@ function scaleRows(variants: readonly ScaleVariant[]): [string, ...string[]][] {
     row('time to first spawn', (x) => formatSeconds(x.firstSpawnS, x.peakRunning === null ? 'n/a (no stats)' : 'no spawn')),
     row('first new worker ready', (x) => formatSeconds(x.firstNewReadyS, x.peakRunning === null ? 'n/a (no stats)' : 'none')),
     row('time to enough capacity', (x) =>
-      x.peakReady === null ? 'n/a (no stats)' : x.enoughCapacityS !== null ? `${formatSeconds(x.enoughCapacityS)} (${x.capacityNeeded} ready)` : `not reached (peak ${x.peakReady} of ${x.capacityNeeded} ready)`,
+      x.peakReadyInStep === null
+        ? 'n/a (no stats)'
+        : x.enoughCapacityS !== null
+          ? `${formatSeconds(x.enoughCapacityS)} (${x.capacityNeeded} ready)`
+          : `not during the step (at most ${x.peakReadyInStep} of ${x.capacityNeeded} ready)`,
     ),
     row('workers running: start -> peak', (x) => (x.peakRunning === null ? 'n/a' : `${x.runningAtStart} -> ${x.peakRunning}`)),
     row('longest queue', (x) => (x.peakQueue === null ? 'n/a' : String(x.peakQueue))),
@@ -113,7 +117,7 @@ function scaleSection(r: ScaleResult, charts: readonly ChartFile[]): string[] {
   for (const [label, ...cells] of scaleRows(r.variants)) lines.push(`| ${label} | ${cells.join(' | ')} |`);
   lines.push('');
   lines.push(
-    'Times are from the start of the step. Enough capacity: as many ready workers as clients (or as slots). ' +
+    'Times are from the start of the step. Enough capacity: as many ready workers as clients (or as slots), while the clients are there. ' +
       'Worker-seconds: running workers integrated from the start of the step to the end of the run; busy: the part spent in requests. ' +
       'Cancelled: requests in flight when the clients left, not failures.',
     '',
@@ -136,6 +140,7 @@ function throughputSection(r: ThroughputResult, charts: readonly ChartFile[]): s
   }
   lines.push(
     '',
+    ...(r.server.started ? ['The bench and the server share this machine: at high rates the clients\' own CPU is part of what is measured.', ''] : []),
     'Closed loop: each connection sends its next request when the previous one is answered (autocannon); latency from the write. ' +
       'Open loop: requests leave on a fixed schedule whatever the server does; latency counts from the moment each request was due, ' +
       'so time spent waiting for a connection is charged to the server (coordinated omission corrected). ' +

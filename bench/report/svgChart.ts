@@ -31,6 +31,13 @@ export interface ChartBand {
   label: string;
 }
 
+/** A horizontal reference line (the service time on a latency axis). */
+export interface ChartGuide {
+  y: number;
+  axis?: 'left' | 'right';
+  label: string;
+}
+
 export interface ChartSpec {
   title: string;
   subtitle?: string;
@@ -40,6 +47,7 @@ export interface ChartSpec {
   series: ChartSeries[];
   markers?: ChartMarker[];
   bands?: ChartBand[];
+  guides?: ChartGuide[];
   xMax?: number;
   width?: number;
   height?: number;
@@ -83,6 +91,7 @@ export function renderChart(spec: ChartSpec): string {
   const xEnd = xTicks[xTicks.length - 1]!;
   const yRange = (axis: 'left' | 'right') => {
     const values = spec.series.filter((s) => (s.axis ?? 'left') === axis).flatMap((s) => s.points.map((p) => p[1]).filter((y): y is number => y !== null));
+    values.push(...(spec.guides ?? []).filter((g) => (g.axis ?? 'left') === axis).map((g) => g.y));
     return niceTicks(0, Math.max(1, ...values), 5);
   };
   const yTicks = yRange('left');
@@ -130,6 +139,14 @@ export function renderChart(spec: ChartSpec): string {
   }
   out.push('</g>');
 
+  out.push('<g class="guides">');
+  for (const g of spec.guides ?? []) {
+    const y = f(Y(g.y, g.axis ?? 'left'));
+    out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${y}" y2="${y}" stroke="#6b7280" stroke-width="1.2" stroke-dasharray="8 4"/>`);
+    const x = g.axis === 'right' ? plot.right - 4 : plot.left + 4;
+    out.push(`<text x="${x}" y="${Number(y) - 5}" font-size="11" fill="#4b5563" text-anchor="${g.axis === 'right' ? 'end' : 'start'}">${escapeXml(g.label)}</text>`);
+  }
+  out.push('</g>');
   for (const s of spec.series) out.push(seriesSvg(s, X, (y) => Y(y, s.axis ?? 'left'), plot.bottom));
   out.push(markersSvg(spec.markers ?? [], X, plot.bottom));
   out.push(legendSvg(spec, plot.left, height - 18));

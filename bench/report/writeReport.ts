@@ -20,7 +20,10 @@ export function defaultReportDir(startedAt: Date, cwd = process.cwd()): string {
 }
 
 export function chartsOf(results: readonly ScenarioResult[]): ChartFile[] {
-  return results.flatMap((r) => runsOf(r)).filter((run) => run.responses.length + run.samples.length > 0 && !/warm-up/.test(run.name)).flatMap(runCharts);
+  return results
+    .flatMap(runsOf)
+    .filter(({ run }) => run.responses.length + run.samples.length > 0)
+    .flatMap(({ run, server }) => runCharts(run, server.serviceTimeMs));
 }
 
 /** Writes summary.md, timeline.json and one SVG per chart into `dir` (created if needed). */

@@ -98,17 +98,17 @@ export interface CrossCheckResult {
 
 export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult;
 
-/** Every run of a result, for the timeline file and the charts. */
-export function runsOf(result: ScenarioResult): RunResult[] {
+/** Every run of a result with the server it loaded, for the charts. */
+export function runsOf(result: ScenarioResult): { run: RunResult; server: ServerInfo }[] {
   switch (result.kind) {
     case 'burst':
     case 'crosscheck':
-      return [result.run];
+      return [{ run: result.run, server: result.server }];
     case 'scale':
-      return result.variants.map((v) => v.run);
+      return result.variants.map((v) => ({ run: v.run, server: v.server }));
     case 'throughput':
-      return result.runs;
+      return result.runs.map((run) => ({ run, server: result.server }));
     case 'profile':
-      return result.profiles.map((p) => p.run);
+      return result.profiles.map((p) => ({ run: p.run, server: p.server }));
   }
 }

@@ -5,6 +5,7 @@ import type { Predictor, Prediction } from '../../models/predictor.js';
 import { type AppHandler, type AppRequest, type AppResponse, errorResponse, jsonResponse } from './types.js';
 import { BadRequest, fromJsonBody, fromQuery, type PredictInput, type PredictLimits } from './predictRequest.js';
 import { blockFor } from './blockFor.js';
+import type { Batcher } from '../worker/batcher.js';
 
 export interface AppOptions {
   predictor: Predictor;
@@ -15,6 +16,8 @@ export interface AppOptions {
   describe: () => Record<string, unknown>;
   /** headers on every answer (which worker served it) */
   headers: Record<string, string>;
+  /** when set, /predict texts wait for a batch (see worker/batcher.ts) */
+  batcher?: Batcher;
 }
 
 function formatPrediction(p: Prediction, withTop: boolean): Record<string, unknown> {
@@ -27,14 +30,18 @@ function formatPrediction(p: Prediction, withTop: boolean): Record<string, unkno
 export function createApp(options: AppOptions): AppHandler {
   const { predictor, limits, simulateLatencyMs } = options;
 
-  function predict(input: PredictInput): AppResponse {
-    if (simulateLatencyMs > 0) blockFor(simulateLatencyMs);
-    const results = predictor.predict(input.texts, input.top > 0 ? { top: input.top } : undefined);
+  function answer(input: PredictInput, results: Prediction[]): AppResponse {
     if (input.batch) return jsonResponse(200, { predictions: results.map((r) => formatPrediction(r, input.top > 0)) });
     return jsonResponse(200, formatPrediction(results[0]!, input.top > 0));
   }
 
-  const route = (req: AppRequest): AppResponse => {
+  function predict(input: PredictInput): AppResponse | Promise<AppResponse> {
+    if (simulateLatencyMs > 0) blockFor(simulateLatencyMs);
+    if (options.batcher) return options.batcher.submit(input.texts, input.top).then((results) => answer(input, results));
+    return answer(input, predictor.predict(input.texts, input.top > 0 ? { top: input.top } : undefined));
+  }
+
+  const route = (req: AppRequest): AppResponse | Promise<AppResponse> => {
     try {
       switch (req.path) {
         case '/predict':
@@ -58,9 +65,12 @@ export function createApp(options: AppOptions): AppHandler {
       throw e;
     }
   };
-  return (req) => {
-    const res = route(req);
+  const withHeaders = (res: AppResponse): AppResponse => {
     Object.assign(res.headers, options.headers);
     return res;
+  };
+  return (req) => {
+    const res = route(req);
+    return res instanceof Promise ? res.then(withHeaders) : withHeaders(res);
   };
 }

@@ -16,7 +16,21 @@ export interface AppResponse {
   body: string;
 }
 
-export type AppHandler = (req: AppRequest) => AppResponse;
+/** Synchronous for a plain predict; a promise when the request waits for a batch (see worker/batcher.ts). */
+export type AppHandler = (req: AppRequest) => AppResponse | Promise<AppResponse>;
+
+/** Call `onValue` with the handler's answer now if it is synchronous, or when its promise settles. */
+export function settle(run: () => AppResponse | Promise<AppResponse>, onValue: (r: AppResponse) => void, onError: (e: unknown) => void): void {
+  let out: AppResponse | Promise<AppResponse>;
+  try {
+    out = run();
+  } catch (e) {
+    onError(e);
+    return;
+  }
+  if (out instanceof Promise) out.then(onValue, onError);
+  else onValue(out);
+}
 
 export function jsonResponse(status: number, value: unknown, headers: Record<string, string> = {}): AppResponse {
   return { status, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(value) };

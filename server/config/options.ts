@@ -183,6 +183,14 @@ export const OPTIONS = [
     help: 'Inference backend. auto: the plain-JS sparse forward pass when the model fits it and matches TensorFlow.js on every load, else the fastest TensorFlow.js backend that loads (tfjs-node, wasm, cpu).',
   },
   {
+    name: 'batch-max-size', section: 'Model and requests', type: 'int', min: 1, default: 1, defaultText: '1 (off)',
+    help: 'Dynamic batching: texts of requests that arrive while the model is busy are predicted together, up to this many; 1 turns batching off.',
+  },
+  {
+    name: 'batch-max-delay', section: 'Model and requests', type: 'int', min: 0, default: 0,
+    help: 'Microseconds a batch may wait for more requests; 0 closes it as soon as the requests already received are parsed (no added wait at low load).',
+  },
+  {
     name: 'simulate-latency', section: 'Model and requests', type: 'int', min: 0, default: 0, defaultText: '0 (off)',
     help: 'Milliseconds added to every prediction, to watch scaling on a small machine.',
   },

@@ -18,6 +18,9 @@ export interface RequestTally {
   exc: number;
   /** request counts per duration bucket: hist[i] counts durations <= DURATION_BUCKETS_S[i]; the last entry counts the rest */
   hist: number[];
+  /** batches predicted (dynamic batching) and the texts in them, since the last report */
+  batches: number;
+  batchedTexts: number;
 }
 
 /** Bucket bounds (seconds) of the request-duration histogram, shared by workers, master and /metrics. */

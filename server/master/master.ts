@@ -149,7 +149,7 @@ export class Master {
   /** Hand waiting connections to available workers, as long as both exist. */
   pump(): void {
     while (this.queue.length > 0 && !this.paused) {
-      const w = chooseWorker(this.slots);
+      const w = chooseWorker(this.slots, this.config['batch-max-size']);
       if (!w) break;
       const a = this.queue.shift()!;
       a.socket.removeAllListeners('close');
@@ -212,6 +212,8 @@ export class Master {
       simulateLatencyMs: c['simulate-latency'],
       maxBodySize: c['max-body-size'],
       maxBatch: c['max-batch'],
+      batchMaxSize: c['batch-max-size'],
+      batchMaxDelayUs: c['batch-max-delay'],
       accessLog: !c['disable-logging'],
       logFormat: c['log-format'],
       maxRequests: c['max-requests'],
@@ -315,6 +317,8 @@ export class Master {
         s.exceptions += m.exc;
         s.avgRtUs = m.avgRtUs;
         for (let i = 0; i < m.hist.length; i++) s.hist[i]! += m.hist[i]!;
+        s.batches += m.batches;
+        s.batchedTexts += m.batchedTexts;
         this.pump();
         return;
       case 'recycle':

@@ -39,6 +39,9 @@ export interface Slot {
   avgRtUs: number;
   /** request-duration histogram across the slot's lives (see DURATION_BUCKETS_S) */
   hist: number[];
+  /** dynamic batching: batches predicted and the texts in them (see batch-max-size) */
+  batches: number;
+  batchedTexts: number;
   respawnCount: number;
   rss: number;
   vsz: number;
@@ -53,7 +56,7 @@ export function emptySlot(id: number): Slot {
   return {
     id, child: null, pid: 0, state: 'empty', stopReason: null, stopDetail: '', cheap: true, spawnReason: '', pendingSpawn: null,
     spawnedAt: 0, readyAt: 0, loadMs: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
-    requests: 0, deltaRequests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(),
+    requests: 0, deltaRequests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0,
     respawnCount: 0, rss: 0, vsz: 0, lastExit: null, fastDeaths: 0, respawnTimer: null, killTimer: null,
   };
 }
@@ -67,7 +70,15 @@ export function isBusy(s: Slot): boolean {
   return s.inRequest || s.handed > s.acked;
 }
 
-/** Can take a new connection now. */
-export function isAvailable(s: Slot): boolean {
-  return s.state === 'ready' && !isBusy(s);
+/** Connections handed over and not yet acknowledged, plus the request in progress. */
+export function load(s: Slot): number {
+  return s.handed - s.acked + (s.inRequest ? 1 : 0);
+}
+
+/**
+ * Can take a new connection now: an idle worker, or, when it batches (capacity > 1), a busy one
+ * with room in its next batch, so that requests arriving while its model runs are grouped.
+ */
+export function isAvailable(s: Slot, capacity = 1): boolean {
+  return s.state === 'ready' && (capacity === 1 ? !isBusy(s) : load(s) < capacity);
 }

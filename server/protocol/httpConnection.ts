@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import type { AppRequest } from '../app/types.js';
+import { settle, type AppRequest } from '../app/types.js';
 import { type ServeHooks, jsonErrorBytes } from './hooks.js';
 
 const DISCARD_LIMIT = 4 * 1024 * 1024;
@@ -35,26 +35,25 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
     };
     const started = process.hrtime.bigint();
     hooks.onStart(appReq.method, appReq.path);
-    let status = 500;
-    let bytes = 0;
-    try {
-      const out = hooks.handler(appReq);
-      status = out.status;
-      const headers: Record<string, string | number> = { ...out.headers, 'Content-Length': Buffer.byteLength(out.body) };
-      if (hooks.shouldClose()) headers.Connection = 'close';
-      res.writeHead(status, headers);
-      res.end(appReq.method === 'HEAD' ? undefined : out.body);
-      bytes = Buffer.byteLength(out.body) + 120;
-    } catch (e) {
-      status = 500;
-      const body = JSON.stringify({ error: `Internal error while serving ${appReq.method} ${appReq.path.slice(0, 100)}: ${(e as Error).message}` });
-      console.error(`[worker ${process.pid}] error serving ${appReq.method} ${appReq.path.slice(0, 100)}:`, e);
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-      res.end(body);
-      bytes = body.length + 120;
-    } finally {
+    const finish = (status: number, bytes: number): void =>
       hooks.onEnd(status, bytes, Number(process.hrtime.bigint() - started) / 1000, appReq.method, appReq.path, res.shouldKeepAlive && !res.hasHeader('connection'));
-    }
+    settle(
+      () => hooks.handler(appReq),
+      (out) => {
+        const headers: Record<string, string | number> = { ...out.headers, 'Content-Length': Buffer.byteLength(out.body) };
+        if (hooks.shouldClose()) headers.Connection = 'close';
+        res.writeHead(out.status, headers);
+        res.end(appReq.method === 'HEAD' ? undefined : out.body);
+        finish(out.status, Buffer.byteLength(out.body) + 120);
+      },
+      (e) => {
+        const body = JSON.stringify({ error: `Internal error while serving ${appReq.method} ${appReq.path.slice(0, 100)}: ${(e as Error).message}` });
+        console.error(`[worker ${process.pid}] error serving ${appReq.method} ${appReq.path.slice(0, 100)}:`, e);
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+        res.end(body);
+        finish(500, body.length + 120);
+      },
+    );
   }
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

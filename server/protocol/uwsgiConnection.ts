@@ -3,7 +3,7 @@
  * `uwsgi_pass` uses it; the answer is a plain HTTP response, then the socket closes.
  */
 import type net from 'node:net';
-import type { AppRequest } from '../app/types.js';
+import { settle, type AppRequest } from '../app/types.js';
 import { type ServeHooks, jsonErrorBytes, rawHttpResponse } from './hooks.js';
 import { parseUwsgiPacket, uwsgiHeadLength, UwsgiProtocolError } from './uwsgi.js';
 
@@ -42,18 +42,18 @@ export function createUwsgiConnectionServer(hooks: ServeHooks): UwsgiConnectionS
   function run(socket: net.Socket, req: AppRequest): void {
     const started = process.hrtime.bigint();
     hooks.onStart(req.method, req.path);
-    let status = 500;
-    let bytes: Buffer;
-    try {
-      const out = hooks.handler(req);
-      status = out.status;
-      bytes = rawHttpResponse(out.status, out.headers, req.method === 'HEAD' ? '' : out.body);
-    } catch (e) {
-      console.error(`[worker ${process.pid}] error serving ${req.method} ${req.path.slice(0, 100)}:`, e);
-      bytes = jsonErrorBytes(500, `Internal error while serving ${req.method} ${req.path.slice(0, 100)}: ${(e as Error).message}`);
-    }
-    answer(socket, bytes);
-    hooks.onEnd(status, bytes.length, Number(process.hrtime.bigint() - started) / 1000, req.method, req.path, false);
+    const finish = (status: number, bytes: Buffer): void => {
+      answer(socket, bytes);
+      hooks.onEnd(status, bytes.length, Number(process.hrtime.bigint() - started) / 1000, req.method, req.path, false);
+    };
+    settle(
+      () => hooks.handler(req),
+      (out) => finish(out.status, rawHttpResponse(out.status, out.headers, req.method === 'HEAD' ? '' : out.body)),
+      (e) => {
+        console.error(`[worker ${process.pid}] error serving ${req.method} ${req.path.slice(0, 100)}:`, e);
+        finish(500, jsonErrorBytes(500, `Internal error while serving ${req.method} ${req.path.slice(0, 100)}: ${(e as Error).message}`));
+      },
+    );
   }
 
   return {

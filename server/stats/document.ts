@@ -116,6 +116,8 @@ function workerInfo(s: Slot): TidepoolWorkerInfo {
     last_exit: s.lastExit ? { ...s.lastExit } : null,
     spawn_to_ready_ms: s.loadMs,
     spawn_reason: s.spawnReason,
+    batches: s.batches,
+    batched_texts: s.batchedTexts,
   };
 }
 

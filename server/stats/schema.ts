@@ -182,6 +182,9 @@ export interface TidepoolWorkerInfo {
   last_exit: WorkerExit | null;
   spawn_to_ready_ms: number | null;
   spawn_reason: string;
+  /** dynamic batching (batch-max-size > 1): batches predicted and the texts in them, across the slot's lives */
+  batches: number;
+  batched_texts: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -586,6 +589,8 @@ const readTidepoolWorker = object<TidepoolWorkerInfo>({
   last_exit: must(nullable(readWorkerExit)),
   spawn_to_ready_ms: must(nullable(num)),
   spawn_reason: must(str),
+  batches: must(num),
+  batched_texts: must(num),
 });
 
 const scalar: Reader<string | number | boolean> = (v, path, ctx) => {

@@ -10,6 +10,7 @@ import type { ServeHooks } from '../protocol/hooks.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
 import { readWorkerSettings, REPORT_EVERY_MS } from './settings.js';
+import { Batcher } from './batcher.js';
 import { accessLogLine } from './accessLog.js';
 
 const settings = readWorkerSettings(process.env);
@@ -49,7 +50,7 @@ let draining = false;
 let served = 0;
 let recycleAsked = false;
 let avgRtUs = 0;
-const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram() };
+const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0 };
 
 /**
  * Report idle once the event loop has nothing more for us this turn, so that the requests of
@@ -70,6 +71,11 @@ function sendIdle(): void {
   reportedBusy = false;
   if (idleSentFor === got && tally.n === 0) return;
   idleSentFor = got;
+  if (batcher) {
+    tally.batches = batcher.counts.batches - batchesReported.batches;
+    tally.batchedTexts = batcher.counts.texts - batchesReported.texts;
+    batchesReported = { ...batcher.counts };
+  }
   send({ t: 'idle', got, open: http.connections() + uwsgi.connections(), ...tally, avgRtUs });
   tally.n = tally.tx = tally.rtUs = tally.exc = 0;
   tally.hist = emptyHistogram();
@@ -91,6 +97,13 @@ function maybeAskRecycle(): void {
   }
 }
 
+// Batching pays where the model's cost per call is high (TensorFlow.js); see batch-max-size.
+const batcher =
+  settings.batchMaxSize > 1
+    ? new Batcher((texts, top) => predictor.predict(texts, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
+    : undefined;
+let batchesReported = { batches: 0, texts: 0 };
+
 const hooks: ServeHooks = {
   handler: createApp({
     predictor,
@@ -98,6 +111,7 @@ const hooks: ServeHooks = {
     simulateLatencyMs: settings.simulateLatencyMs,
     describe: () => ({ worker: settings.slot, pid: process.pid, backend: predictor.backend.name }),
     headers: { 'X-Tidepool-Worker': String(settings.slot) },
+    batcher,
   }),
   maxBodySize: settings.maxBodySize,
   onStart(method, path) {

@@ -8,6 +8,8 @@ export interface WorkerSettings {
   simulateLatencyMs: number;
   maxBodySize: number;
   maxBatch: number;
+  batchMaxSize: number;
+  batchMaxDelayUs: number;
   accessLog: boolean;
   logFormat: 'text' | 'json';
   maxRequests: number;

@@ -69,6 +69,7 @@ test('scaleMetrics reads first spawn, capacity and worker-seconds from the start
   assert.equal(m.firstNewReadyS, 1.4);
   assert.equal(m.capacityNeeded, 4);
   assert.equal(m.enoughCapacityS, 2, 'the read at 3000 ms is the first with 4 ready');
+  assert.equal(m.peakReadyInStep, 4);
   assert.equal(m.runningAtStart, 2);
   assert.equal(m.peakRunning, 4);
   assert.equal(m.peakQueue, 2);
@@ -93,6 +94,17 @@ test('scaleMetrics without a stats socket says n/a rather than zero, and estimat
   assert.equal(m.firstSpawnS, null);
   assert.equal(m.serviceTimeMs, 1000, 'the fastest response stands in');
   assert.equal(m.serviceTimeKnown, false);
+});
+
+test('capacity that arrives after the clients left does not count as enough capacity', () => {
+  const run = syntheticRun();
+  run.samples = run.samples.map((s) => (s.at === 3000 ? { ...s, ready: 3 } : s));
+  run.samples.push({ ...run.samples[0]!, at: 4500, running: 4, ready: 4 });
+  run.samples.sort((a, b) => a.at - b.at);
+  const m = scaleMetrics(run, 1, 1000);
+  assert.equal(m.enoughCapacityS, null);
+  assert.equal(m.peakReadyInStep, 3);
+  assert.equal(m.peakReady, 4);
 });
 
 test('scaleMetrics refuses a phase that is not a step', () => {

@@ -5,26 +5,31 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, test } from 'node:test';
 import type { LoadResult } from '../helpers/load.js';
-import { CLI, pidAlive, REPO, stopAll, waitFor } from '../helpers/server.js';
+import { CLI, pidAlive, REPO, stopAll, tempDir, waitFor } from '../helpers/server.js';
 import { readPool, readTable, type Table } from './helpers/dashboardText.js';
 import { LIVE_SLOTS, loadServer, startLiveServer } from './helpers/liveServer.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const skip = hasTmux ? false : 'tmux is not installed (apt-get install -y tmux; CI installs it)';
 
-// A tmux server of our own (-L), without the user's config (-f): never a user's sessions.
-const TMUX_SOCKET = `tidepool-live-${process.pid}`;
+// A tmux server of our own on a socket in a temp dir (tmux leaves its socket file behind),
+// without the user's config: never a user's sessions.
+const TMUX_DIR = tempDir('tidepool-tmux-');
+const TMUX_SOCKET = path.join(TMUX_DIR, 'tmux.sock');
 const SESSION = `live-top-${process.pid}`;
 const env = { ...process.env, LANG: 'C.UTF-8' };
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', TMUX_SOCKET, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
+  return execFileSync('tmux', ['-S', TMUX_SOCKET, '-f', '/dev/null', ...args], { env, encoding: 'utf8' });
 }
 
 after(async () => {
-  if (hasTmux) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-server']);
+  if (hasTmux) spawnSync('tmux', ['-S', TMUX_SOCKET, 'kill-server']);
+  fs.rmSync(TMUX_DIR, { recursive: true, force: true });
   await stopAll();
 });
 
@@ -132,6 +137,6 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
     assert.equal(paneFormat('#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag}'), '0 1 0 0 0',
       'normal screen, cursor shown, keypad and mouse modes off (alternate_on cursor_flag keypad_flag keypad_cursor_flag mouse_any_flag)');
   } finally {
-    if (hasTmux) spawnSync('tmux', ['-L', TMUX_SOCKET, 'kill-session', '-t', SESSION]);
+    if (hasTmux) spawnSync('tmux', ['-S', TMUX_SOCKET, 'kill-session', '-t', SESSION]);
   }
 });

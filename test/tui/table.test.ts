@@ -99,7 +99,7 @@ test('status words: loading for a worker not yet accepting, cheaping from tidepo
   assert.deepEqual(statusOf({ ...w, accepting: 0 }), { status: 'loading', kind: 'loading' });
   assert.deepEqual(statusOf({ ...w, status: 'sig9' }), { status: 'sig9', kind: 'sig' });
   assert.deepEqual(
-    statusOf({ ...w, status: 'busy', tidepool: { ready: true, in_flight: 1, cheaping: true, last_exit: null, spawn_to_ready_ms: 1, spawn_reason: '' } }),
+    statusOf({ ...w, status: 'busy', tidepool: { ready: true, in_flight: 1, cheaping: true, last_exit: null, spawn_to_ready_ms: 1, spawn_reason: '', batches: 0, batched_texts: 0 } }),
     { status: 'cheaping', kind: 'cheaping' },
   );
 });

@@ -25,13 +25,17 @@ export const PROFILE_DESCRIPTIONS: Record<ProfileName, string> = {
   spike: 'base, a short spike to peak, then a cooldown at base',
 };
 
+export function clientsLabel(n: number): string {
+  return `${n} client${n === 1 ? '' : 's'}`;
+}
+
 export function buildProfile(name: ProfileName, shape: ProfileShape): Phase[] {
   const { peak, base, seconds, quietSeconds } = shape;
   if (!(peak >= 1 && base >= 0 && base <= peak && seconds > 0 && quietSeconds >= 0)) {
     throw new RangeError(`Expected 0 <= base <= peak, peak >= 1, seconds > 0, quietSeconds >= 0; got ${JSON.stringify(shape)}`);
   }
   const ms = (s: number) => Math.round(s * 1000);
-  const closed = (connections: number, s: number, label = `${connections} clients`): Phase =>
+  const closed = (connections: number, s: number, label = clientsLabel(connections)): Phase =>
     connections === 0 ? { kind: 'quiet', label: 'no clients', durationMs: ms(s) } : { kind: 'closed', label, connections, durationMs: ms(s) };
   const phases: Phase[] = [];
   switch (name) {
@@ -47,7 +51,7 @@ export function buildProfile(name: ProfileName, shape: ProfileShape): Phase[] {
       break;
     }
     case 'spike':
-      phases.push(closed(base, seconds / 4), closed(peak, seconds / 4, `spike ${peak} clients`), closed(base, seconds / 2, `cooldown ${base} clients`));
+      phases.push(closed(base, seconds / 4), closed(peak, seconds / 4, `spike: ${clientsLabel(peak)}`), closed(base, seconds / 2, `cooldown: ${clientsLabel(base)}`));
       break;
   }
   if (quietSeconds > 0) phases.push({ kind: 'quiet', label: 'quiet', durationMs: ms(quietSeconds) });

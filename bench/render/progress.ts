@@ -12,7 +12,7 @@ export interface ProgressStream {
 function describePhase(phase: Phase): string {
   switch (phase.kind) {
     case 'closed':
-      return `${phase.label} (${phase.connections} connections, ${phase.durationMs / 1000} s)`;
+      return `${phase.label} (closed loop, ${phase.durationMs / 1000} s)`;
     case 'open':
       return `${phase.label} (open loop, ${phase.durationMs / 1000} s)`;
     case 'burst':
@@ -24,13 +24,13 @@ function describePhase(phase: Phase): string {
 
 /** One line for one second: what the clients saw and what the pool did. */
 export function tickLine(s: SecondSample, phase: Phase | undefined): string {
-  const parts = [`${String(s.t + 1).padStart(3)}s`, (phase?.label ?? '').padEnd(14).slice(0, 14), `${formatRate(s.requests).padStart(5)} req/s`];
-  parts.push(s.latency ? `p50 ${formatMs(s.latency.p50).padStart(7)}  p99 ${formatMs(s.latency.p99).padStart(7)}` : `p50 ${'-'.padStart(7)}  p99 ${'-'.padStart(7)}`);
-  if (s.workers) parts.push(`workers ${s.workers.running} running/${s.workers.ready} ready/${s.workers.busy} busy`, `queue ${s.queue ?? 0}`);
+  const latency = s.latency ? `p50 ${formatMs(s.latency.p50).padStart(7)} p99 ${formatMs(s.latency.p99).padStart(7)}` : `p50 ${'-'.padStart(7)} p99 ${'-'.padStart(7)}`;
+  const parts = [`${String(s.t + 1).padStart(3)}s`, (phase?.label ?? '').padEnd(12).slice(0, 12), `${formatRate(s.requests).padStart(5)} req/s`, latency];
+  if (s.workers) parts.push(`| run ${s.workers.running} ready ${s.workers.ready} busy ${s.workers.busy} queue ${s.queue ?? 0}`);
   if (s.spawns) parts.push(`+${s.spawns} spawn`);
   if (s.cheaps) parts.push(`-${s.cheaps} cheap`);
   if (s.errors || s.non2xx) parts.push(`${s.errors + s.non2xx} failed`);
-  return parts.join('  ');
+  return parts.join(' ');
 }
 
 /**

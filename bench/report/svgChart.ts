@@ -18,6 +18,8 @@ export interface ChartSeries {
   /** Shade the area under the line. */
   fill?: boolean;
   width?: number;
+  /** Draw bars (`width` in x units) instead of a line, with an optional label above each. */
+  bars?: { width: number; labels?: readonly string[] };
 }
 
 export interface ChartMarker {
@@ -116,7 +118,10 @@ export function renderChart(spec: ChartSpec): string {
     const x2 = X(Math.min(xEnd, b.to));
     if (x2 - x1 < 1) return;
     out.push(`<rect x="${f(x1)}" y="${plot.top}" width="${f(x2 - x1)}" height="${plot.bottom - plot.top}" fill="${i % 2 ? '#f3f4f6' : '#f9fafb'}"/>`);
-    if (x2 - x1 > 40) out.push(`<text x="${f(x1 + 4)}" y="${plot.top + 13}" font-size="11" fill="#6b7280">${escapeXml(b.label)}</text>`);
+    // About 6 px per character at 11 px: a label that does not fit is cut, one with no room is left out.
+    const room = Math.floor((x2 - x1 - 8) / 6);
+    const label = b.label.length <= room ? b.label : room >= 4 ? b.label.slice(0, room - 1) + '…' : '';
+    if (label) out.push(`<text x="${f(x1 + 4)}" y="${plot.top + 13}" font-size="11" fill="#6b7280">${escapeXml(label)}</text>`);
   });
   out.push('</g>');
 
@@ -139,15 +144,14 @@ export function renderChart(spec: ChartSpec): string {
   }
   out.push('</g>');
 
+  for (const s of spec.series) out.push(seriesSvg(s, X, (y) => Y(y, s.axis ?? 'left'), plot.bottom));
+  // Reference lines go over the series and are named in the legend, where no bar can hide the words.
   out.push('<g class="guides">');
   for (const g of spec.guides ?? []) {
     const y = f(Y(g.y, g.axis ?? 'left'));
-    out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${y}" y2="${y}" stroke="#6b7280" stroke-width="1.2" stroke-dasharray="8 4"/>`);
-    const x = g.axis === 'right' ? plot.right - 4 : plot.left + 4;
-    out.push(`<text x="${x}" y="${Number(y) - 5}" font-size="11" fill="#4b5563" text-anchor="${g.axis === 'right' ? 'end' : 'start'}">${escapeXml(g.label)}</text>`);
+    out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${y}" y2="${y}" stroke="#374151" stroke-width="1.2" stroke-dasharray="8 4"><title>${escapeXml(g.label)}</title></line>`);
   }
   out.push('</g>');
-  for (const s of spec.series) out.push(seriesSvg(s, X, (y) => Y(y, s.axis ?? 'left'), plot.bottom));
   out.push(markersSvg(spec.markers ?? [], X, plot.bottom));
   out.push(legendSvg(spec, plot.left, height - 18));
   out.push('</svg>');
@@ -168,7 +172,22 @@ function segments(points: readonly Point[]): [number, number][][] {
   return out;
 }
 
+function barsSvg(s: ChartSeries & { bars: NonNullable<ChartSeries['bars']> }, X: (x: number) => number, Y: (y: number) => number, baseline: number): string {
+  const parts: string[] = [`<g class="series" data-series="${escapeXml(s.name)}">`];
+  s.points.forEach(([x, y], i) => {
+    if (y === null) return;
+    const left = X(x - s.bars.width / 2);
+    const w = X(x + s.bars.width / 2) - left;
+    parts.push(`<rect x="${f(left)}" y="${f(Y(y))}" width="${f(w)}" height="${f(baseline - Y(y))}" fill="${s.color}" fill-opacity="0.85"/>`);
+    const label = s.bars.labels?.[i];
+    if (label) parts.push(`<text x="${f(left + w / 2)}" y="${f(Y(y) - 4)}" font-size="10" text-anchor="middle" fill="#374151">${escapeXml(label)}</text>`);
+  });
+  parts.push('</g>');
+  return parts.join('\n');
+}
+
 function seriesSvg(s: ChartSeries, X: (x: number) => number, Y: (y: number) => number, baseline: number): string {
+  if (s.bars) return barsSvg({ ...s, bars: s.bars }, X, Y, baseline);
   const parts: string[] = [`<g class="series" data-series="${escapeXml(s.name)}">`];
   for (const seg of segments(s.points)) {
     const coords: string[] = [];
@@ -228,6 +247,10 @@ function legendSvg(spec: ChartSpec, left: number, y: number): string {
   for (const s of spec.series) {
     const suffix = s.axis === 'right' && spec.y2Label ? ' (right axis)' : '';
     add(s.name + suffix, `<line x1="0" x2="16" y1="0" y2="0" stroke="${s.color}" stroke-width="3"${s.dashed ? ' stroke-dasharray="5 3"' : ''}/>`);
+  }
+  for (const g of spec.guides ?? []) {
+    const suffix = g.axis === 'right' && spec.y2Label ? ' (right axis)' : '';
+    add(g.label + suffix, '<line x1="0" x2="16" y1="0" y2="0" stroke="#374151" stroke-width="1.5" stroke-dasharray="5 3"/>');
   }
   for (const kind of ['spawn', 'cheap'] as const) {
     if (!(spec.markers ?? []).some((m) => m.kind === kind)) continue;

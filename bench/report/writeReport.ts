@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runsOf, type ScenarioResult } from '../scenarios/results.js';
 import type { BenchReport } from './benchReport.js';
-import { runCharts, type ChartFile } from './runCharts.js';
+import { burstChart, runCharts, type ChartFile } from './runCharts.js';
 import { summaryMarkdown } from './summaryMarkdown.js';
 
 export interface WrittenReport {
@@ -20,10 +20,11 @@ export function defaultReportDir(startedAt: Date, cwd = process.cwd()): string {
 }
 
 export function chartsOf(results: readonly ScenarioResult[]): ChartFile[] {
-  return results
+  const bursts = results.flatMap((r) => (r.kind === 'burst' && r.answers.length > 0 ? [burstChart(r.run, r.server.serviceTimeMs)] : []));
+  return bursts.concat(results
     .flatMap(runsOf)
     .filter(({ run }) => run.responses.length + run.samples.length > 0)
-    .flatMap(({ run, server }) => runCharts(run, server.serviceTimeMs));
+    .flatMap(({ run, server }) => runCharts(run, server.serviceTimeMs)));
 }
 
 /** Writes summary.md, timeline.json and one SVG per chart into `dir` (created if needed). */

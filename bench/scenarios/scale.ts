@@ -1,5 +1,6 @@
 import { scaleMetrics } from '../analysis/scaleMetrics.js';
 import type { BenchOptions } from '../options.js';
+import { clientsLabel } from '../load/profiles.js';
 import { LoadRun } from '../run/loadRun.js';
 import type { Phase } from '../run/types.js';
 import { predictUrl, withTarget, type TargetContext } from '../target/target.js';
@@ -40,7 +41,7 @@ export function scalePoolArgs(quick: boolean): string[] {
 export function scalePhases(options: Pick<BenchOptions, 'quick' | 'clients' | 'loadSeconds' | 'cooldownSeconds'>): Phase[] {
   const phases: Phase[] = [
     { kind: 'quiet', label: 'before', durationMs: options.quick ? 300 : 1000 },
-    { kind: 'closed', label: `${options.clients} clients`, connections: options.clients, durationMs: options.loadSeconds * 1000 },
+    { kind: 'closed', label: clientsLabel(options.clients), connections: options.clients, durationMs: options.loadSeconds * 1000 },
   ];
   if (options.cooldownSeconds > 0) phases.push({ kind: 'quiet', label: 'quiet', durationMs: options.cooldownSeconds * 1000 });
   return phases;

@@ -55,7 +55,7 @@ export async function throughput(ctx: TargetContext): Promise<ThroughputResult> 
     const common = { url, stats: target.stats, timeoutS: options.timeoutS, signal: ctx.signal };
     const closedPhases: Phase[] = [
       { kind: 'closed', label: 'warm-up', connections: Math.max(...options.connections), durationMs: options.quick ? 300 : 1000 },
-      ...options.connections.map((c): Phase => ({ kind: 'closed', label: `${c} connections`, connections: c, durationMs: ms })),
+      ...options.connections.map((c): Phase => ({ kind: 'closed', label: `${c} connection${c === 1 ? '' : 's'}`, connections: c, durationMs: ms })),
     ];
     const closed = await ctx.session.play(new LoadRun({ name: 'throughput: closed loop', phases: closedPhases, ...common }));
     const runs = [closed];

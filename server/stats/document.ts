@@ -124,7 +124,8 @@ function workerInfo(s: Slot): TidepoolWorkerInfo {
 function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
   const c = master.config;
   const scaler = master.scaler;
-  const last = scaler?.status.lastDecision ?? null;
+  // The last decision that changed the pool: holds come every check and would hide it.
+  const last = scaler?.status.lastChange ?? scaler?.status.lastDecision ?? null;
   return {
     version: facts.version,
     started_at: Math.floor(master.startedAt / 1000),

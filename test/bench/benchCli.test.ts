@@ -81,9 +81,12 @@ test('npm run bench -- --quick --json: every default scenario, the report on dis
     assert.ok(file.startsWith(out));
     const series = seriesOf(fs.readFileSync(file, 'utf8'));
     if (file.endsWith('-workers.svg')) assert.deepEqual(series, ['running', 'ready', 'busy', 'queue'], file);
+    else if (file.endsWith('-answers.svg')) assert.deepEqual(series, ['latency'], file);
     else assert.deepEqual(series, ['requests/s', 'p50 latency', 'p99 latency'], file);
   }
   assert.ok(json.files.charts.some((f: string) => f.endsWith('scale-tidepool-defaults-workers.svg')));
+  const bars = findAll(parseXml(fs.readFileSync(path.join(out, 'burst-answers.svg'), 'utf8')), (e) => e.name === 'rect' && e.attrs['fill-opacity'] === '0.85');
+  assert.equal(bars.length, 11, 'one bar per burst answer');
   const spawnMarks = findAll(parseXml(fs.readFileSync(path.join(out, 'scale-tidepool-defaults-workers.svg'), 'utf8')), (e) => e.attrs.class === 'spawn');
   assert.ok(spawnMarks.length > 0, 'spawns are marked on the workers chart');
 });

@@ -80,7 +80,9 @@ test('the workers chart draws running, ready, busy and queue from the stats samp
 test('the latency chart draws requests per second and p50/p99 in seconds when latencies reach seconds', () => {
   const root = parseXml(latencyChart(run(), 1000).svg);
   const guide = findAll(root, (e) => e.attrs.class === 'guides')[0]!;
-  assert.deepEqual(findAll(guide, (e) => e.name === 'text').map((e) => e.text), ['service time 1000 ms']);
+  assert.deepEqual(findAll(guide, (e) => e.name === 'title').map((e) => e.text), ['service time 1000 ms']);
+  const legend = findAll(root, (e) => e.attrs.class === 'legend')[0]!;
+  assert.ok(findAll(legend, (e) => e.name === 'text').some((e) => e.text === 'service time 1000 ms (right axis)'));
   assert.deepEqual(findAll(root, (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']), ['requests/s', 'p50 latency', 'p99 latency']);
   assert.ok(findAll(root, (e) => e.name === 'text').some((e) => e.text === 'latency (s)'));
 });

@@ -75,10 +75,19 @@ export function load(s: Slot): number {
   return s.handed - s.acked + (s.inRequest ? 1 : 0);
 }
 
+/** Requests at most this long (µs, the worker's average) are worth batching; longer ones spread. */
+export const BATCHABLE_RT_US = 5000;
+
 /**
- * Can take a new connection now: an idle worker, or, when it batches (capacity > 1), a busy one
- * with room in its next batch, so that requests arriving while its model runs are grouped.
+ * Can take a new connection now. An idle worker always can. When workers batch (capacity > 1),
+ * a busy one can too, up to its capacity, but only while its requests are short (its average,
+ * and the one running now): then the new request joins the next batch within microseconds. A
+ * worker with long or unknown requests never takes a second one, so long requests spread over
+ * idle workers, and wait in the master's queue (which drives scaling) rather than behind one.
  */
-export function isAvailable(s: Slot, capacity = 1): boolean {
-  return s.state === 'ready' && (capacity === 1 ? !isBusy(s) : load(s) < capacity);
+export function isAvailable(s: Slot, capacity = 1, now = Date.now()): boolean {
+  if (s.state !== 'ready') return false;
+  if (!isBusy(s)) return true;
+  const short = s.avgRtUs > 0 && s.avgRtUs <= BATCHABLE_RT_US && !(s.inRequest && s.request && (now - s.request.at) * 1000 > BATCHABLE_RT_US);
+  return capacity > 1 && short && load(s) < capacity;
 }

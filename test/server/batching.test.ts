@@ -1,7 +1,8 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { request } from '../helpers/http.js';
-import { startServer, stopAll } from '../helpers/server.js';
+import { startServer, stopAll, waitFor } from '../helpers/server.js';
 import { fetchStats } from '../../tui/source/fetchStats.js';
 import { Batcher } from '../../server/worker/batcher.js';
 import type { Prediction } from '../../models/predictor.js';
@@ -18,22 +19,42 @@ describe('dynamic batching', () => {
     await plain.stop();
 
     const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--backend', 'wasm', '--batch-max-size', '8'] });
-    // Mixed top-K and a batch POST in the same burst: each answer is cut to what its request asked.
-    const got = await Promise.all(TEXTS.map((t, i) => (i % 4 === 0 ? s.get(`/predict?text=${encodeURIComponent(t)}`) : s.get(`/predict?text=${encodeURIComponent(t)}&top=3`))));
-    const post = request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts: TEXTS.slice(0, 3) }), headers: { 'content-type': 'application/json' } });
-    got.forEach((r, i) => {
-      assert.equal(r.status, 200);
-      const body = r.json();
-      assert.equal(body.prediction, expected[i].prediction);
-      assert.ok(Math.abs(body.probability - expected[i].probability) < 1e-5);
-      if (i % 4 === 0) assert.equal(body.top, undefined, 'no top-K when the request did not ask');
-      else assert.deepEqual(body.top.map((c: { prediction: string }) => c.prediction), expected[i].top.map((c: { prediction: string }) => c.prediction));
-    });
-    const batch = (await post).json().predictions;
-    assert.deepEqual(batch.map((p: { prediction: string }) => p.prediction), expected.slice(0, 3).map((p) => p.prediction));
-    const w = (await fetchStats(s.stats)).stats.workers[0]!;
-    assert.ok(w.tidepool!.batches > 0 && w.tidepool!.batches < TEXTS.length + 1, `batches reported: ${w.tidepool!.batches}`);
-    assert.ok(w.tidepool!.batched_texts >= TEXTS.length, `texts in batches: ${w.tidepool!.batched_texts}`);
+    // Eight kept-alive clients, each asking every text in turn, as a load generator would: while
+    // the model runs for one, the others' requests arrive and wait for the next batch.
+    const client = async (c: number): Promise<void> => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      for (let i = 0; i < TEXTS.length; i++) {
+        const t = TEXTS[(i + c * 3) % TEXTS.length]!;
+        const k = (i + c * 3) % TEXTS.length;
+        const top = k % 4 === 0 ? '' : '&top=3';
+        const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+          http.get({ socketPath: s.http, path: `/predict?text=${encodeURIComponent(t)}${top}`, agent }, (res) => {
+            let b = '';
+            res.on('data', (d: Buffer) => (b += d));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+          }).on('error', reject);
+        });
+        assert.equal(r.status, 200);
+        const body = JSON.parse(r.body);
+        assert.equal(body.prediction, expected[k]!.prediction);
+        assert.ok(Math.abs(body.probability - expected[k]!.probability) < 1e-5);
+        // Each answer is cut to what its own request asked, whatever else shared its batch.
+        if (top === '') assert.equal(body.top, undefined);
+        else assert.deepEqual(body.top.map((x: { prediction: string }) => x.prediction), expected[k]!.top.map((x) => x.prediction));
+      }
+      agent.destroy();
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, c) => client(c)));
+    const post = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts: TEXTS.slice(0, 3) }), headers: { 'content-type': 'application/json' } });
+    assert.deepEqual(post.json().predictions.map((p: { prediction: string }) => p.prediction), expected.slice(0, 3).map((p) => p.prediction));
+    const requests = 8 * TEXTS.length + 1;
+    // The worker reports its tallies when it goes idle, a moment after the last answer.
+    const w = await waitFor('the batch counts of every request', async () => {
+      const worker = (await fetchStats(s.stats)).stats.workers[0]!;
+      return worker.tidepool!.batched_texts >= requests + 2 ? worker : null;
+    }, 5000);
+    assert.equal(w.tidepool!.batched_texts, requests + 2, 'every text went through the batcher');
+    assert.ok(w.tidepool!.batches < requests * 0.8, `${w.tidepool!.batches} batches for ${requests} requests: requests were grouped`);
     await s.stop();
   });
 

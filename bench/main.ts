@@ -6,7 +6,7 @@ import { jsonOutput } from './report/jsonOutput.js';
 import { defaultReportDir, writeReport } from './report/writeReport.js';
 import { BenchSession } from './run/session.js';
 import { SCENARIOS } from './scenarios/index.js';
-import { stopAllServers } from './target/startTidepool.js';
+import { getStatus, stopAllServers } from './target/startTidepool.js';
 
 /** Exit codes: 0 all measured, 1 a scenario failed or the cross-check disagreed, 2 bad options, 130 Ctrl-C. */
 export async function main(argv: string[]): Promise<number> {
@@ -21,6 +21,15 @@ export async function main(argv: string[]): Promise<number> {
   if (options.help) {
     process.stdout.write(HELP);
     return 0;
+  }
+  if (options.url !== undefined) {
+    // Against nothing, autocannon reconnects in a tight loop and every scenario would report
+    // thousands of refused connections: say it once instead. Any HTTP answer will do.
+    const problem = await getStatus(`${options.url}/readyz`, 5000).then(() => null, (err: Error) => err.message);
+    if (problem !== null) {
+      process.stderr.write(`tidepool bench: --url ${options.url} does not answer HTTP (${problem}): is the server running there?\n`);
+      return 1;
+    }
   }
 
   const session = new BenchSession();

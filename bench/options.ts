@@ -254,8 +254,8 @@ Scenarios:
     throughput  /predict at fixed connection counts (closed loop) and at fixed rates (open loop,
                 latency from the intended send time: coordinated omission corrected).
     profile     constant, step, ramp and spike-then-cooldown loads.
-    crosscheck  wrk and the autocannon harness on the same server, URL, duration and connections;
-                their throughputs must agree within 15 %.
+    crosscheck  wrk and the autocannon harness on the same server, URL, duration and connections,
+                two rounds; their best throughputs must agree within 15 % (else exit 1).
 
 Target:
   --url http://HOST:PORT    Bench a running server instead of starting one.

@@ -30,8 +30,8 @@ export function digest(run: RunResult): RunDigest {
 export function compactResult(result: ScenarioResult): unknown {
   switch (result.kind) {
     case 'burst':
-    case 'crosscheck':
       return { ...result, run: digest(result.run) };
+    case 'crosscheck':
     case 'throughput':
       return { ...result, runs: result.runs.map(digest) };
     case 'scale':

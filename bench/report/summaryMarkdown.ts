@@ -1,5 +1,6 @@
 import type { LatencyStats } from '../analysis/percentiles.js';
 import type { BurstResult, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult } from '../scenarios/results.js';
+import type { WrkResult } from '../wrkCrossCheck.js';
 import type { BenchReport } from './benchReport.js';
 import { formatMs, formatRate, formatSeconds } from './format.js';
 import type { ChartFile } from './runCharts.js';
@@ -165,6 +166,10 @@ function profileSection(r: ProfileResult, charts: readonly ChartFile[]): string[
   return lines;
 }
 
+function wrkErrors(w: WrkResult): number {
+  return w.non2xx + w.socketErrors.connect + w.socketErrors.read + w.socketErrors.write + w.socketErrors.timeout;
+}
+
 function crossCheckSection(r: CrossCheckResult): string[] {
   const c = r.check;
   return [
@@ -172,14 +177,18 @@ function crossCheckSection(r: CrossCheckResult): string[] {
     '',
     serverLine(r.server) + ' (the server, not the clients, bounds the throughput).',
     '',
-    `Same URL, ${c.connections} connections, ${c.durationS} s each, one after the other.`,
+    `Same URL, ${c.connections} connections, ${c.durationS} s each, one after the other, ${c.rounds.length} round${c.rounds.length === 1 ? '' : 's'}; ` +
+      'the best round of each tool is compared (a stall from another process only ever lowers a throughput).',
     '',
-    '| tool | requests | seconds | req/s | errors |',
-    '|---|---:|---:|---:|---:|',
-    `| wrk -t1 | ${c.wrk.requests} | ${c.wrk.durationS.toFixed(2)} | ${formatRate(c.wrk.rps)} | ${c.wrk.non2xx + c.wrk.socketErrors.connect + c.wrk.socketErrors.read + c.wrk.socketErrors.write + c.wrk.socketErrors.timeout} |`,
-    `| autocannon harness | ${c.harness.requests} | ${c.harness.durationS.toFixed(2)} | ${formatRate(c.harness.rps)} | ${c.harness.errors + c.harness.non2xx} |`,
+    '| round | tool | requests | seconds | req/s | errors |',
+    '|---:|---|---:|---:|---:|---:|',
+    ...c.rounds.flatMap((r, i) => [
+      `| ${i + 1} | wrk -t1 | ${r.wrk.requests} | ${r.wrk.durationS.toFixed(2)} | ${formatRate(r.wrk.rps)} | ${wrkErrors(r.wrk)} |`,
+      `| ${i + 1} | autocannon harness | ${r.harness.requests} | ${r.harness.durationS.toFixed(2)} | ${formatRate(r.harness.rps)} | ${r.harness.errors + r.harness.non2xx} |`,
+    ]),
     '',
-    `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${c.tolerance * 100} %)` : `**DISAGREE** (more than ${c.tolerance * 100} % apart)`}.`,
+    `Best: wrk ${formatRate(c.wrk.rps)} req/s, harness ${formatRate(c.harness.rps)} req/s. ` +
+      `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${c.tolerance * 100} %)` : `**DISAGREE** (more than ${c.tolerance * 100} % apart)`}.`,
     '',
   ];
 }

@@ -94,7 +94,8 @@ export function renderChart(spec: ChartSpec): string {
   const yRange = (axis: 'left' | 'right') => {
     const values = spec.series.filter((s) => (s.axis ?? 'left') === axis).flatMap((s) => s.points.map((p) => p[1]).filter((y): y is number => y !== null));
     values.push(...(spec.guides ?? []).filter((g) => (g.axis ?? 'left') === axis).map((g) => g.y));
-    return niceTicks(0, Math.max(1, ...values), 5);
+    // 5 % headroom: a series at its maximum is not drawn on the frame.
+    return niceTicks(0, Math.max(1, ...values) * 1.05, 5);
   };
   const yTicks = yRange('left');
   const y2Ticks = hasRight ? yRange('right') : [];
@@ -214,7 +215,7 @@ function seriesSvg(s: ChartSeries, X: (x: number) => number, Y: (y: number) => n
   return parts.join('\n');
 }
 
-/** Markers closer than 7 px merge into one with a count, so 35 spawns in 0.2 s stay readable. */
+/** Markers closer than 16 px merge into one with a count, so 35 spawns in 2 s stay readable. */
 function markersSvg(markers: readonly ChartMarker[], X: (x: number) => number, baseline: number): string {
   const parts: string[] = ['<g class="markers">'];
   for (const kind of ['spawn', 'cheap'] as const) {
@@ -223,7 +224,7 @@ function markersSvg(markers: readonly ChartMarker[], X: (x: number) => number, b
     const groups: { x: number; n: number }[] = [];
     for (const x of xs) {
       const g = groups[groups.length - 1];
-      if (g && x - g.x < 7) g.n++;
+      if (g && x - g.x < 16) g.n++;
       else groups.push({ x, n: 1 });
     }
     for (const g of groups) {

@@ -14,7 +14,7 @@ export async function crosscheck(ctx: TargetContext): Promise<CrossCheckResult> 
   const { options } = ctx;
   const args = [...fixedPoolArgs(options.quick), '--simulate-latency', String(CROSS_CHECK_SERVICE_MS), ...options.serverArgs];
   return withTarget(ctx, 'crosscheck', args, async (target) => {
-    const { check, run } = await crossCheck({
+    const { check, runs } = await crossCheck({
       url: predictUrl(target.url, options.text),
       connections: options.crossConnections,
       durationS: options.crossSeconds,
@@ -23,6 +23,6 @@ export async function crosscheck(ctx: TargetContext): Promise<CrossCheckResult> 
       session: ctx.session,
       signal: ctx.signal,
     });
-    return { kind: 'crosscheck', server: serverInfo(target), check, run };
+    return { kind: 'crosscheck', server: serverInfo(target), check, runs };
   });
 }

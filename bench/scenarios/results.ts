@@ -93,7 +93,8 @@ export interface CrossCheckResult {
   kind: 'crosscheck';
   server: ServerInfo;
   check: CrossCheck;
-  run: RunResult;
+  /** The harness's rounds. */
+  runs: RunResult[];
 }
 
 export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult;
@@ -102,10 +103,10 @@ export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | Prof
 export function runsOf(result: ScenarioResult): { run: RunResult; server: ServerInfo }[] {
   switch (result.kind) {
     case 'burst':
-    case 'crosscheck':
       return [{ run: result.run, server: result.server }];
     case 'scale':
       return result.variants.map((v) => ({ run: v.run, server: v.server }));
+    case 'crosscheck':
     case 'throughput':
       return result.runs.map((run) => ({ run, server: result.server }));
     case 'profile':

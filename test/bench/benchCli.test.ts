@@ -112,6 +112,14 @@ test('against a running server (--url, --stats): it is loaded and read, not star
   assert.equal((await server.get('/readyz')).status, 200);
 });
 
+test('--url where nothing listens: one clear message, exit 1, no report', async () => {
+  const out = path.join(tempDir('tidepool-bench-test-'), 'report');
+  const r = await bench(['--url', 'http://127.0.0.1:1', '--quick', '--out', out]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--url http:\/\/127\.0\.0\.1:1 does not answer HTTP \(.*ECONNREFUSED.*\): is the server running there\?/);
+  assert.equal(fs.existsSync(out), false);
+});
+
 test('bad options: exit 2 and a message naming the option', async () => {
   const r = await bench(['--clients', 'lots']);
   assert.equal(r.code, 2);

@@ -25,7 +25,7 @@ test('renderChart writes well-formed SVG with one group per series, gaps, marker
     yLabel: 'workers',
     y2Label: 'latency (s)',
     bands: [{ from: 0, to: 5, label: '40 clients' }],
-    markers: [{ x: 1, kind: 'spawn' }, { x: 1.01, kind: 'spawn' }, { x: 4, kind: 'cheap' }],
+    markers: [{ x: 1, kind: 'spawn' }, { x: 1.01, kind: 'spawn' }, { x: 2, kind: 'spawn' }, { x: 4, kind: 'cheap' }],
     series: [
       { name: 'running', color: '#2563eb', points: [[0, 5], [1, 5], [2, 9]], step: true, fill: true },
       { name: 'p99', color: '#d97706', axis: 'right', points: [[0.5, 3], [1.5, null], [2.5, 4], [3.5, 4.5]] },
@@ -39,7 +39,7 @@ test('renderChart writes well-formed SVG with one group per series, gaps, marker
   const p99Lines = findAll(series[1]!, (e) => e.name === 'polyline' || e.name === 'circle');
   assert.deepEqual(p99Lines.map((e) => e.name), ['circle', 'polyline'], 'the null splits the line: a lone point, then a line');
   const spawnMarkers = findAll(root, (e) => e.attrs.class === 'spawn');
-  assert.equal(spawnMarkers.length, 1, 'two spawns 10 ms apart merge into one marker');
+  assert.equal(spawnMarkers.length, 2, 'two spawns 10 ms apart merge into one marker; the one a second later stays apart');
   assert.equal(findAll(spawnMarkers[0]!, (e) => e.name === 'title')[0]!.text, 'spawn x2');
   assert.equal(findAll(root, (e) => e.attrs.class === 'cheap').length, 1);
   const texts = findAll(root, (e) => e.name === 'text').map((e) => e.text);

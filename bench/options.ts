@@ -3,8 +3,8 @@ import { coerceValue } from '../server/config/coerce-value.js';
 import { ConfigError } from '../server/config/config-error.js';
 import { PROFILE_NAMES, type ProfileName } from './load/profiles.js';
 
-export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck';
-export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck'] as const satisfies readonly ScenarioName[];
+export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck' | 'compare';
+export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare'] as const satisfies readonly ScenarioName[];
 /** The default set: every question the bench answers, in under 3 minutes on 2 cores. */
 export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['burst', 'scale', 'throughput', 'crosscheck'];
 
@@ -256,6 +256,9 @@ Scenarios:
     profile     constant, step, ramp and spike-then-cooldown loads.
     crosscheck  wrk and the autocannon harness on the same server, URL, duration and connections,
                 two rounds; their best throughputs must agree within 15 % (else exit 1).
+    compare     tidepool /predict with and without batching, and a bare node:http cluster
+                (constant JSON, same process count): req/s, p50/p99, CPU per request, ratios.
+                Starts its own servers (not with --url); not in the default set.
 
 Target:
   --url http://HOST:PORT    Bench a running server instead of starting one.

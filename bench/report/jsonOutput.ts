@@ -33,6 +33,7 @@ export function compactResult(result: ScenarioResult): unknown {
       return { ...result, run: digest(result.run) };
     case 'crosscheck':
     case 'throughput':
+    case 'compare':
       return { ...result, runs: result.runs.map(digest) };
     case 'scale':
       return { ...result, variants: result.variants.map((v) => ({ ...v, run: digest(v.run) })) };

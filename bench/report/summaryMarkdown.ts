@@ -1,5 +1,5 @@
 import type { LatencyStats } from '../analysis/percentiles.js';
-import type { BurstResult, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult } from '../scenarios/results.js';
+import type { BurstResult, CompareResult, CompareRow, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult } from '../scenarios/results.js';
 import type { WrkResult } from '../wrkCrossCheck.js';
 import type { BenchReport } from './benchReport.js';
 import { formatMs, formatRate, formatSeconds } from './format.js';
@@ -34,6 +34,9 @@ export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[
         break;
       case 'crosscheck':
         lines.push(...crossCheckSection(result));
+        break;
+      case 'compare':
+        lines.push(...compareSection(result));
         break;
     }
   }
@@ -191,4 +194,29 @@ function crossCheckSection(r: CrossCheckResult): string[] {
       `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${c.tolerance * 100} %)` : `**DISAGREE** (more than ${c.tolerance * 100} % apart)`}.`,
     '',
   ];
+}
+
+function compareSection(r: CompareResult): string[] {
+  const lines = ['## Compare: tidepool against the ceiling', ''];
+  lines.push('Closed loop (autocannon) at fixed connection counts, one target after the other in this run. CPU per request: user + system time of every server process (master and workers) over the phase, divided by the answered requests; the load generator runs on the same cores.', '');
+  lines.push('| target | connections | req/s | p50 | p99 | CPU per request | errors |', '|---|---:|---:|---:|---:|---:|---:|');
+  for (const row of r.rows) {
+    const cpu = row.cpuUsPerRequest === null ? 'n/a' : `${Math.round(row.cpuUsPerRequest)} µs`;
+    lines.push(`| ${row.target} | ${row.connections} | ${formatRate(row.rps)} | ${formatMs(row.latency?.p50)} | ${formatMs(row.latency?.p99)} | ${cpu} | ${row.errors} |`);
+  }
+  lines.push('');
+  const at = (prefix: string, c: number): CompareRow | undefined => r.rows.find((x) => x.target.startsWith(prefix) && x.connections === c);
+  const ratios: string[] = [];
+  for (const c of [...new Set(r.rows.map((x) => x.connections))]) {
+    const batched = at('tidepool, batching', c);
+    const plain = at('tidepool, no batching', c);
+    const bare = at('bare', c);
+    if (!batched || !bare || bare.rps === 0) continue;
+    const parts = [`tidepool / bare ${(batched.rps / bare.rps * 100).toFixed(0)} %`];
+    if (plain && plain.rps > 0) parts.push(`batching / no batching ${(batched.rps / plain.rps).toFixed(2)}x`);
+    parts.push(`tidepool / classic stack (${r.classicRps} req/s) ${(batched.rps / r.classicRps).toFixed(1)}x`);
+    ratios.push(`- ${c} connection${c === 1 ? '' : 's'}: ${parts.join('; ')}`);
+  }
+  lines.push('Ratios:', '', ...ratios, '');
+  return lines;
 }

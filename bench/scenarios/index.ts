@@ -1,6 +1,7 @@
 import type { ScenarioName } from '../options.js';
 import type { TargetContext } from '../target/target.js';
 import { burst } from './burst.js';
+import { compare } from './compare.js';
 import { crosscheck } from './crosscheck.js';
 import { profile } from './profile.js';
 import type { ScenarioResult } from './results.js';
@@ -18,4 +19,5 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   throughput: { title: 'Throughput: closed and open loop', run: throughput },
   profile: { title: 'Load profiles', run: profile },
   crosscheck: { title: 'Cross-check with wrk', run: crosscheck },
+  compare: { title: 'Compare: tidepool with and without batching against a bare node:http cluster', run: compare },
 };

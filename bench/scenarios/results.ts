@@ -97,7 +97,26 @@ export interface CrossCheckResult {
   runs: RunResult[];
 }
 
-export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult;
+export interface CompareRow {
+  target: string;
+  connections: number;
+  rps: number;
+  latency: LatencyStats | null;
+  /** CPU (user + system) of every server process per answered request, microseconds */
+  cpuUsPerRequest: number | null;
+  errors: number;
+}
+
+export interface CompareResult {
+  kind: 'compare';
+  server: ServerInfo;
+  runs: RunResult[];
+  rows: CompareRow[];
+  /** the classic Flask + uWSGI + nginx stack's req/s on this machine, for the ratio */
+  classicRps: number;
+}
+
+export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult | CompareResult;
 
 /** Every run of a result with the server it loaded, for the charts. */
 export function runsOf(result: ScenarioResult): { run: RunResult; server: ServerInfo }[] {
@@ -108,6 +127,7 @@ export function runsOf(result: ScenarioResult): { run: RunResult; server: Server
       return result.variants.map((v) => ({ run: v.run, server: v.server }));
     case 'crosscheck':
     case 'throughput':
+    case 'compare':
       return result.runs.map((run) => ({ run, server: result.server }));
     case 'profile':
       return result.profiles.map((p) => ({ run: p.run, server: p.server }));

@@ -133,3 +133,22 @@ test('--help describes the scenarios and exits 0', async () => {
   assert.match(r.stdout, /^Usage: tidepool bench \[options\]/);
   for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out']) assert.ok(r.stdout.includes(name), name);
 });
+
+test('--scenario compare: tidepool with and without batching against a bare node:http cluster, with CPU per request and ratios', async () => {
+  const out = tempDir('tidepool-bench-compare-');
+  const r = await bench(['--scenario', 'compare', '--quick', '--json', '--out', out]);
+  assert.equal(r.code, 0, r.stderr.slice(-2000));
+  const json = JSON.parse(r.stdout);
+  const result = json.results.find((x: { kind: string }) => x.kind === 'compare');
+  const targets = new Set(result.rows.map((row: { target: string }) => row.target.split(',')[0]));
+  assert.deepEqual([...targets].sort(), ['bare node:http cluster', 'tidepool'].sort());
+  assert.equal(result.rows.length, 6, 'three targets at two connection counts');
+  for (const row of result.rows) {
+    assert.ok(row.rps > 0, `${row.target} answered`);
+    assert.equal(row.errors, 0);
+    assert.ok(row.cpuUsPerRequest > 0, `${row.target}: CPU per request measured`);
+  }
+  const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+  assert.match(summary, /## Compare: tidepool against the ceiling/);
+  assert.match(summary, /tidepool \/ bare \d+ %; batching \/ no batching [\d.]+x/);
+});

@@ -18,6 +18,8 @@ export interface AppOptions {
   headers: Record<string, string>;
   /** when set, /predict texts wait for a batch (see worker/batcher.ts) */
   batcher?: Batcher;
+  /** the master serves /metrics on this listener (so a worker that sees it says where to ask) */
+  metricsOnAppListener?: boolean;
 }
 
 function formatPrediction(p: Prediction, withTop: boolean): Record<string, unknown> {
@@ -49,6 +51,7 @@ export function createApp(options: AppOptions): AppHandler {
           if (req.method === 'POST') return predict(fromJsonBody(req.body, req.headers['content-type'], limits));
           return errorResponse(405, `Method ${req.method} is not allowed on /predict; use GET or POST`, { Allow: 'GET, HEAD, POST' });
         case '/metrics':
+          if (!options.metricsOnAppListener) return errorResponse(404, 'No route /metrics here: this server has a `metrics` address of its own');
           // Only the master has the metrics; this kept-alive connection belongs to a worker.
           return errorResponse(421, 'GET /metrics is answered by the master: send it on a new connection (this one is held by a worker)', { Connection: 'close' });
         case '/healthz':

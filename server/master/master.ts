@@ -213,6 +213,7 @@ export class Master {
       maxBodySize: c['max-body-size'],
       maxBatch: c['max-batch'],
       batchMaxSize: c['batch-max-size'],
+      metricsOnAppListener: c.metrics === '',
       batchMaxDelayUs: c['batch-max-delay'],
       accessLog: !c['disable-logging'],
       logFormat: c['log-format'],

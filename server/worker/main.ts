@@ -112,6 +112,7 @@ const hooks: ServeHooks = {
     describe: () => ({ worker: settings.slot, pid: process.pid, backend: predictor.backend.name }),
     headers: { 'X-Tidepool-Worker': String(settings.slot) },
     batcher,
+    metricsOnAppListener: settings.metricsOnAppListener,
   }),
   maxBodySize: settings.maxBodySize,
   onStart(method, path) {

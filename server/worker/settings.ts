@@ -9,6 +9,8 @@ export interface WorkerSettings {
   maxBodySize: number;
   maxBatch: number;
   batchMaxSize: number;
+  /** the master answers /metrics on the app listeners (metrics = ''), not on an address of its own */
+  metricsOnAppListener: boolean;
   batchMaxDelayUs: number;
   accessLog: boolean;
   logFormat: 'text' | 'json';

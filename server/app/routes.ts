@@ -16,8 +16,10 @@ export interface AppOptions {
   describe: () => Record<string, unknown>;
   /** headers on every answer (which worker served it) */
   headers: Record<string, string>;
-  /** when set, /predict texts wait for a batch (see worker/batcher.ts) */
+  /** when set, /predict texts wait for a batch (see worker/batcher.ts)... */
   batcher?: Batcher;
+  /** ...when this says a batch can form at all (more than one open connection) */
+  canBatch?: () => boolean;
   /** the master serves /metrics on this listener (so a worker that sees it says where to ask) */
   metricsOnAppListener?: boolean;
 }
@@ -39,7 +41,7 @@ export function createApp(options: AppOptions): AppHandler {
 
   function predict(input: PredictInput): AppResponse | Promise<AppResponse> {
     if (simulateLatencyMs > 0) blockFor(simulateLatencyMs);
-    if (options.batcher) return options.batcher.submit(input.texts, input.top).then((results) => answer(input, results));
+    if (options.batcher && (options.canBatch?.() ?? true)) return options.batcher.submit(input.texts, input.top).then((results) => answer(input, results));
     return answer(input, predictor.predict(input.texts, input.top > 0 ? { top: input.top } : undefined));
   }
 

@@ -1,4 +1,4 @@
-import type { PoolEventType } from '../../server/stats/schema.js';
+import type { PoolEventType, WorkerCounts } from '../../server/stats/schema.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 
 /**
@@ -37,15 +37,9 @@ export interface RequestFailure {
   message: string;
 }
 
-/** One read of the stats socket. */
-export interface StatsSample {
+/** One read of the stats socket: the worker counts of server/stats/schema.ts, and more. */
+export interface StatsSample extends Pick<WorkerCounts, 'slots' | 'running' | 'ready' | 'busy' | 'idle' | 'cheap'> {
   at: number;
-  slots: number;
-  running: number;
-  ready: number;
-  busy: number;
-  idle: number;
-  cheap: number;
   /** Requests waiting for a worker (tidepool's exact queue, or uWSGI's listen_queue). */
   queue: number;
   /** Requests served by all workers since the server started. */

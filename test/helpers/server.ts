@@ -34,14 +34,8 @@ export function tempDir(prefix = 'tidepool-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { pidAlive } from '../../bench/target/startTidepool.js';
+import { pidAlive } from '../../bench/target/startTidepool.js';
 
 export async function waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;

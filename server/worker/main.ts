@@ -23,6 +23,10 @@ function send(m: WorkerMessage): void {
 // Workers never outlive the master: when its end of the IPC channel closes (even after a
 // SIGKILL of the master), there is nobody to hand us work or collect our exit.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C (SIGINT) and a closing terminal (SIGHUP) reach the whole process group: the master
+// decides how its workers stop (drain first), so a worker does not die of them on its own.
+process.on('SIGINT', () => {});
+process.on('SIGHUP', () => {});
 
 const loadStart = performance.now();
 const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: settings.backend }).catch((e: Error) => {

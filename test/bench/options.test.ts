@@ -24,7 +24,7 @@ test('--quick shortens what was not given', () => {
 
 test('scenario lists: comma-separated, all, in the bench order', () => {
   assert.deepEqual(parseBenchArgs(['--scenario', 'scale,burst']).scenarios, ['burst', 'scale']);
-  assert.deepEqual(parseBenchArgs(['--scenario=all']).scenarios, ['burst', 'scale', 'throughput', 'profile', 'crosscheck']);
+  assert.deepEqual(parseBenchArgs(['--scenario=all']).scenarios, ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare']);
 });
 
 test('serve options are checked with serve\'s own table and sorted into pool and server options', () => {
@@ -40,7 +40,7 @@ const rejects = (argv: string[], message: RegExp) => assert.throws(() => parseBe
 
 test('bad options name the option, what was expected and what came', () => {
   rejects(['--clients', 'many'], /Expected --clients to be a whole number >= 1, got "many"/);
-  rejects(['--scenario', 'soak'], /Expected --scenario to be burst, scale, throughput, profile, crosscheck or all .* got "soak"/);
+  rejects(['--scenario', 'soak'], /Expected --scenario to be burst, scale, throughput, profile, crosscheck, compare or all .* got "soak"/);
   rejects(['--frobnicate'], /Unknown option --frobnicate/);
   rejects(['--requests'], /Option --requests expects a value, got nothing/);
   rejects(['--url', 'ftp://x:1'], /Expected --url to be http:\/\/HOST:PORT/);

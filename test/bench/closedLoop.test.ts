@@ -1,17 +1,8 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { listen } from './localServer.js';
 import { startClosedLoop, type Answer } from '../../bench/load/closedLoop.js';
 
-const servers: http.Server[] = [];
-after(() => servers.forEach((s) => (s.closeAllConnections(), s.close())));
-
-function listen(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/predict?text=x`)));
-}
 
 test('regression: behind `Connection: close`, latencies stay one service time (autocannon grew them by one per reconnect)', async () => {
   // tidepool answers `Connection: close` while requests wait for a worker. Unpatched, autocannon

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
+import { listen } from './localServer.js';
 import { latencyStats } from '../../bench/analysis/percentiles.js';
 import type { Answer } from '../../bench/load/closedLoop.js';
 import { dueAt, dueCount, openLoopLatency, startOpenLoop } from '../../bench/load/openLoop.js';
@@ -21,14 +20,6 @@ test('open-loop latency counts from the due time; service time from the send', (
   assert.deepEqual(openLoopLatency(1000, 1400, 1410), { latencyMs: 410, serviceMs: 10 });
 });
 
-const servers: http.Server[] = [];
-after(() => servers.forEach((s) => (s.closeAllConnections(), s.close())));
-
-function listen(handler: http.RequestListener): Promise<string> {
-  const server = http.createServer(handler);
-  servers.push(server);
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/predict?text=x`)));
-}
 
 test('a stall is charged to the requests that were due during it (coordinated omission corrected)', async () => {
   // Answers at once, except request 10 which stalls 600 ms. One connection: like one closed-loop

@@ -71,6 +71,7 @@ export class Master {
   private queueAnnounced = false;
   private checkTimer: NodeJS.Timeout | null = null;
   private lastMemoryRead = 0;
+  private shutdownCode = 0;
   private readonly admin: ReturnType<typeof createHttpConnectionServer>;
   private readonly adminUwsgi: ReturnType<typeof createUwsgiConnectionServer>;
   private chain: number[] = [];
@@ -540,7 +541,6 @@ export class Master {
     this.maybeFinishShutdown();
   }
 
-  private shutdownCode = 0;
 
   private maybeFinishShutdown(): void {
     if (!this.shuttingDown || this.slots.some((s) => s.child !== null)) return;

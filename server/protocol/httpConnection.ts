@@ -40,11 +40,12 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
     settle(
       () => hooks.handler(appReq),
       (out) => {
-        const headers: Record<string, string | number> = { ...out.headers, 'Content-Length': Buffer.byteLength(out.body) };
+        const length = Buffer.byteLength(out.body);
+        const headers: Record<string, string | number> = { ...out.headers, 'Content-Length': length };
         if (hooks.shouldClose()) headers.Connection = 'close';
         res.writeHead(out.status, headers);
         res.end(appReq.method === 'HEAD' ? undefined : out.body);
-        finish(out.status, Buffer.byteLength(out.body) + 120);
+        finish(out.status, length + 120);
       },
       (e) => {
         const body = JSON.stringify({ error: `Internal error while serving ${appReq.method} ${appReq.path.slice(0, 100)}: ${(e as Error).message}` });

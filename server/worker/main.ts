@@ -9,7 +9,7 @@ import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, typ
 import type { ServeHooks } from '../protocol/hooks.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
-import { readWorkerSettings, REPORT_EVERY_MS } from './settings.js';
+import { MODEL_LOAD_FAILED_EXIT, readWorkerSettings, REPORT_EVERY_MS } from './settings.js';
 import { Batcher } from './batcher.js';
 import { accessLogLine } from './accessLog.js';
 
@@ -32,7 +32,7 @@ const loadStart = performance.now();
 const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: settings.backend }).catch((e: Error) => {
   send({ t: 'load-failed', error: e.message });
   // Let the IPC message flush, then leave with the code the master reads as "model failed to load".
-  setTimeout(() => process.exit(3), 50);
+  setTimeout(() => process.exit(MODEL_LOAD_FAILED_EXIT), 50);
   return new Promise<never>(() => {});
 });
 const loadMs = performance.now() - loadStart;

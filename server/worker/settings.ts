@@ -20,6 +20,9 @@ export interface WorkerSettings {
   reloadOnRssMb: number;
 }
 
+/** A worker that cannot load its model exits with this code; the master says so in words. */
+export const MODEL_LOAD_FAILED_EXIT = 3;
+
 export const WORKER_SETTINGS_ENV = 'TIDEPOOL_WORKER_SETTINGS';
 
 export function readWorkerSettings(env: NodeJS.ProcessEnv): WorkerSettings {

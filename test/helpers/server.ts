@@ -34,8 +34,9 @@ export function tempDir(prefix = 'tidepool-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export { pidAlive } from '../../bench/target/startTidepool.js';
 import { pidAlive } from '../../bench/target/startTidepool.js';
+
+export { pidAlive };
 
 export async function waitFor<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -108,12 +109,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const readyPath = options.readyPath ?? http;
     try {
       await waitFor(
-        'the server to be ready',
+        'the server and its boot workers to be ready',
         async () => {
           if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}:\n${out}`);
           if (!fs.existsSync(readyPath)) return false;
           const r = await request({ socketPath: readyPath }, '/readyz').catch(() => null);
-          return r?.status === 200;
+          // Every worker started at boot has loaded its model (tests count on all of them).
+          return r?.status === 200 && r.json().ready === r.json().running;
         },
         options.readyTimeoutMs ?? 30000,
         100,

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { request, uwsgiRequest } from '../helpers/http.js';
-import { startServer, stopAll, type RunningServer } from '../helpers/server.js';
+import { startServer, stopAll, waitFor, type RunningServer } from '../helpers/server.js';
 
 const CLASSIC = '/predict?text=' + encodeURIComponent('this is a news sample text about sports, and football in specific');
 
@@ -73,7 +73,11 @@ describe('predictions over HTTP (UNIX path) and the uwsgi protocol', () => {
     const h = await s.get('/healthz');
     assert.equal(h.status, 200);
     assert.equal(h.json().pid, s.pid, 'the master (not a worker) answered');
-    const r = await s.get('/readyz');
+    // The server counts as started when one worker is ready; the other may still be loading.
+    const r = await waitFor('both workers ready', async () => {
+      const reply = await s.get('/readyz');
+      return reply.json().ready === 2 ? reply : null;
+    });
     assert.equal(r.status, 200);
     assert.equal(r.json().ready, 2);
     const viaUwsgi = await uwsgiRequest(uwsgiSock, 'GET', '/healthz');

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_MODEL_DIR, loadPredictor, type BackendName, type BackendRequest } from '../models/predictor.js';
 import { BACKEND_REQUESTS, parseBackendRequest } from '../models/runtime/backend.js';
+import { percentile } from './analysis/percentiles.js';
 
 export interface LatencyReport {
   /** The backend asked for, and the one that served (they differ for 'auto'). */
@@ -35,11 +36,7 @@ const SAMPLE_TEXTS = [
   'The company agreed to acquire a 51 pct stake in the unit through a tender offer for all shares',
 ];
 
-/** Nearest-rank percentile of an ascending array. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) throw new RangeError('percentile of no samples');
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+export { percentile };
 
 /** Measures one backend in this process. TensorFlow.js' backend is process-wide: one backend per process. */
 export async function measureLatency(options: LatencyOptions = {}): Promise<LatencyReport> {

@@ -16,7 +16,7 @@ export interface AdminFacts {
   backend: string;
 }
 
-export type ExtraRoute = (method: string) => AppResponse;
+export type ExtraRoute = (method: string) => AppResponse | Promise<AppResponse>;
 
 export const ADMIN_PATHS = new Set(['/healthz', '/readyz']);
 

@@ -98,11 +98,10 @@ export function poolFamilies(master: PoolState, counts: EventCounts): MetricFami
 }
 
 export interface PoolMetrics {
-  readonly contentType: string;
-  /** The whole exposition: the pool as of now, the master's process metrics as of the previous scrape. */
-  render(): string;
+  /** The whole exposition: the pool and the master's process metrics, both as of now. */
+  render(): Promise<string>;
   /** The /metrics route for the master's HTTP listener. */
-  route(method: string): AppResponse;
+  route(method: string): AppResponse | Promise<AppResponse>;
   close(): void;
 }
 
@@ -118,30 +117,19 @@ export function createPoolMetrics(master: PoolState): PoolMetrics {
 
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  // prom-client renders only asynchronously and /metrics is answered synchronously, so each
-  // scrape serves the process metrics collected after the previous one.
-  let processText = '';
-  const refresh = (): void => {
-    registry.metrics().then(
-      // prom-client 15 writes NaN as `Nan`; the text format spells it `NaN`.
-      (text) => (processText = text.replace(/ Nan$/gm, ' NaN')),
-      () => {},
-    );
-  };
-  refresh();
 
-  const render = (): string => {
-    const text = renderFamilies(poolFamilies(master, counts)) + processText;
-    refresh();
-    return text;
+  const render = async (): Promise<string> => {
+    const pool = renderFamilies(poolFamilies(master, counts));
+    // prom-client 15 writes NaN as `Nan`; the text format spells it `NaN`.
+    const processText = (await registry.metrics()).replace(/ Nan$/gm, ' NaN');
+    return pool + processText;
   };
 
   return {
-    contentType: PROMETHEUS_CONTENT_TYPE,
     render,
     route(method) {
       if (method !== 'GET' && method !== 'HEAD') return errorResponse(405, `Method ${method} is not allowed on /metrics; use GET`, { Allow: 'GET, HEAD' });
-      return { status: 200, headers: { 'Content-Type': PROMETHEUS_CONTENT_TYPE }, body: render() };
+      return render().then((body) => ({ status: 200, headers: { 'Content-Type': PROMETHEUS_CONTENT_TYPE }, body }));
     },
     close() {
       master.events.off('event', onEvent);

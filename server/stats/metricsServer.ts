@@ -5,6 +5,7 @@
 import http from 'node:http';
 import { listenOn, vacuumUnix } from '../master/listeners.js';
 import { log } from '../log.js';
+import { type AppResponse, errorResponse, settle } from '../app/types.js';
 
 export interface MetricsServerOptions {
   address: string;
@@ -12,20 +13,20 @@ export interface MetricsServerOptions {
   mode: number;
   backlog: number;
   vacuum: boolean;
-  contentType: string;
-  render: () => string;
+  /** The /metrics route: the same answer the app listener gives (405 for other methods). */
+  route: (method: string) => AppResponse | Promise<AppResponse>;
 }
 
 export async function startMetricsServer(options: MetricsServerOptions): Promise<{ bound: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: `No route ${path?.slice(0, 100)}; metrics are at /metrics` }));
-    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { 'Content-Type': 'application/json', Allow: 'GET, HEAD' }).end(JSON.stringify({ error: `Method ${req.method} is not allowed on /metrics; use GET` }));
-    } else {
-      res.writeHead(200, { 'Content-Type': options.contentType }).end(req.method === 'HEAD' ? undefined : options.render());
-    }
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const method = req.method ?? 'GET';
+    const send = (r: AppResponse): void => {
+      if (res.destroyed) return;
+      res.writeHead(r.status, r.headers).end(method === 'HEAD' ? undefined : r.body);
+    };
+    if (path !== '/metrics') return send(errorResponse(404, `No route ${path.slice(0, 100)}; metrics are at /metrics`));
+    settle(() => options.route(method), send, (e) => send(errorResponse(500, `metrics could not be rendered: ${(e as Error).message}`)));
   });
   server.requestTimeout = 10_000;
   const listener = await listenOn({ proto: 'stats', address: options.address, mode: options.mode, backlog: options.backlog }, (socket) => {

@@ -37,7 +37,7 @@ export async function startStats(master: Master): Promise<{ close(): Promise<voi
       master.extraRoutes.set('/metrics', (method) => metrics.route(method));
     } else {
       const server = await startMetricsServer({
-        address: c.metrics, mode, backlog: c.listen, vacuum: c.vacuum, contentType: metrics.contentType, render: metrics.render,
+        address: c.metrics, mode, backlog: c.listen, vacuum: c.vacuum, route: (method) => metrics.route(method),
       });
       closers.push(() => server.close());
     }

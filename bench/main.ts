@@ -1,5 +1,6 @@
 import os from 'node:os';
-import { BenchUsageError, HELP, parseBenchArgs, type BenchOptions } from './options.js';
+import { parseCommandLine } from '../server/cli/usage.js';
+import { HELP, parseBenchArgs } from './options.js';
 import { attachProgress } from './render/progress.js';
 import type { BenchReport } from './report/benchReport.js';
 import { jsonOutput } from './report/jsonOutput.js';
@@ -10,18 +11,8 @@ import { getStatus, stopAllServers } from './target/startTidepool.js';
 
 /** Exit codes: 0 all measured, 1 a scenario failed or the cross-check disagreed, 2 bad options, 130 Ctrl-C. */
 export async function main(argv: string[]): Promise<number> {
-  let options: BenchOptions;
-  try {
-    options = parseBenchArgs(argv);
-  } catch (err) {
-    if (!(err instanceof BenchUsageError)) throw err;
-    process.stderr.write(`tidepool bench: ${err.message}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
+  const options = parseCommandLine('bench', () => parseBenchArgs(argv), () => HELP);
+  if (typeof options === 'number') return options;
   if (options.url !== undefined) {
     // Against nothing, autocannon reconnects in a tight loop and every scenario would report
     // thousands of refused connections: say it once instead. Any HTTP answer will do.

@@ -2,6 +2,7 @@ import { findOption, type OptionSpec } from '../server/config/options.js';
 import { coerceValue } from '../server/config/coerce-value.js';
 import { ConfigError } from '../server/config/config-error.js';
 import { PROFILE_NAMES, type ProfileName } from './load/profiles.js';
+import { UsageError } from '../server/cli/usage.js';
 
 export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck' | 'compare';
 export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare'] as const satisfies readonly ScenarioName[];
@@ -48,11 +49,6 @@ export interface BenchOptions {
   simulateLatencyMs: number | null;
 }
 
-/** A bad command line: main prints the message and exits 2. */
-export class BenchUsageError extends Error {
-  override name = 'BenchUsageError';
-}
-
 type Given = Partial<Record<BenchKey, string>>;
 type BenchKey =
   | 'scenario' | 'url' | 'stats' | 'out' | 'text' | 'timeout' | 'requests' | 'clients' | 'duration' | 'cooldown'
@@ -86,18 +82,18 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       continue;
     }
     const m = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
-    if (!m) throw new BenchUsageError(`Unexpected argument ${JSON.stringify(arg)}: options start with -- (see tidepool bench --help)`);
+    if (!m) throw new UsageError(`Unexpected argument ${JSON.stringify(arg)}: options start with -- (see tidepool bench --help)`);
     const name = m[1]!;
     const inline = m[2];
     const takeValue = (): string => {
       if (inline !== undefined) return inline;
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new BenchUsageError(`Option --${name} expects a value, got nothing`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`Option --${name} expects a value, got nothing`);
       i++;
       return next;
     };
     if ((FLAGS as readonly string[]).includes(name)) {
-      if (inline !== undefined) throw new BenchUsageError(`Option --${name} takes no value, got ${JSON.stringify(inline)}`);
+      if (inline !== undefined) throw new UsageError(`Option --${name} takes no value, got ${JSON.stringify(inline)}`);
       flags[name as (typeof FLAGS)[number]] = true;
       continue;
     }
@@ -117,15 +113,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       if (spec.name === 'simulate-latency') simulateLatencyMs = Number(value);
       continue;
     }
-    if (spec) throw new BenchUsageError(`Option --${name} is a \`tidepool serve\` option the bench does not pass on: it chooses the listeners, the stats socket and the logging itself`);
-    throw new BenchUsageError(`Unknown option --${name} (see tidepool bench --help)`);
+    if (spec) throw new UsageError(`Option --${name} is a \`tidepool serve\` option the bench does not pass on: it chooses the listeners, the stats socket and the logging itself`);
+    throw new UsageError(`Unknown option --${name} (see tidepool bench --help)`);
   }
 
   if (given.stats !== undefined && given.url === undefined) {
-    throw new BenchUsageError('Option --stats needs --url: without --url the bench starts its own server with a private stats socket');
+    throw new UsageError('Option --stats needs --url: without --url the bench starts its own server with a private stats socket');
   }
   if (given.url !== undefined && poolArgs.length + serverArgs.length > 0) {
-    throw new BenchUsageError(`Server options (${[...poolArgs, ...serverArgs].filter((a) => a.startsWith('--')).join(', ')}) have no effect with --url: the bench does not start a server then`);
+    throw new UsageError(`Server options (${[...poolArgs, ...serverArgs].filter((a) => a.startsWith('--')).join(', ')}) have no effect with --url: the bench does not start a server then`);
   }
   const q = flags.quick;
   const scenarios = parseScenarios(given.scenario);
@@ -161,7 +157,7 @@ function coerceServeOption(spec: OptionSpec, raw: string | boolean, source: stri
   try {
     return coerceValue(spec, raw, source);
   } catch (err) {
-    if (err instanceof ConfigError) throw new BenchUsageError(err.message);
+    if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
   }
 }
@@ -169,12 +165,12 @@ function coerceServeOption(spec: OptionSpec, raw: string | boolean, source: stri
 function parseScenarios(text: string | undefined): ScenarioName[] {
   if (text === undefined) return [...DEFAULT_SCENARIOS];
   const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new BenchUsageError(`Expected --scenario to name one or more of ${SCENARIO_NAMES.join(', ')} or all, got ${JSON.stringify(text)}`);
+  if (names.length === 0) throw new UsageError(`Expected --scenario to name one or more of ${SCENARIO_NAMES.join(', ')} or all, got ${JSON.stringify(text)}`);
   const out = new Set<ScenarioName>();
   for (const name of names) {
     if (name === 'all') SCENARIO_NAMES.forEach((s) => out.add(s));
     else if ((SCENARIO_NAMES as readonly string[]).includes(name)) out.add(name as ScenarioName);
-    else throw new BenchUsageError(`Expected --scenario to be ${SCENARIO_NAMES.join(', ')} or all (comma-separated for several), got ${JSON.stringify(name)}`);
+    else throw new UsageError(`Expected --scenario to be ${SCENARIO_NAMES.join(', ')} or all (comma-separated for several), got ${JSON.stringify(name)}`);
   }
   // The order of the report is the bench's, whatever the order on the command line.
   return SCENARIO_NAMES.filter((s) => out.has(s));
@@ -184,7 +180,7 @@ function parseProfiles(text: string | undefined): ProfileName[] {
   if (text === undefined) return [...PROFILE_NAMES];
   return text.split(',').map((name) => {
     const n = name.trim();
-    if (!(PROFILE_NAMES as readonly string[]).includes(n)) throw new BenchUsageError(`Expected --profile to be ${PROFILE_NAMES.join(', ')} (comma-separated for several), got ${JSON.stringify(n)}`);
+    if (!(PROFILE_NAMES as readonly string[]).includes(n)) throw new UsageError(`Expected --profile to be ${PROFILE_NAMES.join(', ')} (comma-separated for several), got ${JSON.stringify(n)}`);
     return n as ProfileName;
   });
 }
@@ -194,31 +190,31 @@ function parseUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new BenchUsageError(`Expected --url to be http://HOST:PORT, got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected --url to be http://HOST:PORT, got ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== 'http:') throw new BenchUsageError(`Expected --url to be http://HOST:PORT, got ${JSON.stringify(text)} (${url.protocol} is not supported)`);
+  if (url.protocol !== 'http:') throw new UsageError(`Expected --url to be http://HOST:PORT, got ${JSON.stringify(text)} (${url.protocol} is not supported)`);
   if (url.pathname !== '/' || url.search !== '') {
-    throw new BenchUsageError(`Expected --url to be the server's origin http://HOST:PORT without a path, got ${JSON.stringify(text)}: the bench requests /predict itself`);
+    throw new UsageError(`Expected --url to be the server's origin http://HOST:PORT without a path, got ${JSON.stringify(text)}: the bench requests /predict itself`);
   }
   return url.origin;
 }
 
 function nonEmpty(name: string, text: string): string {
-  if (text.trim() === '') throw new BenchUsageError(`Expected --${name} to be a non-empty value, got an empty string`);
+  if (text.trim() === '') throw new UsageError(`Expected --${name} to be a non-empty value, got an empty string`);
   return text;
 }
 
 function number(name: string, text: string | undefined, fallback: number, bounds: { min: number }): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < bounds.min) throw new BenchUsageError(`Expected --${name} to be a number >= ${bounds.min}, got ${JSON.stringify(text)}`);
+  if (text.trim() === '' || !Number.isFinite(n) || n < bounds.min) throw new UsageError(`Expected --${name} to be a number >= ${bounds.min}, got ${JSON.stringify(text)}`);
   return n;
 }
 
 function int(name: string, text: string | undefined, fallback: number, min: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min) throw new BenchUsageError(`Expected --${name} to be a whole number >= ${min}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text.trim()) || n < min) throw new UsageError(`Expected --${name} to be a whole number >= ${min}, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -230,7 +226,7 @@ function intList(name: string, text: string | undefined, fallback: number[]): nu
 function numberList(name: string, text: string): number[] {
   return text.split(',').map((part) => {
     const n = number(name, part, 0, { min: 0 });
-    if (n <= 0) throw new BenchUsageError(`Expected --${name} to be numbers > 0 (comma-separated), got ${JSON.stringify(part)}`);
+    if (n <= 0) throw new UsageError(`Expected --${name} to be numbers > 0 (comma-separated), got ${JSON.stringify(part)}`);
     return n;
   });
 }

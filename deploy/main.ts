@@ -13,7 +13,8 @@ import { ScalingInputError, validateParams } from '../server/scaling/validate.js
 import { renderIniAdditions, renderNextSteps, type OutputFiles } from './nextSteps.js';
 import { renderNginxSite } from './nginxSite.js';
 import { DEFAULT_PROXY, buildPlan, type DeployPlan, type DeployRequest } from './plan.js';
-import { DEPLOY_USAGE, DeployUsageError, parseDeployArgs, type DeployOptions } from './options.js';
+import { parseCommandLine } from '../server/cli/usage.js';
+import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './options.js';
 import { renderSystemdUnit } from './systemdUnit.js';
 
 /** The CLI the unit runs: this build's own, so the unit starts exactly the code that wrote it. */
@@ -77,24 +78,14 @@ export function prepareDeployment(options: DeployOptions, cwd: string, env: Node
 }
 
 export async function main(argv: string[]): Promise<number> {
-  let options: DeployOptions;
+  const options = parseCommandLine('deploy', () => parseDeployArgs(argv), () => DEPLOY_USAGE);
+  if (typeof options === 'number') return options;
   let deployment: Deployment;
-  let iniArgument = '';
   try {
-    options = parseDeployArgs(argv);
-    iniArgument = options.ini;
-    if (options.help) {
-      process.stdout.write(DEPLOY_USAGE);
-      return 0;
-    }
     deployment = prepareDeployment(options, process.cwd(), process.env);
   } catch (e) {
-    if (e instanceof DeployUsageError) {
-      process.stderr.write(`tidepool deploy: ${e.message}\n`);
-      return 2;
-    }
     if (e instanceof ConfigError || e instanceof ScalingInputError) {
-      process.stderr.write(`tidepool deploy: in --ini ${JSON.stringify(iniArgument)}: ${e.message}\n`);
+      process.stderr.write(`tidepool deploy: in --ini ${JSON.stringify(options.ini)}: ${e.message}\n`);
       return 2;
     }
     throw e;

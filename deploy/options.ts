@@ -1,9 +1,9 @@
 /**
  * The command line of `tidepool deploy`, parsed and checked before anything is read or written.
  */
-import { parseArgs } from 'node:util';
 import { AddressError, formatAddress, parseAddress } from '../server/net/address.js';
 import type { Backend, ProxyMode } from './plan.js';
+import { parseStrictArgs, UsageError } from '../server/cli/usage.js';
 
 export interface DeployOptions {
   ini: string;
@@ -18,16 +18,6 @@ export interface DeployOptions {
   help: boolean;
 }
 
-/** A command line that cannot run; the message names the option, what was expected and what came. */
-export class DeployUsageError extends Error {
-  override name = 'DeployUsageError';
-  constructor(
-    readonly option: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export const DEPLOY_USAGE = `Usage: tidepool deploy --ini FILE [options]
 
@@ -54,33 +44,26 @@ const ACCOUNT_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const SERVER_NAME = /^[A-Za-z0-9.*_~-]+( [A-Za-z0-9.*_~-]+)*$/;
 
 export function parseDeployArgs(argv: readonly string[]): DeployOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        ini: { type: 'string' },
-        user: { type: 'string' },
-        group: { type: 'string' },
-        out: { type: 'string' },
-        'server-name': { type: 'string' },
-        port: { type: 'string' },
-        backend: { type: 'string', multiple: true },
-        proxy: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const option = /'(-[^' ]+)/.exec(message)?.[1] ?? 'the command line';
-    throw new DeployUsageError(option, `${message} (see tidepool deploy --help)`);
-  }
+  const parsed = parseStrictArgs('deploy', {
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ini: { type: 'string' },
+      user: { type: 'string' },
+      group: { type: 'string' },
+      out: { type: 'string' },
+      'server-name': { type: 'string' },
+      port: { type: 'string' },
+      backend: { type: 'string', multiple: true },
+      proxy: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const v = parsed.values;
   const help = v.help ?? false;
   if (!help && (v.ini === undefined || v.ini === '')) {
-    throw new DeployUsageError('--ini', 'Expected `--ini FILE`, the ini the service will run (e.g. --ini tidepool.ini), got none');
+    throw new UsageError('Expected `--ini FILE`, the ini the service will run (e.g. --ini tidepool.ini), got none');
   }
   const user = accountName('--user', v.user ?? 'tidepool');
   return {
@@ -98,19 +81,19 @@ export function parseDeployArgs(argv: readonly string[]): DeployOptions {
 
 function accountName(option: string, text: string): string {
   if (!ACCOUNT_NAME.test(text)) {
-    throw new DeployUsageError(option, `Expected \`${option}\` to be a system account name (lower-case letters, digits, _ and -, at most 32, not starting with a digit or -), got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected \`${option}\` to be a system account name (lower-case letters, digits, _ and -, at most 32, not starting with a digit or -), got ${JSON.stringify(text)}`);
   }
   return text;
 }
 
 function nonEmpty(option: string, text: string): string {
-  if (text.trim() === '') throw new DeployUsageError(option, `Expected \`${option}\` to be a directory, got an empty string`);
+  if (text.trim() === '') throw new UsageError(`Expected \`${option}\` to be a directory, got an empty string`);
   return text;
 }
 
 function serverName(text: string): string {
   if (!SERVER_NAME.test(text)) {
-    throw new DeployUsageError('--server-name', `Expected \`--server-name\` to be host names separated by single spaces (letters, digits, . * _ ~ -), got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected \`--server-name\` to be host names separated by single spaces (letters, digits, . * _ ~ -), got ${JSON.stringify(text)}`);
   }
   return text;
 }
@@ -118,7 +101,7 @@ function serverName(text: string): string {
 function port(option: string, text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1 || n > 65535) {
-    throw new DeployUsageError(option, `Expected \`${option}\` to be a port number 1-65535, got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected \`${option}\` to be a port number 1-65535, got ${JSON.stringify(text)}`);
   }
   return n;
 }
@@ -128,22 +111,22 @@ function backend(text: string): Backend {
   try {
     a = parseAddress(text, '`--backend`');
   } catch (e) {
-    if (e instanceof AddressError) throw new DeployUsageError('--backend', `${e.message}; a backend is HOST:PORT, e.g. 10.0.0.2:8000`);
+    if (e instanceof AddressError) throw new UsageError(`${e.message}; a backend is HOST:PORT, e.g. 10.0.0.2:8000`);
     throw e;
   }
   if (a.kind !== 'tcp' || !/^(\[[^\]]+\]|[^:/[\]]+):\d+$/.test(text.trim())) {
-    throw new DeployUsageError('--backend', `Expected \`--backend\` as HOST:PORT of another machine's tidepool listener (e.g. 10.0.0.2:8000), got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected \`--backend\` as HOST:PORT of another machine's tidepool listener (e.g. 10.0.0.2:8000), got ${JSON.stringify(text)}`);
   }
-  if (a.port === 0) throw new DeployUsageError('--backend', `Expected \`--backend\` to name a real port, got port 0 in ${JSON.stringify(text)}`);
+  if (a.port === 0) throw new UsageError(`Expected \`--backend\` to name a real port, got port 0 in ${JSON.stringify(text)}`);
   if (a.host === '0.0.0.0' || a.host === '::') {
-    throw new DeployUsageError('--backend', `Expected \`--backend\` to name the address nginx connects to, got the wildcard ${JSON.stringify(formatAddress(a))}`);
+    throw new UsageError(`Expected \`--backend\` to name the address nginx connects to, got the wildcard ${JSON.stringify(formatAddress(a))}`);
   }
   return { host: a.host, port: a.port };
 }
 
 function proxyMode(text: string): ProxyMode {
   if (text !== 'http' && text !== 'uwsgi') {
-    throw new DeployUsageError('--proxy', `Expected \`--proxy\` to be http (proxy_pass) or uwsgi (uwsgi_pass), got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected \`--proxy\` to be http (proxy_pass) or uwsgi (uwsgi_pass), got ${JSON.stringify(text)}`);
   }
   return text;
 }

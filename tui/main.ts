@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { runBatch } from './batch/runBatch.js';
-import { parseTopArgs, USAGE, UsageError, type TopOptions } from './options.js';
+import { parseCommandLine } from '../server/cli/usage.js';
+import { parseTopArgs, USAGE, type TopOptions } from './options.js';
 import { startDashboardScreen } from './screen/dashboardScreen.js';
 
 export interface TopIo {
@@ -13,18 +14,8 @@ export interface TopIo {
  * with the exit status; never exits the process itself (the CLI dispatcher does).
  */
 export async function main(argv: string[], io: TopIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  let options: TopOptions;
-  try {
-    options = parseTopArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    io.stderr.write(`tidepool top: ${err.message}\n`);
-    return 2;
-  }
-  if (options.help) {
-    io.stdout.write(USAGE + '\n');
-    return 0;
-  }
+  const options = parseCommandLine('top', () => parseTopArgs(argv), () => USAGE + '\n', io);
+  if (typeof options === 'number') return options;
   if (options.frames !== null) {
     return runBatch({ ...options, frames: options.frames }, io.stdout, io.stderr);
   }

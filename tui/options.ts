@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseStrictArgs, UsageError } from '../server/cli/usage.js';
 import { AddressError, parseAddress } from '../server/net/address.js';
 
 export interface TopOptions {
@@ -10,11 +10,6 @@ export interface TopOptions {
   /** Print each parsed snapshot as one line of JSON instead of a table. */
   json: boolean;
   help: boolean;
-}
-
-/** A command line that cannot run; the message says which option, what was expected, what came. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export const USAGE = `Usage: tidepool top [options] ADDR [ADDR...]
@@ -34,24 +29,19 @@ Exit status: 0 when every address was read, 1 when one could not be, 2 for a bad
 In the interactive view press ? for the keys.`;
 
 export function parseTopArgs(argv: readonly string[]): TopOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        frequency: { type: 'string' },
-        once: { type: 'boolean' },
-        n: { type: 'string', short: 'n' },
-        json: { type: 'boolean' },
-        timeout: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${err instanceof Error ? err.message : String(err)}\n(see tidepool top --help)`);
-  }
+  const parsed = parseStrictArgs('top', {
+    args: [...argv],
+    strict: true,
+    allowPositionals: true,
+    options: {
+      frequency: { type: 'string' },
+      once: { type: 'boolean' },
+      n: { type: 'string', short: 'n' },
+      json: { type: 'boolean' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
   const { values, positionals } = parsed;
   const help = values.help ?? false;
   if (!help && positionals.length === 0) {

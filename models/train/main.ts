@@ -1,23 +1,14 @@
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
-import { OptionError, parseTrainArgs, trainHelp } from './options.js';
+import { parseCommandLine } from '../../server/cli/usage.js';
+import { parseTrainArgs, trainHelp } from './options.js';
 import { renderProgress } from './progress.js';
 import { train, type TrainEvents } from './trainer.js';
 
 /** `tidepool train [options]`: returns the exit code (0 trained, 1 failed, 2 bad options). */
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseTrainArgs(argv);
-  } catch (error) {
-    if (!(error instanceof OptionError)) throw error;
-    process.stderr.write(`tidepool train: ${error.message}\n`);
-    return 2;
-  }
-  if (parsed.help) {
-    process.stdout.write(trainHelp());
-    return 0;
-  }
+  const parsed = parseCommandLine('train', () => parseTrainArgs(argv), trainHelp);
+  if (typeof parsed === 'number') return parsed;
   const events = new EventEmitter<TrainEvents>();
   renderProgress(events, process.stderr);
   try {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '../runtime/backend.js';
 import { DEFAULT_MODEL_DIR } from '../runtime/paths.js';
+import { UsageError } from '../../server/cli/usage.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -16,10 +17,6 @@ export interface TrainOptions {
   testSplit: number;
   hiddenUnits: number;
   dropout: number;
-}
-
-export class OptionError extends Error {
-  override name = 'OptionError';
 }
 
 type Kind =
@@ -81,7 +78,7 @@ function expected(kind: Kind): string {
 
 function convert(spec: OptionSpec, text: string): TrainOptions[keyof TrainOptions] {
   const fail = (): never => {
-    throw new OptionError(`Expected ${spec.flag} to be ${expected(spec.kind)}, got ${JSON.stringify(text)}`);
+    throw new UsageError(`Expected ${spec.flag} to be ${expected(spec.kind)}, got ${JSON.stringify(text)}`);
   };
   switch (spec.kind.type) {
     case 'integer': {
@@ -117,21 +114,21 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
     const flag = eq >= 0 ? arg.slice(0, eq) : arg;
     const spec = OPTIONS.find((candidate) => candidate.flag === flag);
     if (!spec) {
-      throw new OptionError(arg.startsWith('-') ? `Unknown option ${flag} (see tidepool train --help)` : `Unexpected argument ${JSON.stringify(arg)}: tidepool train takes only --options (see --help)`);
+      throw new UsageError(arg.startsWith('-') ? `Unknown option ${flag} (see tidepool train --help)` : `Unexpected argument ${JSON.stringify(arg)}: tidepool train takes only --options (see --help)`);
     }
-    if (seen.has(flag)) throw new OptionError(`Option ${flag} was given twice; give it once`);
+    if (seen.has(flag)) throw new UsageError(`Option ${flag} was given twice; give it once`);
     seen.add(flag);
     let value: string;
     if (eq >= 0) value = arg.slice(eq + 1);
     else {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new OptionError(`Option ${flag} expects a value (${expected(spec.kind)}), got nothing`);
+      if (next === undefined || next.startsWith('--')) throw new UsageError(`Option ${flag} expects a value (${expected(spec.kind)}), got nothing`);
       value = next;
       i++;
     }
     (options as unknown as Record<string, unknown>)[spec.key] = convert(spec, value);
   }
-  if (options.data !== null && seen.has('--samples')) throw new OptionError('Options --samples and --data do not go together: --samples sizes the synthetic corpus, --data trains on real files instead');
+  if (options.data !== null && seen.has('--samples')) throw new UsageError('Options --samples and --data do not go together: --samples sizes the synthetic corpus, --data trains on real files instead');
   return { help: false, options };
 }
 

@@ -4,6 +4,11 @@
  * crosses zero, so a saturated worker sends few messages.
  */
 
+import type { ExitReason } from '../stats/schema.js';
+
+/** Why a worker asks to be recycled (the master's exit reason for it). */
+export type RecycleReason = Extract<ExitReason, 'max-requests' | 'rss' | 'max-lifetime'>;
+
 /** What a worker reports about the requests it finished during one busy period. */
 export interface RequestTally {
   /** requests completed */
@@ -45,7 +50,7 @@ export type WorkerMessage =
   /** in-flight went to 0; `got` echoes how many connections the worker had received */
   | ({ t: 'idle'; got: number; open: number } & RequestTally)
   /** the worker asks to be recycled (max-requests, reload-on-rss, lifetime) */
-  | { t: 'recycle'; reason: 'max-requests' | 'rss' | 'max-lifetime'; detail: string };
+  | { t: 'recycle'; reason: RecycleReason; detail: string };
 
 export type Protocol = 'http' | 'uwsgi';
 

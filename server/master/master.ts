@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
 import type { ExitReason } from '../stats/schema.js';
-import { isWorkerMessage, type MasterMessage, type Protocol, type WorkerMessage } from '../ipc/messages.js';
+import { isWorkerMessage, type MasterMessage, type Protocol, type RecycleReason, type WorkerMessage } from '../ipc/messages.js';
 import { jsonErrorBytes } from '../protocol/hooks.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
@@ -24,7 +24,7 @@ import { exitWords } from './exitWords.js';
 import { PoolEvents } from './events.js';
 import { type Accepted, listenOn, readHead, vacuumUnix } from './listeners.js';
 import { procMemory } from './procMemory.js';
-import { emptySlot, isBusy, isRunning, type Slot } from './slot.js';
+import { emptySlot, freeSlot, isBusy, isRunning, type Slot } from './slot.js';
 import type { Address } from '../net/address.js';
 
 /** how long a request may wait before workers release kept-alive connections (see announceQueue) */
@@ -288,6 +288,7 @@ export class Master {
         if (!this.everReady) log('info', `model backend: ${m.backendDetail}`);
         this.everReady = true;
         this.events.record('ready', `model loaded in ${Math.round(m.loadMs)} ms (spawn to ready ${s.loadMs} ms)`, { worker: s.id, pid: s.pid, detail: { load_ms: Math.round(m.loadMs), spawn_to_ready_ms: s.loadMs } });
+        this.releaseReplaced(s);
         if (this.queueAnnounced) this.sendTo(s, { t: 'queue', waiting: true });
         this.startPendingSpawns();
         this.continueChain(s);
@@ -348,10 +349,46 @@ export class Master {
     }, mercyS * 1000);
   }
 
-  recycle(s: Slot, reason: 'max-requests' | 'rss' | 'max-lifetime', detail: string): void {
-    if (s.state !== 'ready') return;
-    this.events.record('exit', `recycling: ${detail}`, { worker: s.id, pid: s.pid, detail: { phase: 'start', reason } });
-    this.stopWorker(s, reason, detail);
+  /**
+   * Recycle a worker (max-requests, reload-on-rss, max-worker-lifetime). When the pool has a
+   * free slot, the replacement starts there while the old worker keeps serving, and the old
+   * one is asked to stop (finishing its request) only once the replacement is ready: capacity
+   * never dips. At the pool's maximum there is no room for both, so it is recycled in place:
+   * it finishes its request, exits, and its slot respawns.
+   */
+  recycle(s: Slot, reason: RecycleReason, detail: string): void {
+    if (s.state !== 'ready' || this.slots.some((x) => x.replaces?.id === s.id)) return;
+    const room = this.shuttingDown ? undefined : freeSlot(this.slots);
+    if (room === undefined) {
+      this.events.record('exit', `recycling: ${detail}`, { worker: s.id, pid: s.pid, detail: { phase: 'start', reason } });
+      this.stopWorker(s, reason, detail);
+      return;
+    }
+    this.events.record('exit', `recycling: ${detail}; it serves until worker ${room.id} is ready`, { worker: s.id, pid: s.pid, detail: { phase: 'start', reason, replaced_by: room.id } });
+    room.replaces = { id: s.id, pid: s.pid, reason, detail };
+    this.spawn(room, `replacing worker ${s.id} (${detail})`);
+  }
+
+  /** A replacement is ready: the worker it replaces finishes its request and leaves its slot cheap. */
+  private releaseReplaced(s: Slot): void {
+    const r = s.replaces;
+    if (r === null) return;
+    s.replaces = null;
+    const old = this.slots[r.id - 1]!;
+    if (old.pid !== r.pid || old.state !== 'ready') return;
+    old.cheap = true;
+    this.stopWorker(old, r.reason, `${r.detail}; replaced by worker ${s.id}`);
+  }
+
+  /** A replacement died before it was ready: recycle the old worker in place after all. */
+  private replacementFailed(s: Slot): void {
+    const r = s.replaces!;
+    s.replaces = null;
+    s.cheap = true;
+    const old = this.slots[r.id - 1]!;
+    if (old.pid !== r.pid || old.state !== 'ready' || this.shuttingDown) return;
+    log('warn', `worker ${s.id}, replacing worker ${r.id}, exited before it was ready: recycling worker ${r.id} in place`);
+    this.stopWorker(old, r.reason, r.detail);
   }
 
   /** Cheap a worker (scale down): it finishes what it holds, then its slot stays empty. */
@@ -397,6 +434,7 @@ export class Master {
     if (reason === 'cheaped') this.events.record('cheap-done', `slot ${s.id} is now cheap`, { worker: s.id, pid });
     s.stopReason = null;
 
+    if (s.replaces !== null) this.replacementFailed(s);
     if (this.shuttingDown) {
       this.maybeFinishShutdown();
       return;

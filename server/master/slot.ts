@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import type { ExitReason } from '../stats/schema.js';
-import { emptyHistogram } from '../ipc/messages.js';
+import { emptyHistogram, type RecycleReason } from '../ipc/messages.js';
 
 /**
  * One worker slot (uWSGI's word): a numbered place in the pool that holds at most one worker
@@ -50,6 +50,16 @@ export interface Slot {
   fastDeaths: number;
   respawnTimer: NodeJS.Timeout | null;
   killTimer: NodeJS.Timeout | null;
+  /** this slot's worker was spawned to replace a recycling one, which leaves once this one is ready */
+  replaces: Replacement | null;
+}
+
+export interface Replacement {
+  /** the recycling worker's slot and pid (the pid guards against a slot that moved on) */
+  id: number;
+  pid: number;
+  reason: RecycleReason;
+  detail: string;
 }
 
 export function emptySlot(id: number): Slot {
@@ -57,12 +67,20 @@ export function emptySlot(id: number): Slot {
     id, child: null, pid: 0, state: 'empty', stopReason: null, stopDetail: '', cheap: true, spawnReason: '', pendingSpawn: null,
     spawnedAt: 0, readyAt: 0, loadMs: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
     requests: 0, deltaRequests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0,
-    respawnCount: 0, rss: 0, vsz: 0, lastExit: null, fastDeaths: 0, respawnTimer: null, killTimer: null,
+    respawnCount: 0, rss: 0, vsz: 0, lastExit: null, fastDeaths: 0, respawnTimer: null, killTimer: null, replaces: null,
   };
 }
 
 export function isRunning(s: Slot): boolean {
   return s.state !== 'empty';
+}
+
+/**
+ * Where a recycling worker's replacement can start while it still serves: the lowest slot that
+ * is empty on purpose (cheap), not one waiting for a respawn. None when the pool is at its maximum.
+ */
+export function freeSlot(slots: readonly Slot[]): Slot | undefined {
+  return slots.find((s) => s.state === 'empty' && s.cheap && s.respawnTimer === null);
 }
 
 /** A request is in progress, or a connection was handed over and not yet acknowledged. */

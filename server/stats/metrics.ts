@@ -29,11 +29,13 @@ const RECYCLED: ReadonlySet<string> = new Set<ExitReason>(['max-requests', 'max-
 
 /**
  * The label of a spawn, from the master's reason text ("initial", "scale-up (spare2): ...",
- * "respawn after crash (killed by SIGKILL)"): a handful of values, so series stay few.
+ * "respawn after crash (killed by SIGKILL)", "replacing worker 2 (...)"): a handful of values, so series stay few.
  */
 export function spawnReason(text: string): SpawnReason {
   if (text === 'initial') return 'initial';
   if (text.startsWith('scale-up')) return 'scale-up';
+  // "replacing worker 2 (served 4 requests (max-requests 4))": a recycle with the replacement started first
+  if (text.startsWith('replacing worker')) return 'recycle';
   const after = /^respawn after ([a-z-]+)/.exec(text)?.[1];
   if (after === undefined) return 'other';
   if (after === 'reload') return 'reload';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BenchUsageError, CLASSIC_TEXT, DEFAULT_SCENARIOS, parseBenchArgs } from '../../bench/options.js';
+import { CLASSIC_TEXT, DEFAULT_SCENARIOS, parseBenchArgs } from '../../bench/options.js';
+import { UsageError } from '../../server/cli/usage.js';
 
 test('defaults: the default set, the classic text, tidepool starts its own servers', () => {
   const o = parseBenchArgs([]);
@@ -36,7 +37,7 @@ test('serve options are checked with serve\'s own table and sorted into pool and
   assert.equal(parseBenchArgs(['--simulate-latency', '500']).scalingChosen, false, 'a service time alone keeps the comparison');
 });
 
-const rejects = (argv: string[], message: RegExp) => assert.throws(() => parseBenchArgs(argv), (e: unknown) => e instanceof BenchUsageError && message.test(e.message));
+const rejects = (argv: string[], message: RegExp) => assert.throws(() => parseBenchArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
 
 test('bad options name the option, what was expected and what came', () => {
   rejects(['--clients', 'many'], /Expected --clients to be a whole number >= 1, got "many"/);

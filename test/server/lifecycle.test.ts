@@ -63,6 +63,39 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     await s.stop();
   });
 
+  test('with a free slot, a recycled worker serves until its replacement is ready: ready workers never drop to 0', async () => {
+    const s = await startServer({
+      args: ['--workers', '2', '--cheaper', '1', '--cheaper-initial', '1', '--cheaper-algo', 'manual', '--max-requests', '4', '--min-worker-lifetime', '0', '--simulate-latency', '10'],
+    });
+    const readyCounts: number[] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        readyCounts.push(JSON.parse((await s.get('/readyz')).body).ready);
+        await sleep(5);
+      }
+    })();
+    const load = runLoad((i) => s.get(`/predict?text=m${i}`).then((r) => r.status), 1, 30000);
+    // Worker 1 reaches 4 requests: worker 2 starts in the free slot, then worker 1 leaves it cheap;
+    // worker 2 reaches 4 in turn and is replaced in slot 1.
+    await s.waitForLog(/spawn: worker 2 \(pid \d+\) replacing worker 1 \(served \d+ requests \(max-requests 4\)\)/, 15000);
+    await s.waitForLog(/spawn: worker 1 \(pid \d+\) replacing worker 2 /, 15000);
+    const result = await load.stop();
+    sampling = false;
+    await sampler;
+    assert.deepEqual(result.failed, [], 'no request failed across the recycles');
+    assert.ok(readyCounts.length > 20, `samples of the ready count: ${readyCounts.length}`);
+    assert.ok(Math.min(...readyCounts) >= 1, `a ready worker at every sample: ${readyCounts.join(' ')}`);
+    const log = s.log();
+    const at = (re: RegExp): number => log.search(re);
+    const spawned = at(/spawn: worker 2 \(pid \d+\) replacing worker 1/);
+    const ready = at(/ready: worker 2 /);
+    const left = at(/exit: worker 1 \(pid \d+\) max-requests: served \d+ requests \(max-requests 4\); replaced by worker 2/);
+    assert.ok(spawned >= 0 && spawned < ready && ready < left, `replacement spawned, then ready, then the old worker left:\n${log}`);
+    assert.doesNotMatch(log, /respawn after max-requests/, 'the recycled slot was left cheap, not respawned in place');
+    await s.stop();
+  });
+
   test('reload-on-rss (worker, graceful) and evil-reload-on-rss (master, kill)', async () => {
     const graceful = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--reload-on-rss', '1', '--min-worker-lifetime', '0'] });
     assert.equal((await graceful.get('/predict?text=x')).status, 200);

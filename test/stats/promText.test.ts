@@ -42,6 +42,7 @@ test('spawn reasons fold into a few labels; only finished exits count, by their 
   assert.equal(spawnReason('respawn after signal (killed by SIGKILL (signal 9))'), 'respawn');
   assert.equal(spawnReason('respawn after crash (exited with code 1), after a 200 ms backoff'), 'respawn');
   assert.equal(spawnReason('respawn after max-requests'), 'recycle');
+  assert.equal(spawnReason('replacing worker 2 (served 4 requests (max-requests 4))'), 'recycle');
   assert.equal(spawnReason('respawn after reload'), 'reload');
   assert.equal(spawnReason('something new'), 'other');
   const base = { seq: 1, at: 0, reason: '' };

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type net from 'node:net';
 
 /** What one answered request tells the run core. */
 export interface Answer {
@@ -40,8 +41,18 @@ export interface ClosedLoopOptions {
 }
 
 // autocannon 8 ships no types: these are the parts of its objects the bench touches.
+/** http-parser-js, the response parser each autocannon client keeps across its connections. */
+interface ResponseParser {
+  /** RESPONSE_LINE between responses, BODY_RAW inside a body that ends with the connection */
+  state: string;
+  type: string;
+  finish(): Error | undefined;
+  initialize(type: string): void;
+}
 interface AutocannonClient {
   destroyed: boolean;
+  conn: net.Socket;
+  parser: ResponseParser;
   pipelinedRequests: { size(): number; clear(): void };
   _connect(): void;
   destroy(): void;
@@ -63,7 +74,7 @@ const SAMPLE_INTERVAL_MS = 100;
 
 /**
  * Closed-loop clients on autocannon: each connection sends its next request when the previous
- * one is answered. Two fixes to autocannon's client, applied per client in setupClient:
+ * one is answered. Three fixes to autocannon's client, applied per client in setupClient:
  *
  * - autocannon writes the next request as soon as a response completes, even when the server
  *   said `Connection: close` (tidepool does while requests wait for a worker). It then reconnects
@@ -73,6 +84,12 @@ const SAMPLE_INTERVAL_MS = 100;
  *   the server closes never reached the app, so on every reconnect the queue is emptied.
  * - stop() destroys clients with requests in flight and says nothing: they are counted as
  *   cancelled when their client is destroyed.
+ * - A response without Content-Length or chunking ends with the connection (uWSGI's
+ *   http-socket answers so for a WSGI app that sets no length). autocannon reconnects on the
+ *   close without telling its parser, so such answers were never counted, and its parser,
+ *   shared by the client's connections, stayed inside the old body. At the close the parser
+ *   now completes that response, and starts clean for the next connection; a connection closed
+ *   in the middle of a response is a failure, not a silent retry.
  */
 export function startClosedLoop(options: ClosedLoopOptions, handlers: LoadHandlers): LoadGroup {
   const counts: LoadCounts = { completed: 0, failed: 0, cancelled: 0 };
@@ -86,6 +103,22 @@ export function startClosedLoop(options: ClosedLoopOptions, handlers: LoadHandle
     client._connect = function (this: AutocannonClient) {
       this.pipelinedRequests.clear();
       connect.call(this);
+      const conn = this.conn;
+      // Before autocannon's own 'end' listener, which reconnects.
+      conn.prependListener('end', () => {
+        if (this.destroyed || this.conn !== conn) return;
+        // The answer below makes autocannon write its next request to this ended connection;
+        // that write fails and must not reconnect a second time (the reconnect re-sends it).
+        conn.removeAllListeners('error');
+        conn.on('error', () => {});
+        const parser = this.parser;
+        if (parser.state === 'BODY_RAW') parser.finish();
+        else if (parser.state !== 'RESPONSE_LINE') {
+          counts.failed++;
+          handlers.failure(`the server closed the connection in the middle of a response (parser state ${parser.state})`);
+        }
+        parser.initialize(parser.type);
+      });
     };
     const destroy = client.destroy;
     client.destroy = function (this: AutocannonClient) {

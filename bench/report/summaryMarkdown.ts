@@ -68,7 +68,10 @@ function burstSection(r: BurstResult, charts: readonly ChartFile[]): string[] {
   lines.push('');
   const l = r.latency;
   lines.push(
-    `${r.answers.length} of ${r.requests} answered by ${r.workersUsed.length} worker${r.workersUsed.length === 1 ? '' : 's'} (${r.workersUsed.join(', ') || 'no X-Tidepool-Worker header'}); ` +
+    `${r.answers.length} of ${r.requests} answered ` +
+      (r.workersUsed.length > 0
+        ? `by ${r.workersUsed.length} worker${r.workersUsed.length === 1 ? '' : 's'} (${r.workersUsed.join(', ')}); `
+        : `(the server names no worker: no X-Tidepool-Worker header); `) +
       (l ? `latency min ${formatMs(l.min)}, p50 ${formatMs(l.p50)}, max ${formatMs(l.max)}.` : 'no answers.'),
   );
   if (r.failures.length > 0) lines.push(`Failed: ${r.failures.length} (${[...new Set(r.failures)].slice(0, 3).join('; ')}).`);

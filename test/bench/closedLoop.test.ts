@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import net from 'node:net';
+import { after, test } from 'node:test';
 import { listen } from './localServer.js';
 import { startClosedLoop, type Answer } from '../../bench/load/closedLoop.js';
 
@@ -50,4 +51,52 @@ test('timeouts are failures, named', async () => {
   assert.ok(failures.length >= 1, `got ${failures.length}`);
   assert.match(failures[0]!, /timed out/);
   assert.equal(counts.failed, failures.length);
+});
+
+/** A raw TCP server: `answer` gets each connection's first request bytes and writes what it likes. */
+async function rawServer(answer: (socket: net.Socket) => void): Promise<{ url: string; requests: () => number }> {
+  let requests = 0;
+  const server = net.createServer((socket) => {
+    socket.once('data', () => {
+      requests++;
+      answer(socket);
+    });
+    socket.on('error', () => {});
+  });
+  rawServers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/predict?text=x`, requests: () => requests };
+}
+const rawServers: net.Server[] = [];
+after(() => rawServers.forEach((s) => s.close()));
+
+test('regression: responses that end with the connection (no Content-Length, as uWSGI http-socket sends) are counted', async () => {
+  // Unpatched, autocannon reconnected on the close without completing the response: a burst of
+  // 11 against uWSGI recorded 0 answers and 0 failures.
+  const server = await rawServer((socket) => setTimeout(() => socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"prediction": "3"}'), 20));
+  const burst: Answer[] = [];
+  const counts = await startClosedLoop({ url: server.url, connections: 11, amount: 11, timeoutS: 10 }, { answer: (a) => burst.push(a), failure: (m) => assert.fail(m) }).done;
+  assert.deepEqual(counts, { completed: 11, failed: 0, cancelled: 0 });
+  assert.equal(burst.length, 11);
+  assert.ok(burst.every((a) => a.status === 200 && a.latencyMs >= 19), burst.map((a) => `${a.status} ${a.latencyMs}`).join(', '));
+  assert.equal(server.requests(), 11, 'one request each, none sent twice');
+
+  // A closed loop keeps going across the closes: each answer is counted once, with its own latency.
+  const loop: Answer[] = [];
+  const group = startClosedLoop({ url: server.url, connections: 2, timeoutS: 10 }, { answer: (a) => loop.push(a), failure: (m) => assert.fail(m) });
+  await new Promise((r) => setTimeout(r, 600));
+  const stopped = await group.stop();
+  assert.ok(loop.length >= 10, `answers in 600 ms of 20 ms requests on 2 connections: ${loop.length}`);
+  assert.ok(loop.every((a) => a.status === 200 && a.latencyMs >= 19 && a.latencyMs < 200), loop.map((a) => Math.round(a.latencyMs)).join(', '));
+  assert.equal(stopped.completed, loop.length);
+  assert.equal(stopped.failed, 0);
+});
+
+test('a connection closed in the middle of a response is a failure, not a silent retry', async () => {
+  const server = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Type: appli'));
+  const failures: string[] = [];
+  const counts = await startClosedLoop({ url: server.url, connections: 1, amount: 1, timeoutS: 10 }, { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) }).done;
+  assert.equal(counts.completed, 0);
+  assert.equal(counts.failed, 1);
+  assert.match(failures[0]!, /closed the connection in the middle of a response/);
 });

@@ -7,9 +7,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { CLI, startServer, stopAll, tempDir } from '../helpers/server.js';
+import { startUwsgi, stopAllUwsgi, uwsgiMissing } from '../helpers/uwsgi.js';
 import { findAll, parseXml } from './xml.js';
 
 after(stopAll);
+after(stopAllUwsgi);
 
 interface Outcome {
   code: number | null;
@@ -151,4 +153,23 @@ test('--scenario compare: tidepool with and without batching against a bare node
   const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
   assert.match(summary, /## Compare: tidepool against the ceiling/);
   assert.match(summary, /tidepool \/ bare \d+ %; batching \/ no batching [\d.]+x/);
+});
+
+test('--url and --stats against a real uWSGI 2.0: the burst is answered in full and its spawns read from uWSGI\'s stats', { skip: uwsgiMissing() ?? false }, async () => {
+  const uwsgi = await startUwsgi({ workers: 4, cheaper: 1, cheaperInitial: 1, algo: 'spare', serviceMs: 300, extra: ['--cheaper-overload', '1'] });
+  const out = tempDir('tidepool-bench-uwsgi-');
+  const run = await bench(['--url', uwsgi.url, '--stats', uwsgi.stats, '--scenario', 'burst', '--json', '--out', out]);
+  assert.equal(run.code, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  const burst = report.results[0];
+  assert.equal(burst.kind, 'burst');
+  assert.equal(burst.run.statsSource, 'uwsgi');
+  assert.equal(burst.answers.length, 11, 'every answer counted, though uWSGI ends each one with the connection');
+  assert.ok(burst.answers.every((a: { status: number; worker: string | null }) => a.status === 200 && a.worker === null));
+  assert.deepEqual(burst.failures, []);
+  // One 300 ms worker to start with: the last of 11 answers cannot come before spare has added workers.
+  assert.ok(burst.usage.spawns >= 1 && burst.usage.firstSpawnS !== null, `spawns seen in uWSGI's stats: ${JSON.stringify(burst.usage)}`);
+  assert.ok(burst.usage.peakRunning >= 2);
+  assert.match(fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), /11 of 11 answered \(the server names no worker: no X-Tidepool-Worker header\)/);
+  await uwsgi.stop();
 });

@@ -100,9 +100,7 @@ export function poolFamilies(master: PoolState, counts: EventCounts): MetricFami
 }
 
 export interface PoolMetrics {
-  /** The whole exposition: the pool and the master's process metrics, both as of now. */
-  render(): Promise<string>;
-  /** The /metrics route for the master's HTTP listener. */
+  /** The /metrics route (the app listener's, or the metrics listener's): the pool and the master's process metrics, both as of now. */
   route(method: string): AppResponse | Promise<AppResponse>;
   close(): void;
 }
@@ -128,7 +126,6 @@ export function createPoolMetrics(master: PoolState): PoolMetrics {
   };
 
   return {
-    render,
     route(method) {
       if (method !== 'GET' && method !== 'HEAD') return errorResponse(405, `Method ${method} is not allowed on /metrics; use GET`, { Allow: 'GET, HEAD' });
       return render().then((body) => ({ status: 200, headers: { 'Content-Type': PROMETHEUS_CONTENT_TYPE }, body }));

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { parseCommandLine } from '../server/cli/usage.js';
+import { parseCommandLine } from '../core/cli/usage.js';
 import { HELP, parseBenchArgs } from './options.js';
 import { attachProgress } from './render/progress.js';
 import type { BenchReport } from './report/benchReport.js';

@@ -1,8 +1,6 @@
-import { findOption, type OptionSpec } from '../server/config/options.js';
-import { coerceValue } from '../server/config/coerce-value.js';
-import { ConfigError } from '../server/config/config-error.js';
+import { coerceValue, ConfigError, findOption, type OptionSpec } from '../server/index.js';
 import { PROFILE_NAMES, type ProfileName } from './load/profiles.js';
-import { UsageError } from '../server/cli/usage.js';
+import { UsageError } from '../core/cli/usage.js';
 
 export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck' | 'compare';
 export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare'] as const satisfies readonly ScenarioName[];

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DEFAULT_MODEL_DIR, loadPredictor, type BackendName, type BackendRequest } from '../models/predictor.js';
-import { BACKEND_REQUESTS, parseBackendRequest } from '../models/runtime/backend.js';
+import { BACKEND_REQUESTS, DEFAULT_MODEL_DIR, loadPredictor, parseBackendRequest, type BackendName, type BackendRequest } from '../models/index.js';
 import { percentile } from './analysis/percentiles.js';
 
 export interface LatencyReport {

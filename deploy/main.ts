@@ -5,20 +5,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ConfigError, loadConfig } from '../server/config/index.js';
-import { splitIniArgument } from '../server/config/load-config.js';
-import { scalingParams } from '../server/master/scaler.js';
-import { ScalingInputError, validateParams } from '../server/scaling/validate.js';
+import { checkScalingConfig, ConfigError, loadConfig, ScalingInputError, splitIniArgument } from '../server/index.js';
 import { renderIniAdditions, renderNextSteps, type OutputFiles } from './nextSteps.js';
 import { renderNginxSite } from './nginxSite.js';
 import { DEFAULT_PROXY, buildPlan, type DeployPlan, type DeployRequest } from './plan.js';
-import { parseCommandLine } from '../server/cli/usage.js';
+import { parseCommandLine } from '../core/cli/usage.js';
+import { TIDEPOOL_CLI } from '../core/paths.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './options.js';
 import { renderSystemdUnit } from './systemdUnit.js';
 
-/** The CLI the unit runs: this build's own, so the unit starts exactly the code that wrote it. */
-const CLI_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli', 'main.js');
 
 export const FILE_NAMES = {
   site: 'tidepool.nginx',
@@ -44,7 +39,7 @@ export function prepareDeployment(options: DeployOptions, cwd: string, env: Node
   const iniPath = path.resolve(cwd, file);
   const loaded = loadConfig(['--ini', section === undefined ? iniPath : `${iniPath}:${section}`], serviceEnv, cwd);
   // The checks `tidepool serve` makes before it starts: a unit for an ini that cannot start helps nobody.
-  if (loaded.config.cheaper > 0) validateParams(scalingParams(loaded.config), loaded.config['cheaper-algo']);
+  checkScalingConfig(loaded.config);
   const request: DeployRequest = {
     iniArgument: section === undefined ? iniPath : `${iniPath}:${section}`,
     iniPath,
@@ -55,7 +50,7 @@ export function prepareDeployment(options: DeployOptions, cwd: string, env: Node
     backends: options.backends,
     proxy: options.proxy ?? DEFAULT_PROXY,
     nodePath: process.execPath,
-    cliPath: CLI_PATH,
+    cliPath: TIDEPOOL_CLI,
   };
   const plan = buildPlan(loaded.config, request);
   const outDir = path.resolve(cwd, options.out);

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { TIDEPOOL_CLI } from '../core/paths.js';
 import { prepareDeployment } from './main.js';
 import { RUNTIME_DIR } from './plan.js';
 import { SAMPLE_QUERY } from './nextSteps.js';
@@ -40,7 +41,6 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 // autocannon ships no types: this is the one place it is touched.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'server', 'cli', 'main.js');
 
 export type PassVariant = 'proxy_pass + keepalive' | 'proxy_pass, no keepalive' | 'uwsgi_pass' | 'tidepool direct (no nginx)';
 
@@ -92,7 +92,7 @@ function get(socketPath: string, p: string): Promise<number> {
 async function startTidepool(dir: string, workers: number, latencyMs: number): Promise<{ stop(): Promise<void> }> {
   const ini = path.join(dir, 'tidepool.ini');
   fs.writeFileSync(ini, serviceIni(dir, workers, latencyMs));
-  const child = spawn(process.execPath, [CLI, 'serve', '--ini', ini], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [TIDEPOOL_CLI, 'serve', '--ini', ini], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (log += c.toString()));

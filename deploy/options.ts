@@ -1,9 +1,9 @@
 /**
  * The command line of `tidepool deploy`, parsed and checked before anything is read or written.
  */
-import { AddressError, formatAddress, parseAddress } from '../server/net/address.js';
+import { AddressError, formatAddress, parseAddress } from '../core/net/address.js';
 import type { Backend, ProxyMode } from './plan.js';
-import { parseStrictArgs, UsageError } from '../server/cli/usage.js';
+import { parseStrictArgs, UsageError } from '../core/cli/usage.js';
 
 export interface DeployOptions {
   ini: string;

@@ -4,9 +4,8 @@
  * decide nothing themselves. Pure: no file, process or clock is read here.
  */
 import path from 'node:path';
-import { formatAddress, parseAddress } from '../server/net/address.js';
-import { OPTIONS, type Config } from '../server/config/index.js';
-import { DEFAULT_HTTP } from '../server/config/cross-check.js';
+import { formatAddress, parseAddress } from '../core/net/address.js';
+import { DEFAULT_HTTP, OPTIONS, type Config } from '../server/index.js';
 
 export type ProxyMode = 'http' | 'uwsgi';
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LayersModel } from '@tensorflow/tfjs';
 import { selectBackend, type BackendChoice, type BackendRequest, parseBackendRequest } from './runtime/backend.js';
-import { DEFAULT_MODEL_DIR } from './runtime/paths.js';
+import { DEFAULT_MODEL_DIR } from './model/layout.js';
 import { tfjsTextForward, type TextForward } from './runtime/textForward.js';
 import { ModelError } from './model/modelError.js';
 import { checkModelShape, readModelFiles } from './model/store.js';
@@ -15,7 +15,7 @@ import { verifyAgainst } from './sparse/verify.js';
 
 export type { BackendName, BackendRequest, BackendChoice } from './runtime/backend.js';
 export { ModelError } from './model/modelError.js';
-export { DEFAULT_MODEL_DIR } from './runtime/paths.js';
+export { DEFAULT_MODEL_DIR } from './model/layout.js';
 
 export interface ClassScore {
   index: number;

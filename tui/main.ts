@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { runBatch } from './batch/runBatch.js';
-import { parseCommandLine } from '../server/cli/usage.js';
+import { parseCommandLine } from '../core/cli/usage.js';
 import { parseTopArgs, USAGE, type TopOptions } from './options.js';
 import { startDashboardScreen } from './screen/dashboardScreen.js';
 

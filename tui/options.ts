@@ -1,5 +1,5 @@
-import { parseStrictArgs, UsageError } from '../server/cli/usage.js';
-import { AddressError, parseAddress } from '../server/net/address.js';
+import { parseStrictArgs, UsageError } from '../core/cli/usage.js';
+import { AddressError, parseAddress } from '../core/net/address.js';
 
 export interface TopOptions {
   addresses: string[];

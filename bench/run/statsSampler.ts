@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { StatsSnapshot } from '../../server/stats/schema.js';
-import { fetchStats } from '../../tui/source/fetchStats.js';
-import { deriveEvents } from '../../tui/model/deriveEvents.js';
+import type { StatsSnapshot } from '../../core/stats/schema.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
+import { deriveEvents } from '../../core/stats/deriveEvents.js';
 import type { ScalingEvent, StatsSample } from './types.js';
 
 export interface SamplerEvents {

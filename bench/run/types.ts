@@ -1,4 +1,4 @@
-import type { PoolEventType, WorkerCounts } from '../../server/stats/schema.js';
+import type { PoolEventType, WorkerCounts } from '../../core/stats/schema.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 
 /**
@@ -37,7 +37,7 @@ export interface RequestFailure {
   message: string;
 }
 
-/** One read of the stats socket: the worker counts of server/stats/schema.ts, and more. */
+/** One read of the stats socket: the worker counts of core/stats/schema.ts, and more. */
 export interface StatsSample extends Pick<WorkerCounts, 'slots' | 'running' | 'ready' | 'busy' | 'idle' | 'cheap'> {
   at: number;
   /** Requests waiting for a worker (tidepool's exact queue, or uWSGI's listen_queue). */

@@ -11,7 +11,7 @@ import { LoadRun } from '../run/loadRun.js';
 import type { RunResult } from '../run/types.js';
 import { startBareCluster } from '../target/bareCluster.js';
 import { predictUrl, withTarget, type TargetContext } from '../target/target.js';
-import { fetchStats } from '../../tui/source/fetchStats.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
 import type { CompareResult, CompareRow } from './results.js';
 import { serverInfo } from './serverInfo.js';
 

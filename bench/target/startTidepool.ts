@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { fetchStats } from '../../tui/source/fetchStats.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
+import { TIDEPOOL_CLI } from '../../core/paths.js';
 
-/** The compiled CLI next to this module: dist/bench/target/ -> dist/server/cli/main.js. */
-export const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'server', 'cli', 'main.js');
+export const CLI = TIDEPOOL_CLI;
 
 export interface StartedServer {
   /** http://127.0.0.1:PORT */

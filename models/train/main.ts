@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { pathToFileURL } from 'node:url';
-import { parseCommandLine } from '../../server/cli/usage.js';
+import { parseCommandLine } from '../../core/cli/usage.js';
 import { parseTrainArgs, trainHelp } from './options.js';
 import { renderProgress } from './progress.js';
 import { train, type TrainEvents } from './trainer.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '../runtime/backend.js';
-import { DEFAULT_MODEL_DIR } from '../runtime/paths.js';
-import { UsageError } from '../../server/cli/usage.js';
+import { DEFAULT_MODEL_DIR } from '../model/layout.js';
+import { UsageError } from '../../core/cli/usage.js';
 
 export interface TrainOptions {
   epochs: number;

@@ -1,7 +1,7 @@
 /**
  * The worker's HTTP API, independent of the protocol that carried the request.
  */
-import type { Predictor, Prediction } from '../../models/predictor.js';
+import type { Predictor, Prediction } from '../../models/index.js';
 import { type AppHandler, type AppRequest, type AppResponse, errorResponse, jsonResponse } from './types.js';
 import { BadRequest, fromJsonBody, fromQuery, type PredictInput, type PredictLimits } from './predictRequest.js';
 import { blockFor } from './blockFor.js';

@@ -6,13 +6,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, helpText, loadConfig } from '../config/index.js';
 import { describeConfig } from '../config/describe.js';
-import { DEFAULT_MODEL_DIR } from '../../models/predictor.js';
+import { DEFAULT_MODEL_DIR } from '../../models/index.js';
 import { log } from '../log.js';
 import { Master, writePidfile } from '../master/master.js';
 import { startStats } from '../stats/start.js';
 import { startMasterFifo } from '../master/fifo.js';
-import { attachScaler, scalingParams } from '../master/scaler.js';
-import { ScalingInputError, validateParams } from '../scaling/validate.js';
+import { attachScaler } from '../master/scaler.js';
+import { checkScalingConfig, ScalingInputError } from '../scaling/params.js';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -31,14 +31,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const w of loaded.warnings) log('warn', w);
   let config = loaded.config;
-  if (config.cheaper > 0) {
-    try {
-      validateParams(scalingParams(config), config['cheaper-algo']);
-    } catch (e) {
-      if (!(e instanceof ScalingInputError)) throw e;
-      process.stderr.write(`tidepool: ${e.message}\n`);
-      return 2;
-    }
+  try {
+    checkScalingConfig(config);
+  } catch (e) {
+    if (!(e instanceof ScalingInputError)) throw e;
+    process.stderr.write(`tidepool: ${e.message}\n`);
+    return 2;
   }
   if (config.chdir) process.chdir(config.chdir);
   config = { ...config, model: config.model ? path.resolve(config.model) : DEFAULT_MODEL_DIR };

@@ -1,5 +1,5 @@
 import { constants } from 'node:os';
-import { AddressError, parseAddress } from '../net/address.js';
+import { AddressError, parseAddress } from '../../core/net/address.js';
 import { ConfigError } from './config-error.js';
 import type { OptionSpec } from './options.js';
 

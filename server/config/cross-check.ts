@@ -1,5 +1,5 @@
 import { normalize } from 'node:path';
-import { formatAddress, parseAddress } from '../net/address.js';
+import { formatAddress, parseAddress } from '../../core/net/address.js';
 import { ConfigError } from './config-error.js';
 import type { Config } from './options.js';
 

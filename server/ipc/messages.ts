@@ -4,7 +4,7 @@
  * crosses zero, so a saturated worker sends few messages.
  */
 
-import type { ExitReason } from '../stats/schema.js';
+import type { ExitReason } from '../../core/stats/schema.js';
 
 /** Why a worker asks to be recycled (the master's exit reason for it). */
 export type RecycleReason = Extract<ExitReason, 'max-requests' | 'rss' | 'max-lifetime'>;

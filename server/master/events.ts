@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { PoolEvent } from '../stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
 import { log } from '../log.js';
 
 /**

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import { type Address, formatAddress, listenTarget, parseAddress } from '../net/address.js';
+import { type Address, formatAddress, listenTarget, parseAddress } from '../../core/net/address.js';
 import type { Protocol } from '../ipc/messages.js';
 import { peekRequest, type Peek } from '../protocol/peek.js';
 

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/index.js';
-import type { ExitReason } from '../stats/schema.js';
+import type { ExitReason } from '../../core/stats/schema.js';
 import { isWorkerMessage, type MasterMessage, type Protocol, type RecycleReason, type WorkerMessage } from '../ipc/messages.js';
 import { jsonErrorBytes } from '../protocol/hooks.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
@@ -25,7 +25,7 @@ import { PoolEvents } from './events.js';
 import { type Accepted, listenOn, readHead, vacuumUnix } from './listeners.js';
 import { procMemory } from './procMemory.js';
 import { emptySlot, freeSlot, isBusy, isRunning, type Slot } from './slot.js';
-import type { Address } from '../net/address.js';
+import type { Address } from '../../core/net/address.js';
 
 /** how long a request may wait before workers release kept-alive connections (see announceQueue) */
 const REBALANCE_AFTER_MS = 100;

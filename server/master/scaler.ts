@@ -5,6 +5,7 @@
 import { decide, chooseSpawnSlots, type ManualCommand } from '../scaling/decide.js';
 import { initialState, type AlgoState } from '../scaling/algorithms.js';
 import type { Observation, ScalingDecision, ScalingParams } from '../scaling/types.js';
+import { scalingParams } from '../scaling/params.js';
 import type { Config } from '../config/index.js';
 import { isBusy, type Slot } from './slot.js';
 import type { Master } from './master.js';
@@ -16,24 +17,6 @@ export interface ScalerStatus {
   lastChange: { at: number; decision: ScalingDecision } | null;
 }
 
-export function scalingParams(c: Config): ScalingParams {
-  return {
-    cheaper: c.cheaper,
-    step: c['cheaper-step'],
-    overload: c['cheaper-overload'],
-    idle: c['cheaper-idle'],
-    checkIntervalMs: Math.round(c['cheaper-check-interval'] * 1000),
-    busynessMax: c['cheaper-busyness-max'],
-    busynessMin: c['cheaper-busyness-min'],
-    busynessMultiplier: c['cheaper-busyness-multiplier'],
-    busynessPenalty: c['cheaper-busyness-penalty'],
-    backlogAlert: c['cheaper-busyness-backlog-alert'],
-    backlogStep: c['cheaper-busyness-backlog-step'],
-    backlogNonzeroS: c['cheaper-busyness-backlog-nonzero'],
-    rssLimitSoft: c['cheaper-rss-limit-soft'],
-    rssLimitHard: c['cheaper-rss-limit-hard'],
-  };
-}
 
 export function observe(slots: readonly Slot[], queue: number, now = Date.now()): Observation {
   return {

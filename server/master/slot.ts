@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import type { ExitReason } from '../stats/schema.js';
+import type { ExitReason } from '../../core/stats/schema.js';
 import { emptyHistogram, type RecycleReason } from '../ipc/messages.js';
 
 /**

@@ -4,11 +4,11 @@
  * the tests call it, and nothing in it waits or reads a file.
  */
 import type { Master } from '../master/master.js';
-import { scalingParams } from '../master/scaler.js';
+import { scalingParams } from '../scaling/params.js';
 import { isBusy, type Slot } from '../master/slot.js';
 import type {
   ScalingDecisionInfo, TidepoolInfo, TidepoolWorkerInfo, UwsgiCore, UwsgiLock, UwsgiStats, UwsgiWorker, WorkerStatus,
-} from './schema.js';
+} from '../../core/stats/schema.js';
 import type { ServerFacts } from './serverFacts.js';
 import type { ScalingDecision } from '../scaling/types.js';
 

@@ -3,7 +3,7 @@
  * the recent ones, then each new one as it happens, until the reader leaves.
  */
 import type net from 'node:net';
-import type { PoolEvent } from './schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
 import { log } from '../log.js';
 
 /** Where events come from: the master's PoolEvents. */

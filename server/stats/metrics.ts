@@ -9,7 +9,7 @@ import { errorResponse } from '../app/types.js';
 import { DURATION_BUCKETS_S } from '../ipc/messages.js';
 import { isBusy, type Slot } from '../master/slot.js';
 import type { PoolState } from './document.js';
-import { EXIT_REASONS, type ExitReason, type PoolEvent } from './schema.js';
+import { EXIT_REASONS, type ExitReason, type PoolEvent } from '../../core/stats/schema.js';
 import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, renderFamilies } from './promText.js';
 
 export const WORKER_PHASES = ['idle', 'busy', 'loading', 'stopping', 'cheap'] as const;

@@ -4,9 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../../models/runtime/paths.js';
-import { METADATA_FILE } from '../../models/model/layout.js';
-import { parseMetadata } from '../../models/model/metadata.js';
+import { REPO_ROOT } from '../../core/paths.js';
+import { METADATA_FILE, parseMetadata } from '../../models/index.js';
 
 export interface ServerFacts {
   /** tidepool's version, from package.json: "0.1.0". */

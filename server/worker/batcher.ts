@@ -3,7 +3,7 @@
  * A batch closes when it holds `maxSize` texts, or when the event loop has parsed every request
  * that was already waiting (maxDelayUs 0: no added wait at low load), or after `maxDelayUs`.
  */
-import type { Prediction } from '../../models/predictor.js';
+import type { Prediction } from '../../models/index.js';
 
 export type BatchPredict = (texts: string[], top: number) => Prediction[];
 

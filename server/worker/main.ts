@@ -3,7 +3,7 @@
  * then serves the connections the master hands it.
  */
 import type net from 'node:net';
-import { loadPredictor, type Predictor } from '../../models/predictor.js';
+import { loadPredictor, type Predictor } from '../../models/index.js';
 import { createApp } from '../app/routes.js';
 import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
 import type { ServeHooks } from '../protocol/hooks.js';

@@ -1,4 +1,4 @@
-import type { BackendRequest } from '../../models/predictor.js';
+import type { BackendRequest } from '../../models/index.js';
 
 /** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
 export interface WorkerSettings {

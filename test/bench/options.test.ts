@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CLASSIC_TEXT, DEFAULT_SCENARIOS, parseBenchArgs } from '../../bench/options.js';
-import { UsageError } from '../../server/cli/usage.js';
+import { UsageError } from '../../core/cli/usage.js';
 
 test('defaults: the default set, the classic text, tidepool starts its own servers', () => {
   const o = parseBenchArgs([]);

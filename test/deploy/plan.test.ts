@@ -20,7 +20,7 @@ const REQUEST: DeployRequest = {
   backends: [],
   proxy: 'http',
   nodePath: '/usr/bin/node',
-  cliPath: '/opt/tidepool/dist/server/cli/main.js',
+  cliPath: '/opt/tidepool/dist/bin/tidepool.js',
 };
 
 /** The production ini the README recommends, as flags (the same table reads both). */
@@ -102,8 +102,8 @@ describe('a production ini on one machine (proxy_pass)', () => {
       'User=tidepool',
       'Group=tidepool',
       'WorkingDirectory=/opt/tidepool',
-      'ExecStart=/usr/bin/node /opt/tidepool/dist/server/cli/main.js serve --ini /opt/tidepool/tidepool.ini',
-      'ExecReload=/usr/bin/node /opt/tidepool/dist/server/cli/main.js ctl --fifo /run/tidepool/master.fifo chain-reload',
+      'ExecStart=/usr/bin/node /opt/tidepool/dist/bin/tidepool.js serve --ini /opt/tidepool/tidepool.ini',
+      'ExecReload=/usr/bin/node /opt/tidepool/dist/bin/tidepool.js ctl --fifo /run/tidepool/master.fifo chain-reload',
       'Restart=on-failure',
       'KillMode=mixed',
       'KillSignal=SIGTERM',

@@ -8,9 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request, type Reply } from './http.js';
+import { TIDEPOOL_CLI } from '../../core/paths.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const CLI = path.join(REPO, 'dist', 'server', 'cli', 'main.js');
+export const CLI = TIDEPOOL_CLI;
 
 export interface RunningServer {
   child: ChildProcess;

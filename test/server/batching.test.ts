@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { request } from '../helpers/http.js';
 import { startServer, stopAll, waitFor } from '../helpers/server.js';
-import { fetchStats } from '../../tui/source/fetchStats.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
 import { Batcher } from '../../server/worker/batcher.js';
 import type { Prediction } from '../../models/predictor.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   APP_KEYS, CORE_KEYS, SOCKET_KEYS, TOP_LEVEL_KEYS, WORKER_KEYS, parseStats, uwsgitopProblems,
-} from '../../server/stats/schema.js';
+} from '../../core/stats/schema.js';
 import { REPO, type RunningServer, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 import { readDocument, readToEnd } from './statsClient.js';
 

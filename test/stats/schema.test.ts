@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import {
   APP_KEYS, CORE_KEYS, parsePoolEvent, parseStats, SOCKET_KEYS, StatsError, TOP_LEVEL_KEYS, uwsgitopProblems,
   uwsgitopRequired, WORKER_KEYS, type UwsgiStats,
-} from '../../server/stats/schema.js';
+} from '../../core/stats/schema.js';
 import { fixture, type FixtureName } from '../tui/helpers/statsServer.js';
 import { tidepoolDocument } from '../tui/helpers/tidepoolDoc.js';
 

@@ -10,7 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { type RunningServer, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
-import type { PoolEvent } from '../../server/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
 import { followEvents, readToEnd } from './statsClient.js';
 
 after(stopAll);

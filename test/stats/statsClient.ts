@@ -1,6 +1,6 @@
 /** Readers of a stats socket for the tests: what uwsgitop and curl do, over raw sockets. */
 import net from 'node:net';
-import type { PoolEvent } from '../../server/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
 
 /** net.connect's path for `@name` (abstract) or a UNIX path. */
 export function socketPath(address: string): string {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats, type PoolEvent } from '../../server/stats/schema.js';
+import { parseStats, type PoolEvent } from '../../core/stats/schema.js';
 import { Dashboard } from '../../tui/model/dashboard.js';
 import { EventLog } from '../../tui/model/eventLog.js';
 import { headerLines } from '../../tui/view/header.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats, type UwsgiStats } from '../../server/stats/schema.js';
-import { deriveEvents, type DerivedEvent } from '../../tui/model/deriveEvents.js';
+import { parseStats, type UwsgiStats } from '../../core/stats/schema.js';
+import { deriveEvents, type DerivedEvent } from '../../core/stats/deriveEvents.js';
 import { fixture } from './helpers/statsServer.js';
 
 const stats = (name: 'idle' | 'busy' | 'after-cheaping'): UwsgiStats => parseStats(fixture(name)).stats;

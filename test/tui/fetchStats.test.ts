@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { AddressError, parseAddress } from '../../server/net/address.js';
-import { StatsError, type PoolEvent } from '../../server/stats/schema.js';
-import { failureReason, fetchStats, FetchError } from '../../tui/source/fetchStats.js';
-import { followEvents, type StreamEnd } from '../../tui/source/followEvents.js';
+import { AddressError, parseAddress } from '../../core/net/address.js';
+import { StatsError, type PoolEvent } from '../../core/stats/schema.js';
+import { failureReason, fetchStats, FetchError } from '../../core/stats/fetchStats.js';
+import { followEvents, type StreamEnd } from '../../core/stats/followEvents.js';
 import { tempDir } from '../helpers/server.js';
 import { fixture, startStatsServer, type StatsServer } from './helpers/statsServer.js';
 

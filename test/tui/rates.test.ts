@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats, type UwsgiStats } from '../../server/stats/schema.js';
+import { parseStats, type UwsgiStats } from '../../core/stats/schema.js';
 import { Dashboard } from '../../tui/model/dashboard.js';
 import { computeRates } from '../../tui/model/rates.js';
 import { fixture } from './helpers/statsServer.js';

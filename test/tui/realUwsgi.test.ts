@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Dashboard } from '../../tui/model/dashboard.js';
 import { plainFrame } from '../../tui/batch/plainFrame.js';
-import { fetchStats } from '../../tui/source/fetchStats.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
 import { request } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
 import { waitFor } from '../helpers/server.js';

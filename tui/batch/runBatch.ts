@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Dashboard } from '../model/dashboard.js';
-import { failureReason } from '../source/fetchStats.js';
+import { failureReason } from '../../core/stats/fetchStats.js';
 import { StatsPoller } from '../source/poller.js';
 import { plainFrame } from './plainFrame.js';
 

@@ -1,5 +1,5 @@
-import type { PoolEvent, StatsSnapshot } from '../../server/stats/schema.js';
-import { deriveEvents } from './deriveEvents.js';
+import type { PoolEvent, StatsSnapshot } from '../../core/stats/schema.js';
+import { deriveEvents } from '../../core/stats/deriveEvents.js';
 import { EventLog } from './eventLog.js';
 import { History } from './history.js';
 import { computeRates, type Rates, type Sample } from './rates.js';

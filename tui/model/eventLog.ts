@@ -1,5 +1,5 @@
-import type { PoolEvent, PoolEventType } from '../../server/stats/schema.js';
-import type { DerivedEvent } from './deriveEvents.js';
+import type { PoolEvent, PoolEventType } from '../../core/stats/schema.js';
+import type { DerivedEvent } from '../../core/stats/deriveEvents.js';
 
 /** The pool's events, plus the dashboard's own: an address stopped or started answering. */
 export type LogEventType = PoolEventType | 'down' | 'up';

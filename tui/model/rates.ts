@@ -1,4 +1,4 @@
-import type { UwsgiStats } from '../../server/stats/schema.js';
+import type { UwsgiStats } from '../../core/stats/schema.js';
 
 /** A document and the moment it was read (milliseconds on a monotonic clock). */
 export interface Sample {

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { Dashboard } from '../model/dashboard.js';
-import { failureReason } from '../source/fetchStats.js';
+import { failureReason } from '../../core/stats/fetchStats.js';
 import { monotonicNow, StatsPoller } from '../source/poller.js';
 import { composeFrame, type Frame } from '../view/frame.js';
 import type { Panes, Rect } from '../view/panes.js';

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { parseAddress } from '../../server/net/address.js';
-import type { PoolEvent, StatsSnapshot } from '../../server/stats/schema.js';
-import { fetchStats } from './fetchStats.js';
-import { followEvents } from './followEvents.js';
+import { parseAddress } from '../../core/net/address.js';
+import type { PoolEvent, StatsSnapshot } from '../../core/stats/schema.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
+import { followEvents } from '../../core/stats/followEvents.js';
 
 export interface PollerEvents {
   /** Host `index` answered with a document read at `atMs`. */

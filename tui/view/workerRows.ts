@@ -1,4 +1,4 @@
-import { isRunning, type UwsgiCore, type UwsgiWorker } from '../../server/stats/schema.js';
+import { isRunning, type UwsgiCore, type UwsgiWorker } from '../../core/stats/schema.js';
 import type { Dashboard } from '../model/dashboard.js';
 
 /** What a row's colour says. */

@@ -1,4 +1,4 @@
-import type { UwsgiCore } from '../../server/stats/schema.js';
+import type { UwsgiCore } from '../../core/stats/schema.js';
 import { formatTableLine, type Column } from './columns.js';
 import { formatAgo, formatClock, formatRanges, truncate } from './format.js';
 import { line, type StyledLine } from './styledLine.js';

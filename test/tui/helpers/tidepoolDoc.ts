@@ -2,7 +2,7 @@
  * tidepool documents for tests, made from a real uWSGI fixture plus the `tidepool` keys, the
  * way the server writes them (uWSGI's keys first, in order, `tidepool` last).
  */
-import type { PoolEvent, TidepoolInfo, TidepoolWorkerInfo, UwsgiStats } from '../../../server/stats/schema.js';
+import type { PoolEvent, TidepoolInfo, TidepoolWorkerInfo, UwsgiStats } from '../../../core/stats/schema.js';
 import { fixture, type FixtureName } from './statsServer.js';
 
 export function tidepoolInfo(overrides: Partial<TidepoolInfo> = {}): TidepoolInfo {

@@ -1,6 +1,6 @@
 import net from 'node:net';
-import { formatAddress, listenTarget, type Address } from '../../server/net/address.js';
-import { parsePoolEvent, type PoolEvent } from '../../server/stats/schema.js';
+import { formatAddress, listenTarget, type Address } from '../net/address.js';
+import { parsePoolEvent, type PoolEvent } from './schema.js';
 
 export type StreamEnd =
   /** The server closed the stream: follow again later. */

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 
 /**
  * The repository root, found by walking up from this file to the package.json named "tidepool".
- * Walking (rather than a fixed '../..') keeps it right both from the sources (models/runtime/)
- * and from the compiled code (dist/models/runtime/), whose depth differs by one.
+ * Walking (rather than a fixed '..') keeps it right both from the sources (core/) and from the
+ * compiled code (dist/core/), whose depth differs by one.
  */
 function findRepoRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
@@ -26,5 +26,5 @@ function findRepoRoot(): string {
 
 export const REPO_ROOT: string = findRepoRoot();
 
-/** The shipped model lives next to the sources, not under dist/: tsc does not copy it. */
-export const DEFAULT_MODEL_DIR: string = path.join(REPO_ROOT, 'models', 'default');
+/** The compiled `tidepool` command (bin/tidepool.ts): what children, systemd units and tests run. */
+export const TIDEPOOL_CLI: string = path.join(REPO_ROOT, 'dist', 'bin', 'tidepool.js');

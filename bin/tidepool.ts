@@ -6,12 +6,12 @@
 type Main = (argv: string[]) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Main> }> = {
-  serve: { summary: 'start the prediction server (master + workers)', load: async () => (await import('./serve.js')).main },
-  top: { summary: 'live dashboard of a tidepool or uWSGI stats socket', load: async () => (await import('../../tui/main.js')).main },
-  bench: { summary: 'load a server and report scaling, throughput and latency', load: async () => (await import('../../bench/main.js')).main },
-  train: { summary: 'train the Reuters MLP topic model', load: async () => (await import('../../models/train/main.js')).main },
-  deploy: { summary: 'write nginx and systemd files from a tidepool config', load: async () => (await import('../../deploy/main.js')).main },
-  ctl: { summary: 'send a command to a running master (master-fifo)', load: async () => (await import('./ctl.js')).main },
+  serve: { summary: 'start the prediction server (master + workers)', load: async () => (await import('../server/cli/serve.js')).main },
+  top: { summary: 'live dashboard of a tidepool or uWSGI stats socket', load: async () => (await import('../tui/main.js')).main },
+  bench: { summary: 'load a server and report scaling, throughput and latency', load: async () => (await import('../bench/main.js')).main },
+  train: { summary: 'train the Reuters MLP topic model', load: async () => (await import('../models/train/main.js')).main },
+  deploy: { summary: 'write nginx and systemd files from a tidepool config', load: async () => (await import('../deploy/main.js')).main },
+  ctl: { summary: 'send a command to a running master (master-fifo)', load: async () => (await import('../server/cli/ctl.js')).main },
 };
 
 function usage(): string {

@@ -1,4 +1,4 @@
-import { isRunning, type PoolEvent, type UwsgiStats, type UwsgiWorker } from '../../server/stats/schema.js';
+import { isRunning, type PoolEvent, type UwsgiStats, type UwsgiWorker } from './schema.js';
 
 /** An event read off two documents rather than told by the server: it has no server seq. */
 export type DerivedEvent = Omit<PoolEvent, 'seq'>;

@@ -1,0 +1,10 @@
+/**
+ * The server's public face: what the other parts (deploy, bench) may use of it. Everything else
+ * under server/ is its own business; bin/tidepool.ts starts `serve` and `ctl` directly.
+ */
+export { ConfigError, loadConfig, OPTIONS, type Config, type OptionSpec } from './config/index.js';
+export { coerceValue } from './config/coerce-value.js';
+export { DEFAULT_HTTP } from './config/cross-check.js';
+export { splitIniArgument } from './config/load-config.js';
+export { findOption } from './config/options.js';
+export { checkScalingConfig, ScalingInputError } from './scaling/params.js';

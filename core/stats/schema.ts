@@ -109,29 +109,67 @@ export interface UwsgiStats {
 // ---------------------------------------------------------------------------------------------
 // tidepool's additions, under `tidepool` keys that uWSGI's readers ignore.
 
-export type PoolEventType = 'spawn' | 'ready' | 'cheap-start' | 'cheap-done' | 'exit' | 'harakiri' | 'decision' | 'reload';
-export const POOL_EVENT_TYPES = ['spawn', 'ready', 'cheap-start', 'cheap-done', 'exit', 'harakiri', 'decision', 'reload'] as const satisfies readonly PoolEventType[];
+export const POOL_EVENT_TYPES = ['spawn', 'ready', 'cheap-start', 'cheap-done', 'exit', 'harakiri', 'decision', 'reload'] as const;
+export type PoolEventType = (typeof POOL_EVENT_TYPES)[number];
 
-export interface PoolEvent {
+/** Why a worker process left its slot; the first two are the ones nobody asked for. */
+export const EXIT_REASONS = [
+  'crash', 'signal', 'harakiri', 'max-requests', 'max-lifetime', 'rss', 'cheaped', 'reload', 'shutdown',
+] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+/**
+ * Why a worker process was started: at boot, by the scaler, by `+` on the master FIFO, after an
+ * exit nobody asked for (or harakiri), to recycle one (max-requests, max-worker-lifetime,
+ * reload-on-rss, in place or as a replacement started first), or by a reload.
+ */
+export const SPAWN_KINDS = ['initial', 'scale-up', 'manual', 'respawn', 'recycle', 'reload'] as const;
+export type SpawnKind = (typeof SPAWN_KINDS)[number];
+
+/** What a `decision` event decided: the scaler's spawn or cheap, or the FIFO's pause and resume. */
+export const DECISION_KINDS = ['spawn', 'cheap', 'pause', 'resume'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+
+/** What a `reload` event tells: a graceful reload of every worker, a chain reload starting, or ending. */
+export const RELOAD_KINDS = ['all', 'chain', 'chain-done'] as const;
+export type ReloadKind = (typeof RELOAD_KINDS)[number];
+
+/**
+ * The kinds each event type carries beside its words, for readers that act on events (the
+ * metrics, the tests): an exit's kind is its ExitReason. Types with one meaning carry none.
+ */
+export const EVENT_KINDS = {
+  spawn: SPAWN_KINDS,
+  ready: [],
+  'cheap-start': [],
+  'cheap-done': [],
+  exit: EXIT_REASONS,
+  harakiri: [],
+  decision: DECISION_KINDS,
+  reload: RELOAD_KINDS,
+} as const satisfies Record<PoolEventType, readonly string[]>;
+export type EventKind<T extends PoolEventType> = (typeof EVENT_KINDS)[T][number];
+export type PoolEventKind = EventKind<PoolEventType>;
+
+interface PoolEventBase {
   /** Increases by one per event for the life of the master: readers dedupe by it. */
   seq: number;
   /** Epoch MILLIseconds. */
   at: number;
-  type: PoolEventType;
   /** Slot id. */
   worker?: number;
   pid?: number;
+  /** In words, for people; readers that act on an event read `type` and `kind`. */
   reason: string;
   detail?: Record<string, string | number | boolean>;
 }
 
-export type ExitReason = 'crash' | 'signal' | 'harakiri' | 'max-requests' | 'max-lifetime' | 'rss' | 'cheaped' | 'reload' | 'shutdown';
-export const EXIT_REASONS = [
-  'crash', 'signal', 'harakiri', 'max-requests', 'max-lifetime', 'rss', 'cheaped', 'reload', 'shutdown',
-] as const satisfies readonly ExitReason[];
+/** An event of one type; `kind` is absent in documents of tidepool before 0.2 and in derived events. */
+export type PoolEventOf<T extends PoolEventType> = PoolEventBase & { type: T; kind?: EventKind<T> };
+export type PoolEvent = { [T in PoolEventType]: PoolEventOf<T> }[PoolEventType];
 
-export type ScalingAction = 'spawn' | 'cheap' | 'hold';
-export const SCALING_ACTIONS = ['spawn', 'cheap', 'hold'] as const satisfies readonly ScalingAction[];
+export const SCALING_ACTIONS = ['spawn', 'cheap', 'hold'] as const;
+export type ScalingAction = (typeof SCALING_ACTIONS)[number];
 
 export interface ScalingDecisionInfo {
   /** Epoch MILLIseconds. */
@@ -182,6 +220,8 @@ export interface TidepoolWorkerInfo {
   last_exit: WorkerExit | null;
   spawn_to_ready_ms: number | null;
   spawn_reason: string;
+  /** Why the slot's latest process was started; null for a slot never spawned. Absent before tidepool 0.2. */
+  spawn_kind?: SpawnKind | null;
   /** dynamic batching (batch-max-size > 1): batches predicted and the texts in them, across the slot's lives */
   batches: number;
   batched_texts: number;
@@ -589,6 +629,7 @@ const readTidepoolWorker = object<TidepoolWorkerInfo>({
   last_exit: must(nullable(readWorkerExit)),
   spawn_to_ready_ms: must(nullable(num)),
   spawn_reason: must(str),
+  spawn_kind: maybe(nullable(oneOf(SPAWN_KINDS))),
   batches: must(num),
   batched_texts: must(num),
 });
@@ -598,15 +639,30 @@ const scalar: Reader<string | number | boolean> = (v, path, ctx) => {
   throw mismatch(path, 'a string, number or boolean', v, ctx);
 };
 
-const readPoolEvent = object<PoolEvent>({
+/** An event as its keys read, before its kind is checked against its type. */
+type PoolEventFields = PoolEventBase & { type: PoolEventType; kind?: PoolEventKind };
+
+const readPoolEventFields = object<PoolEventFields>({
   seq: must(num),
   at: must(num),
   type: must(oneOf(POOL_EVENT_TYPES)),
+  kind: maybe(oneOf([...new Set(Object.values(EVENT_KINDS).flat())])),
   worker: maybe(num),
   pid: maybe(num),
   reason: must(str),
   detail: maybe(recordOf(scalar)),
 });
+
+const readPoolEvent: Reader<PoolEvent> = (v, path, ctx) => {
+  const e = readPoolEventFields(v, path, ctx);
+  const kinds: readonly string[] = EVENT_KINDS[e.type];
+  if (e.kind !== undefined && !kinds.includes(e.kind)) {
+    const expected = kinds.length === 0 ? 'no kind' : `one of ${kinds.join(', ')}`;
+    throw mismatch(join(path, 'kind'), `${expected} for a ${e.type} event`, e.kind, ctx);
+  }
+  // Checked just above: the kind belongs to the type.
+  return e as PoolEvent;
+};
 
 const readDecision = object<ScalingDecisionInfo>({
   at: must(num),

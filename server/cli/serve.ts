@@ -11,7 +11,6 @@ import { log } from '../log.js';
 import { Master, writePidfile } from '../master/master.js';
 import { startStats } from '../stats/start.js';
 import { startMasterFifo } from '../master/fifo.js';
-import { attachScaler } from '../master/scaler.js';
 import { checkScalingConfig, ScalingInputError } from '../scaling/params.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -47,15 +46,15 @@ export async function main(argv: string[]): Promise<number> {
 
   const master = new Master(config);
   try {
-    await master.start();
+    await master.listen();
   } catch (e) {
     process.stderr.write(`tidepool: ${(e as Error).message}\n`);
     await master.shutdown('start failed', 1);
     return 1;
   }
+  master.startPool();
   const stats = await startStats(master);
   const fifo = config['master-fifo'] ? startMasterFifo(master, config['master-fifo']) : null;
-  attachScaler(master);
   if (config.pidfile) writePidfile(config.pidfile);
 
   const onStop = (sig: string) => () => void master.shutdown(`received ${sig}`);

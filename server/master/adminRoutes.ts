@@ -20,7 +20,7 @@ export type ExtraRoute = (method: string) => AppResponse | Promise<AppResponse>;
 
 export const ADMIN_PATHS = new Set(['/healthz', '/readyz']);
 
-export function createAdminRoutes(facts: () => AdminFacts, extra: Map<string, ExtraRoute>): AppHandler {
+export function createAdminRoutes(facts: () => AdminFacts, extra: ReadonlyMap<string, ExtraRoute>): AppHandler {
   return (req) => {
     const route = extra.get(req.path);
     if (route) return route(req.method);

@@ -1,12 +1,18 @@
 import { EventEmitter } from 'node:events';
-import type { PoolEvent } from '../../core/stats/schema.js';
-import { log } from '../log.js';
+import type { EventKind, PoolEvent, PoolEventType } from '../../core/stats/schema.js';
+import { log, type LogLevel } from '../log.js';
+
+/** An event as the master tells it: a type that has kinds always carries one. */
+type Told<T extends PoolEventType> = { type: T; reason: string; worker?: number; pid?: number; detail?: PoolEvent['detail'] } & (
+  [EventKind<T>] extends [never] ? { kind?: never } : { kind: EventKind<T> }
+);
+export type ToldEvent = { [T in PoolEventType]: Told<T> }[PoolEventType];
 
 /**
- * Every change of the pool, with a reason: logged, kept in a bounded ring for the stats
- * document, and emitted live for followers (the event stream, the bench, tests).
+ * Every change of the pool, with its kind and its reason in words: logged, kept in a bounded
+ * ring for the stats document, and emitted live for followers (the event stream, the metrics).
  */
-export class PoolEvents extends EventEmitter {
+export class PoolEvents extends EventEmitter<{ event: [PoolEvent] }> {
   private seq = 0;
   private readonly ring: PoolEvent[] = [];
 
@@ -14,12 +20,22 @@ export class PoolEvents extends EventEmitter {
     super();
   }
 
-  record(type: PoolEvent['type'], reason: string, extra: { worker?: number; pid?: number; detail?: PoolEvent['detail'] } = {}): PoolEvent {
-    const event: PoolEvent = { seq: ++this.seq, at: Date.now(), type, reason, ...extra };
+  /** `level` is the log line's: the source knows whether the change is a problem. */
+  record(told: ToldEvent, level: LogLevel = 'info'): PoolEvent {
+    const { type, kind, reason, worker, pid, detail } = told;
+    // Keys in a fixed order, the absent ones left out: the event is written as JSON as it is.
+    const event = {
+      seq: ++this.seq, at: Date.now(), type,
+      ...(kind !== undefined && { kind }),
+      reason,
+      ...(worker !== undefined && { worker }),
+      ...(pid !== undefined && { pid }),
+      ...(detail !== undefined && { detail }),
+    } as PoolEvent;
     this.ring.push(event);
     if (this.ring.length > this.keep) this.ring.shift();
-    const who = event.worker !== undefined ? `worker ${event.worker}${event.pid ? ` (pid ${event.pid})` : ''} ` : '';
-    log(type === 'harakiri' || (type === 'exit' && /crash|killed|code [1-9]/.test(reason)) ? 'warn' : 'info', `${type}: ${who}${reason}`);
+    const who = worker !== undefined ? `worker ${worker}${pid ? ` (pid ${pid})` : ''} ` : '';
+    log(level, `${type}: ${who}${reason}`);
     this.emit('event', event);
     return event;
   }

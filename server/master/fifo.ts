@@ -17,7 +17,7 @@ export function runFifoCommand(master: Master, byte: string): void {
   switch (byte) {
     case '+':
     case '-':
-      if (!master.scaler?.enabled) log('warn', `master FIFO: ${byte} needs the cheaper subsystem (cheaper > 0)`);
+      if (!master.scaler.enabled) log('warn', `master FIFO: ${byte} needs the cheaper subsystem (cheaper > 0)`);
       else master.scaler.request(byte);
       return;
     case 'c':
@@ -32,7 +32,7 @@ export function runFifoCommand(master: Master, byte: string): void {
     case 'p':
       return master.togglePause();
     case 's':
-      log('info', `stats: ${JSON.stringify(master.statsDocument?.() ?? master.adminFacts())}`);
+      log('info', `stats: ${JSON.stringify(master.statsDocument())}`);
       return;
   }
 }

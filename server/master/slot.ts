@@ -1,96 +1,191 @@
 import type { ChildProcess } from 'node:child_process';
-import type { ExitReason } from '../../core/stats/schema.js';
-import { emptyHistogram, type RecycleReason } from '../ipc/messages.js';
+import type { ExitReason, SpawnKind, WorkerExit } from '../../core/stats/schema.js';
+import { emptyHistogram, type MasterMessage, type RecycleReason } from '../ipc/messages.js';
 
 /**
  * One worker slot (uWSGI's word): a numbered place in the pool that holds at most one worker
- * process at a time. Counters that uWSGI keeps across respawns live here, not on the process.
+ * process at a time. What the slot is doing is its `state`; what uWSGI keeps across respawns
+ * (the counters, the latest spawn and exit) lives beside it and outlives every process.
  */
 export interface Slot {
-  id: number;
-  child: ChildProcess | null;
-  pid: number;
-  /** empty: no process (cheap); loading: model loading; ready: capacity; stopping: draining */
-  state: 'empty' | 'loading' | 'ready' | 'stopping';
-  /** why the current process was asked to stop; null while it is not */
-  stopReason: ExitReason | null;
-  stopDetail: string;
-  /** the slot is empty on purpose (the scaler cheaped it): do not respawn */
-  cheap: boolean;
-  spawnReason: string;
-  /** a spawn decided but waiting for its turn to load (see spawn-concurrency); state is 'loading', child null */
-  pendingSpawn: string | null;
-  spawnedAt: number;
-  readyAt: number;
-  loadMs: number | null;
-  // dispatch
+  readonly id: number;
+  state: SlotState;
+  readonly counters: SlotCounters;
+  /** The latest process's spawn, kept after it exits (the stats show it). */
+  lastSpawn: SpawnRecord | null;
+  lastExit: WorkerExit | null;
+  /** Consecutive deaths soon after a spawn: drives the respawn backoff. */
+  fastDeaths: number;
+}
+
+/**
+ * - cheap: empty on purpose (never spawned, cheaped, or handed over to a replacement): not respawned.
+ * - down: empty after an exit during shutdown, or a spawn that shutdown cancelled.
+ * - respawn-wait: empty, respawned when `timer` fires (the backoff of a worker dying young).
+ * - pending: a spawn decided, waiting for its turn to load (spawn-concurrency); no process yet.
+ * - loading: the process loads the model; not capacity yet.
+ * - ready: the process takes requests.
+ * - stopping: asked to leave (or killed), for `stop.reason`; it finishes what it holds.
+ */
+export type SlotState =
+  | { phase: 'cheap' }
+  | { phase: 'down' }
+  | { phase: 'respawn-wait'; order: SpawnOrder; timer: NodeJS.Timeout }
+  | { phase: 'pending'; order: SpawnOrder }
+  | { phase: 'loading'; proc: WorkerProcess; order: SpawnOrder }
+  | { phase: 'ready'; proc: WorkerProcess; readyAt: number }
+  | StoppingState;
+
+export interface StoppingState {
+  phase: 'stopping';
+  proc: WorkerProcess;
+  stop: StopOrder;
+  /** When the process became ready; null when it was stopped while loading. */
+  readyAt: number | null;
+  /** A replacement stopped while loading still owes the worker it was to replace an answer. */
+  replaces: Replacement | null;
+  /** Kills the process once it has had its time to leave. */
+  killTimer: NodeJS.Timeout | null;
+}
+
+export type SlotPhase = SlotState['phase'];
+
+/** A worker process, from fork to exit, with what dispatch knows of it. */
+export interface WorkerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  /** Epoch ms of the fork. */
+  readonly spawnedAt: number;
+  /** Connections handed over, and how many the worker said it received. */
   handed: number;
   acked: number;
   inRequest: boolean;
+  /** Kept-alive connections the worker holds. */
   open: number;
-  request: { at: number; method: string; path: string } | null;
-  // uWSGI counters (kept across respawns except delta_requests)
-  requests: number;
+  request: RequestInProgress | null;
+  /** Requests of this process (uWSGI's delta_requests). */
   deltaRequests: number;
-  exceptions: number;
-  harakiriCount: number;
-  tx: number;
-  runningTimeUs: number;
-  avgRtUs: number;
-  /** request-duration histogram across the slot's lives (see DURATION_BUCKETS_S) */
-  hist: number[];
-  /** dynamic batching: batches predicted and the texts in them (see batch-max-size) */
-  batches: number;
-  batchedTexts: number;
-  respawnCount: number;
   rss: number;
   vsz: number;
-  lastExit: { at: number; reason: ExitReason; detail: string } | null;
-  /** consecutive deaths soon after spawn: drives the respawn backoff */
-  fastDeaths: number;
-  respawnTimer: NodeJS.Timeout | null;
-  killTimer: NodeJS.Timeout | null;
-  /** this slot's worker was spawned to replace a recycling one, which leaves once this one is ready */
+}
+
+export interface RequestInProgress {
+  /** Epoch ms the request started. */
+  at: number;
+  method: string;
+  path: string;
+}
+
+/** What a spawn is for. `backoffMs` and `replaces` are told in the spawn event's detail. */
+export interface SpawnOrder {
+  kind: SpawnKind;
+  reason: string;
+  /** The worker this one replaces: it leaves once this one is ready. */
   replaces: Replacement | null;
+  /** The respawn waited this long (a worker dying young). */
+  backoffMs: number | null;
 }
 
 export interface Replacement {
-  /** the recycling worker's slot and pid (the pid guards against a slot that moved on) */
+  /** The recycling worker's slot and pid (the pid guards against a slot that moved on). */
   id: number;
   pid: number;
   reason: RecycleReason;
   detail: string;
 }
 
+/** Exit reasons a worker is asked to stop for; `crash` and `signal` are the ones nobody asked for. */
+export type StopReason = Exclude<ExitReason, 'crash' | 'signal'>;
+
+export interface StopOrder {
+  reason: StopReason;
+  detail: string;
+  /** The slot stays empty afterwards (cheaped, or replaced by a worker in another slot). */
+  thenCheap: boolean;
+}
+
+export interface SpawnRecord {
+  /** Epoch ms. */
+  at: number;
+  kind: SpawnKind;
+  reason: string;
+  /** Spawn to ready, once ready. */
+  loadMs: number | null;
+}
+
+/** uWSGI's per-slot counters: they survive respawns. */
+export interface SlotCounters {
+  requests: number;
+  exceptions: number;
+  harakiriCount: number;
+  tx: number;
+  runningTimeUs: number;
+  avgRtUs: number;
+  /** Request-duration histogram across the slot's lives (see DURATION_BUCKETS_S). */
+  hist: number[];
+  /** Dynamic batching: batches predicted and the texts in them (see batch-max-size). */
+  batches: number;
+  batchedTexts: number;
+  /** Spawns of the slot, the first included. */
+  respawnCount: number;
+}
+
 export function emptySlot(id: number): Slot {
   return {
-    id, child: null, pid: 0, state: 'empty', stopReason: null, stopDetail: '', cheap: true, spawnReason: '', pendingSpawn: null,
-    spawnedAt: 0, readyAt: 0, loadMs: null, handed: 0, acked: 0, inRequest: false, open: 0, request: null,
-    requests: 0, deltaRequests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0,
-    respawnCount: 0, rss: 0, vsz: 0, lastExit: null, fastDeaths: 0, respawnTimer: null, killTimer: null, replaces: null,
+    id,
+    state: { phase: 'cheap' },
+    counters: {
+      requests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0, respawnCount: 0,
+    },
+    lastSpawn: null,
+    lastExit: null,
+    fastDeaths: 0,
   };
 }
 
-export function isRunning(s: Slot): boolean {
-  return s.state !== 'empty';
+export function newProcess(child: ChildProcess, now = Date.now()): WorkerProcess {
+  return { child, pid: child.pid ?? 0, spawnedAt: now, handed: 0, acked: 0, inRequest: false, open: 0, request: null, deltaRequests: 0, rss: 0, vsz: 0 };
 }
 
+/** A slot state with a process in it. */
+export type LiveState = Extract<SlotState, { proc: WorkerProcess }>;
+
 /**
- * Where a recycling worker's replacement can start while it still serves: the lowest slot that
- * is empty on purpose (cheap), not one waiting for a respawn. None when the pool is at its maximum.
+ * The process of `st`, now leaving for `stop`. A replacement stopped while loading keeps its
+ * promise to the worker it was to replace; a process stopped after it was ready keeps when that was.
  */
-export function freeSlot(slots: readonly Slot[]): Slot | undefined {
-  return slots.find((s) => s.state === 'empty' && s.cheap && s.respawnTimer === null);
+export function stoppingState(st: LiveState, stop: StopOrder, killTimer: NodeJS.Timeout | null): StoppingState {
+  const readyAt = st.phase === 'loading' ? null : st.readyAt;
+  const replaces = st.phase === 'loading' ? st.order.replaces : st.phase === 'stopping' ? st.replaces : null;
+  return { phase: 'stopping', proc: st.proc, stop, readyAt, replaces, killTimer };
+}
+
+export type ReadySlot = Slot & { state: Extract<SlotState, { phase: 'ready' }> };
+
+export function isReady(s: Slot): s is ReadySlot {
+  return s.state.phase === 'ready';
+}
+
+/** The slot's process, if it has one (loading, ready or stopping). */
+export function processOf(s: Slot): WorkerProcess | null {
+  return 'proc' in s.state ? s.state.proc : null;
+}
+
+/** A process, or a spawn waiting for its turn: the slot counts against the pool's maximum. */
+export function isRunning(s: Slot): boolean {
+  const p = s.state.phase;
+  return p === 'pending' || p === 'loading' || p === 'ready' || p === 'stopping';
 }
 
 /** A request is in progress, or a connection was handed over and not yet acknowledged. */
 export function isBusy(s: Slot): boolean {
-  return s.inRequest || s.handed > s.acked;
+  const p = processOf(s);
+  return p !== null && (p.inRequest || p.handed > p.acked);
 }
 
 /** Connections handed over and not yet acknowledged, plus the request in progress. */
-export function load(s: Slot): number {
-  return s.handed - s.acked + (s.inRequest ? 1 : 0);
+export function load(p: WorkerProcess): number {
+  return p.handed - p.acked + (p.inRequest ? 1 : 0);
 }
 
 /** Requests at most this long (µs, the worker's average) are worth batching; longer ones spread. */
@@ -104,8 +199,25 @@ export const BATCHABLE_RT_US = 5000;
  * idle workers, and wait in the master's queue (which drives scaling) rather than behind one.
  */
 export function isAvailable(s: Slot, capacity = 1, now = Date.now()): boolean {
-  if (s.state !== 'ready') return false;
+  if (!isReady(s)) return false;
   if (!isBusy(s)) return true;
-  const short = s.avgRtUs > 0 && s.avgRtUs <= BATCHABLE_RT_US && !(s.inRequest && s.request && (now - s.request.at) * 1000 > BATCHABLE_RT_US);
-  return capacity > 1 && short && load(s) < capacity;
+  const p = s.state.proc;
+  const avg = s.counters.avgRtUs;
+  const short = avg > 0 && avg <= BATCHABLE_RT_US && !(p.inRequest && p.request && (now - p.request.at) * 1000 > BATCHABLE_RT_US);
+  return capacity > 1 && short && load(p) < capacity;
+}
+
+/** The request the process is running now, if the master knows it. */
+export function currentRequest(s: Slot): RequestInProgress | null {
+  const p = processOf(s);
+  return p !== null && p.inRequest ? p.request : null;
+}
+
+/** Send a message to a worker; one that is exiting is left to its exit handler. */
+export function sendTo(p: WorkerProcess, m: MasterMessage): void {
+  try {
+    if (p.child.connected) p.child.send(m);
+  } catch {
+    // the worker is exiting; its exit handler deals with it
+  }
 }

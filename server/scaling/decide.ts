@@ -17,6 +17,8 @@ export interface DecideResult {
    * retried (spec 3). Any other manual request is used up by this check, applied or refused.
    */
   manualPending: boolean;
+  /** The decision carries out the manual request (a spawn or cheap asked on the master FIFO). */
+  manual: boolean;
 }
 
 /**
@@ -40,13 +42,13 @@ export function decide(
   const pool = countPool(obs);
   const rss = activeRss(obs);
   const skipped = (reason: string, manualPending = false): DecideResult =>
-    ({ state: step.unapplied, decision: { action: 'hold', reason }, manualPending });
+    ({ state: step.unapplied, decision: { action: 'hold', reason }, manualPending, manual: false });
 
   if (params.rssLimitHard > 0 && rss >= params.rssLimitHard) {
     const why = `memory: workers use ${mib(rss)} >= cheaper-rss-limit-hard ${mib(params.rssLimitHard)}`;
     // Memory outranks the `cheaper` floor, as in uWSGI: running out of it loses requests, fewer workers only slows them.
     const cheap = cheapOne(obs, pool, 1, why);
-    return cheap.action === 'cheap' ? { state: step.unapplied, decision: cheap, manualPending: false } : skipped(cheap.reason);
+    return cheap.action === 'cheap' ? { state: step.unapplied, decision: cheap, manualPending: false, manual: false } : skipped(cheap.reason);
   }
 
   const wanted: AlgoDecision =
@@ -54,7 +56,7 @@ export function decide(
     : manual === '-' ? { action: 'cheap', reason: 'manual: - on the master FIFO' }
     : step.decision;
   const applied = (decision: ScalingDecision): DecideResult =>
-    ({ state: manual === undefined ? step.state : step.unapplied, decision, manualPending: false });
+    ({ state: manual === undefined ? step.state : step.unapplied, decision, manualPending: false, manual: manual !== undefined });
 
   switch (wanted.action) {
     case 'hold':

@@ -4,8 +4,7 @@
  * the tests call it, and nothing in it waits or reads a file.
  */
 import type { Master } from '../master/master.js';
-import { scalingParams } from '../scaling/params.js';
-import { isBusy, type Slot } from '../master/slot.js';
+import { currentRequest, isBusy, isRunning, processOf, type RequestInProgress, type Slot } from '../master/slot.js';
 import type {
   ScalingDecisionInfo, TidepoolInfo, TidepoolWorkerInfo, UwsgiCore, UwsgiLock, UwsgiStats, UwsgiWorker, WorkerStatus,
 } from '../../core/stats/schema.js';
@@ -13,10 +12,7 @@ import type { ServerFacts } from './serverFacts.js';
 import type { ScalingDecision } from '../scaling/types.js';
 
 /** What the document reads from the master. */
-export type PoolState = Pick<
-  Master,
-  'slots' | 'queue' | 'rejected' | 'listeners' | 'backend' | 'startedAt' | 'config' | 'scaler' | 'paused' | 'events'
->;
+export type PoolState = Pick<Master, 'slots' | 'dispatch' | 'listeners' | 'backend' | 'startedAt' | 'config' | 'scaler' | 'events'>;
 
 /**
  * uWSGI lists its locks with the pid holding each (0: free). tidepool has none of them; the
@@ -26,13 +22,13 @@ const UWSGI_LOCKS: readonly string[] = ['user 0', 'signal', 'filemon', 'timer', 
 
 export function buildStatsDocument(master: PoolState, facts: ServerFacts, now = Date.now()): UwsgiStats {
   const c = master.config;
-  const waiting = master.queue.length;
+  const waiting = master.dispatch.queue.length;
   return {
     version: `tidepool-${facts.version}`,
     // tidepool counts the connections waiting for a worker itself, so unlike uWSGI it knows
     // the queue on UNIX sockets too.
     listen_queue: waiting,
-    listen_queue_errors: master.rejected,
+    listen_queue_errors: master.dispatch.rejected,
     signal_queue: 0,
     load: waiting,
     pid: process.pid,
@@ -43,47 +39,55 @@ export function buildStatsDocument(master: PoolState, facts: ServerFacts, now = 
     sockets: master.listeners.map((l) => ({
       name: l.bound, proto: l.proto, queue: waiting, max_queue: c.listen, shared: 0, can_offload: 0,
     })),
-    workers: master.slots.map((s) => workerEntry(s, master.paused, now)),
+    workers: master.slots.map((s) => workerEntry(s, master.dispatch.paused, now)),
     tidepool: tidepoolInfo(master, facts),
   };
 }
 
-/** uWSGI's precedence: cheap > pause > busy > idle (a loading worker is idle, not accepting). */
+/** uWSGI's precedence: cheap > pause > busy > idle (a loading worker, or a slot about to respawn, is idle, not accepting). */
 export function workerStatus(s: Slot, paused: boolean): WorkerStatus {
-  if (s.state === 'empty') return s.cheap ? 'cheap' : 'idle';
+  if (s.state.phase === 'cheap') return 'cheap';
+  if (!isRunning(s)) return 'idle';
   if (paused) return 'pause';
   return isBusy(s) ? 'busy' : 'idle';
 }
 
+/** When the slot's process became ready, if it did (a worker leaving after it served still counts). */
+function readyAt(s: Slot): number | null {
+  const st = s.state;
+  return st.phase === 'ready' || st.phase === 'stopping' ? st.readyAt : null;
+}
+
 function workerEntry(s: Slot, paused: boolean, now: number): UwsgiWorker {
-  const running = s.state !== 'empty';
-  const current = s.inRequest && s.request ? s.request : null;
+  const p = processOf(s);
+  const c = s.counters;
+  const current = currentRequest(s);
   const inProgressUs = current ? Math.max(0, now - current.at) * 1000 : 0;
   return {
     id: s.id,
-    pid: running ? s.pid : 0,
-    accepting: s.state === 'ready' ? 1 : 0,
-    requests: s.requests,
-    delta_requests: running ? s.deltaRequests : 0,
-    exceptions: s.exceptions,
-    harakiri_count: s.harakiriCount,
+    pid: p?.pid ?? 0,
+    accepting: s.state.phase === 'ready' ? 1 : 0,
+    requests: c.requests,
+    delta_requests: p?.deltaRequests ?? 0,
+    exceptions: c.exceptions,
+    harakiri_count: c.harakiriCount,
     signals: 0,
     signal_queue: 0,
     status: workerStatus(s, paused),
-    rss: running ? s.rss : 0,
-    vsz: running ? s.vsz : 0,
-    running_time: Math.round(s.runningTimeUs + inProgressUs),
-    last_spawn: s.spawnedAt > 0 ? Math.floor(s.spawnedAt / 1000) : 0,
-    respawn_count: s.respawnCount,
-    tx: s.tx,
-    avg_rt: Math.round(s.avgRtUs),
+    rss: p?.rss ?? 0,
+    vsz: p?.vsz ?? 0,
+    running_time: Math.round(c.runningTimeUs + inProgressUs),
+    last_spawn: s.lastSpawn ? Math.floor(s.lastSpawn.at / 1000) : 0,
+    respawn_count: c.respawnCount,
+    tx: c.tx,
+    avg_rt: Math.round(c.avgRtUs),
     // uWSGI's app counts belong to the process (lazy-apps): requests of this life, the one in
     // progress included, as uWSGI counts them. Exceptions are the slot's: the master does not
     // keep them per life.
-    apps: running && s.readyAt > 0
+    apps: p !== null && readyAt(s) !== null
       ? [{
-          id: 0, modifier1: 0, mountpoint: '', startup_time: Math.floor((s.loadMs ?? 0) / 1000),
-          requests: s.deltaRequests + (current ? 1 : 0), exceptions: s.exceptions, chdir: '',
+          id: 0, modifier1: 0, mountpoint: '', startup_time: Math.floor((s.lastSpawn?.loadMs ?? 0) / 1000),
+          requests: p.deltaRequests + (current ? 1 : 0), exceptions: c.exceptions, chdir: '',
         }]
       : [],
     cores: [coreEntry(s, current)],
@@ -91,10 +95,10 @@ function workerEntry(s: Slot, paused: boolean, now: number): UwsgiWorker {
   };
 }
 
-function coreEntry(s: Slot, current: Slot['request']): UwsgiCore {
+function coreEntry(s: Slot, current: RequestInProgress | null): UwsgiCore {
   return {
     id: 0,
-    requests: s.requests,
+    requests: s.counters.requests,
     static_requests: 0,
     routed_requests: 0,
     offloaded_requests: 0,
@@ -108,24 +112,27 @@ function coreEntry(s: Slot, current: Slot['request']): UwsgiCore {
 }
 
 function workerInfo(s: Slot): TidepoolWorkerInfo {
+  const p = processOf(s);
+  const st = s.state;
   return {
-    ready: s.state === 'ready',
+    ready: st.phase === 'ready',
     // Connections handed over since the worker's last idle report, at least the request it runs.
-    in_flight: s.state === 'empty' ? 0 : Math.max(s.handed - s.acked, s.inRequest ? 1 : 0),
-    cheaping: s.state === 'stopping' && s.cheap,
+    in_flight: p === null ? 0 : Math.max(p.handed - p.acked, p.inRequest ? 1 : 0),
+    cheaping: st.phase === 'stopping' && st.stop.thenCheap,
     last_exit: s.lastExit ? { ...s.lastExit } : null,
-    spawn_to_ready_ms: s.loadMs,
-    spawn_reason: s.spawnReason,
-    batches: s.batches,
-    batched_texts: s.batchedTexts,
+    spawn_to_ready_ms: s.lastSpawn?.loadMs ?? null,
+    spawn_reason: s.lastSpawn?.reason ?? '',
+    spawn_kind: s.lastSpawn?.kind ?? null,
+    batches: s.counters.batches,
+    batched_texts: s.counters.batchedTexts,
   };
 }
 
 function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
   const c = master.config;
-  const scaler = master.scaler;
+  const { status } = master.scaler;
   // The last decision that changed the pool: holds come every check and would hide it.
-  const last = scaler?.status.lastChange ?? scaler?.status.lastDecision ?? null;
+  const last = status.lastChange ?? status.lastDecision;
   return {
     version: facts.version,
     started_at: Math.floor(master.startedAt / 1000),
@@ -140,10 +147,10 @@ function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
       initial: c['cheaper-initial'],
       step: c['cheaper-step'],
       check_interval_ms: Math.round(c['cheaper-check-interval'] * 1000),
-      params: { ...(scaler?.status.params ?? scalingParams(c)) },
+      params: { ...status.params },
       last_decision: last ? decisionInfo(last.at, last.decision) : null,
     },
-    queue: { waiting: master.queue.length, limit: c.listen, rejected: master.rejected },
+    queue: { waiting: master.dispatch.queue.length, limit: c.listen, rejected: master.dispatch.rejected },
     events: master.events.recent(),
   };
 }

@@ -1,66 +1,56 @@
 /**
  * Prometheus metrics of the pool, read from the master's state at scrape time, plus counters
- * of spawns and exits by reason, counted from the pool's events. The master's own process
+ * of spawns and exits by kind, counted from the pool's events. The master's own process
  * metrics (CPU, memory, event-loop lag) come from prom-client, in a registry of our own.
  */
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AppResponse } from '../app/types.js';
 import { errorResponse } from '../app/types.js';
 import { DURATION_BUCKETS_S } from '../ipc/messages.js';
-import { isBusy, type Slot } from '../master/slot.js';
+import { isBusy, isRunning, processOf, type Slot } from '../master/slot.js';
 import type { PoolState } from './document.js';
-import { EXIT_REASONS, type ExitReason, type PoolEvent } from '../../core/stats/schema.js';
+import { EXIT_REASONS, SPAWN_KINDS, type ExitReason, type PoolEvent, type SpawnKind } from '../../core/stats/schema.js';
 import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, renderFamilies } from './promText.js';
 
 export const WORKER_PHASES = ['idle', 'busy', 'loading', 'stopping', 'cheap'] as const;
 export type WorkerPhase = (typeof WORKER_PHASES)[number];
 
-/** A slot for `tidepool_workers{state}`: busy wins; an empty slot waiting to be respawned counts as loading. */
+/** A slot for `tidepool_workers{state}`: busy wins; a slot about to spawn (or respawn) counts as loading. */
 export function workerPhase(s: Slot): WorkerPhase {
-  if (s.state === 'empty') return s.cheap ? 'cheap' : 'loading';
-  if (isBusy(s)) return 'busy';
-  return s.state === 'ready' ? 'idle' : s.state;
+  switch (s.state.phase) {
+    case 'cheap':
+      return 'cheap';
+    case 'ready':
+      return isBusy(s) ? 'busy' : 'idle';
+    case 'stopping':
+      return isBusy(s) ? 'busy' : 'stopping';
+    default:
+      return 'loading';
+  }
 }
 
-export const SPAWN_REASONS = ['initial', 'scale-up', 'respawn', 'recycle', 'reload', 'other'] as const;
-export type SpawnReason = (typeof SPAWN_REASONS)[number];
-
-const RECYCLED: ReadonlySet<string> = new Set<ExitReason>(['max-requests', 'max-lifetime', 'rss']);
-
-/**
- * The label of a spawn, from the master's reason text ("initial", "scale-up (spare2): ...",
- * "respawn after crash (killed by SIGKILL)", "replacing worker 2 (...)"): a handful of values, so series stay few.
- */
-export function spawnReason(text: string): SpawnReason {
-  if (text === 'initial') return 'initial';
-  if (text.startsWith('scale-up')) return 'scale-up';
-  // "replacing worker 2 (served 4 requests (max-requests 4))": a recycle with the replacement started first
-  if (text.startsWith('replacing worker')) return 'recycle';
-  const after = /^respawn after ([a-z-]+)/.exec(text)?.[1];
-  if (after === undefined) return 'other';
-  if (after === 'reload') return 'reload';
-  return RECYCLED.has(after) ? 'recycle' : 'respawn';
-}
-
-/** The reason of a finished exit; null for other events and for "recycling started" notices. */
-export function exitReason(e: PoolEvent): ExitReason | null {
+/** The kind of a finished exit; null for other events and for "recycling started" notices. */
+export function exitKind(e: PoolEvent): ExitReason | null {
   if (e.type !== 'exit' || e.detail?.phase === 'start') return null;
-  const reason = e.detail?.reason;
-  return (EXIT_REASONS as readonly unknown[]).includes(reason) ? (reason as ExitReason) : null;
+  return e.kind ?? null;
 }
 
 export interface EventCounts {
-  spawns: Map<SpawnReason, number>;
+  spawns: Map<SpawnKind, number>;
   exits: Map<ExitReason, number>;
 }
 
+export function emptyCounts(): EventCounts {
+  return { spawns: new Map(SPAWN_KINDS.map((k) => [k, 0])), exits: new Map(EXIT_REASONS.map((r) => [r, 0])) };
+}
+
+/** Counts spawns and exits by kind: the labels are the kinds, never words read back from a reason. */
 export function countEvent(counts: EventCounts, e: PoolEvent): void {
   if (e.type === 'spawn') {
-    const r = spawnReason(e.reason);
-    counts.spawns.set(r, counts.spawns.get(r)! + 1);
+    if (e.kind !== undefined) counts.spawns.set(e.kind, counts.spawns.get(e.kind)! + 1);
     return;
   }
-  const r = exitReason(e);
+  const r = exitKind(e);
   if (r !== null) counts.exits.set(r, counts.exits.get(r)! + 1);
 }
 
@@ -72,30 +62,30 @@ export function poolFamilies(master: PoolState, counts: EventCounts): MetricFami
     const phase = workerPhase(s);
     phases.set(phase, phases.get(phase)! + 1);
   }
-  const ready = slots.filter((s) => s.state === 'ready');
+  const ready = slots.filter((s) => s.state.phase === 'ready');
   const busyReady = ready.filter(isBusy).length;
-  const sum = (f: (s: Slot) => number): number => slots.reduce((acc, s) => acc + f(s), 0);
+  const sum = (f: (c: Slot['counters']) => number): number => slots.reduce((acc, s) => acc + f(s.counters), 0);
   const buckets = new Array<number>(DURATION_BUCKETS_S.length + 1).fill(0);
-  for (const s of slots) s.hist.forEach((n, i) => (buckets[i] = buckets[i]! + n));
-  const running = slots.filter((s) => s.state !== 'empty');
+  for (const s of slots) s.counters.hist.forEach((n, i) => (buckets[i] = buckets[i]! + n));
+  const running = slots.filter(isRunning);
   return [
     { name: 'tidepool_workers', help: 'Worker slots by state.', type: 'gauge', samples: WORKER_PHASES.map((p) => ({ labels: { state: p }, value: phases.get(p)! })) },
     { name: 'tidepool_workers_max', help: 'Worker slots (the `workers` option).', type: 'gauge', samples: [{ value: slots.length }] },
     { name: 'tidepool_busy_ratio', help: 'Busy ready workers / ready workers (0 when none is ready).', type: 'gauge', samples: [{ value: ready.length === 0 ? 0 : busyReady / ready.length }] },
-    { name: 'tidepool_queue_length', help: 'Requests waiting for a free worker.', type: 'gauge', samples: [{ value: master.queue.length }] },
+    { name: 'tidepool_queue_length', help: 'Requests waiting for a free worker.', type: 'gauge', samples: [{ value: master.dispatch.queue.length }] },
     { name: 'tidepool_queue_limit', help: 'Requests that may wait before new ones get 503 (the `listen` option).', type: 'gauge', samples: [{ value: master.config.listen }] },
-    { name: 'tidepool_requests_rejected_total', help: 'Requests answered 503 because the queue was full.', type: 'counter', samples: [{ value: master.rejected }] },
-    { name: 'tidepool_requests_total', help: 'Requests served by the workers.', type: 'counter', samples: [{ value: sum((s) => s.requests) }] },
-    { name: 'tidepool_request_exceptions_total', help: 'Requests that ended in an application error (5xx).', type: 'counter', samples: [{ value: sum((s) => s.exceptions) }] },
-    { name: 'tidepool_worker_spawns_total', help: 'Worker processes started, by reason.', type: 'counter', samples: SPAWN_REASONS.map((r) => ({ labels: { reason: r }, value: counts.spawns.get(r)! })) },
+    { name: 'tidepool_requests_rejected_total', help: 'Requests answered 503 because the queue was full.', type: 'counter', samples: [{ value: master.dispatch.rejected }] },
+    { name: 'tidepool_requests_total', help: 'Requests served by the workers.', type: 'counter', samples: [{ value: sum((c) => c.requests) }] },
+    { name: 'tidepool_request_exceptions_total', help: 'Requests that ended in an application error (5xx).', type: 'counter', samples: [{ value: sum((c) => c.exceptions) }] },
+    { name: 'tidepool_worker_spawns_total', help: 'Worker processes started, by reason.', type: 'counter', samples: SPAWN_KINDS.map((k) => ({ labels: { reason: k }, value: counts.spawns.get(k)! })) },
     { name: 'tidepool_worker_exits_total', help: 'Worker processes ended, by reason.', type: 'counter', samples: EXIT_REASONS.map((r) => ({ labels: { reason: r }, value: counts.exits.get(r)! })) },
-    { name: 'tidepool_harakiri_total', help: 'Workers killed for holding a request longer than `harakiri`.', type: 'counter', samples: [{ value: sum((s) => s.harakiriCount) }] },
+    { name: 'tidepool_harakiri_total', help: 'Workers killed for holding a request longer than `harakiri`.', type: 'counter', samples: [{ value: sum((c) => c.harakiriCount) }] },
     {
       name: 'tidepool_request_duration_seconds', help: 'Time workers spent on each request.', type: 'histogram',
-      bounds: DURATION_BUCKETS_S, counts: buckets, sum: sum((s) => s.runningTimeUs) / 1e6,
+      bounds: DURATION_BUCKETS_S, counts: buckets, sum: sum((c) => c.runningTimeUs) / 1e6,
     },
-    { name: 'tidepool_worker_rss_bytes', help: 'Resident memory of each running worker.', type: 'gauge', samples: running.map((s) => ({ labels: { worker: String(s.id) }, value: s.rss })) },
-    { name: 'tidepool_worker_requests_total', help: 'Requests served by each worker slot, across respawns.', type: 'counter', samples: slots.map((s) => ({ labels: { worker: String(s.id) }, value: s.requests })) },
+    { name: 'tidepool_worker_rss_bytes', help: 'Resident memory of each running worker.', type: 'gauge', samples: running.map((s) => ({ labels: { worker: String(s.id) }, value: processOf(s)?.rss ?? 0 })) },
+    { name: 'tidepool_worker_requests_total', help: 'Requests served by each worker slot, across respawns.', type: 'counter', samples: slots.map((s) => ({ labels: { worker: String(s.id) }, value: s.counters.requests })) },
   ];
 }
 
@@ -106,13 +96,9 @@ export interface PoolMetrics {
 }
 
 export function createPoolMetrics(master: PoolState): PoolMetrics {
-  const counts: EventCounts = {
-    spawns: new Map(SPAWN_REASONS.map((r) => [r, 0])),
-    exits: new Map(EXIT_REASONS.map((r) => [r, 0])),
-  };
+  const counts = emptyCounts();
+  // Created with the master, before its first spawn: every event is counted as it happens.
   const onEvent = (e: PoolEvent): void => countEvent(counts, e);
-  // The first workers were spawned before the stats layer started; their events are in the ring.
-  for (const e of master.events.recent()) onEvent(e);
   master.events.on('event', onEvent);
 
   const registry = new Registry();

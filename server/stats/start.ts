@@ -1,15 +1,12 @@
 /**
- * The stats layer of a running master: the uWSGI stats socket (`stats`, `stats-http`,
- * `stats-minified`), the event stream, and Prometheus metrics (`/metrics` on the HTTP listener,
- * or `metrics = ADDR`).
+ * The stats listeners of a running master: the uWSGI stats socket (`stats`, `stats-http`,
+ * `stats-minified`) with its event stream, and `metrics = ADDR` when Prometheus metrics get a
+ * listener of their own (otherwise the master answers /metrics on its HTTP listeners).
  */
 import { log } from '../log.js';
 import type { Master } from '../master/master.js';
-import { buildStatsDocument } from './document.js';
 import { freshFor } from './freshFor.js';
-import { createPoolMetrics } from './metrics.js';
 import { startMetricsServer } from './metricsServer.js';
-import { readServerFacts } from './serverFacts.js';
 import { startStatsServer } from './statsServer.js';
 import { formatUwsgiJson } from './uwsgiJson.js';
 
@@ -20,29 +17,23 @@ const DOCUMENT_CACHE_MS = 100;
 const DEFAULT_SOCKET_MODE = 0o600;
 
 /**
- * Starts the stats socket (when `stats` is set) and the metrics, and sets `master.statsDocument`.
+ * Starts the stats socket (when `stats` is set) and the metrics listener (when `metrics` is).
  * Resolves null when an address cannot be bound: the error is logged and the master is shutting
  * down with exit code 1 (`master.exited` resolves once its workers are gone).
  */
 export async function startStats(master: Master): Promise<{ close(): Promise<void> } | null> {
   const c = master.config;
-  const facts = readServerFacts(c.model);
   const mode = c['chmod-socket'] ?? DEFAULT_SOCKET_MODE;
-  master.statsDocument = () => buildStatsDocument(master, facts);
-
-  const metrics = createPoolMetrics(master);
-  const closers: Array<() => Promise<void> | void> = [() => metrics.close()];
+  const closers: Array<() => Promise<void>> = [];
   try {
-    if (c.metrics === '') {
-      master.extraRoutes.set('/metrics', (method) => metrics.route(method));
-    } else {
+    if (c.metrics !== '') {
       const server = await startMetricsServer({
-        address: c.metrics, mode, backlog: c.listen, vacuum: c.vacuum, route: (method) => metrics.route(method),
+        address: c.metrics, mode, backlog: c.listen, vacuum: c.vacuum, route: (method) => master.metrics.route(method),
       });
       closers.push(() => server.close());
     }
     if (c.stats !== '') {
-      const document = freshFor(DOCUMENT_CACHE_MS, () => Buffer.from(formatUwsgiJson(buildStatsDocument(master, facts), c['stats-minified'])));
+      const document = freshFor(DOCUMENT_CACHE_MS, () => Buffer.from(formatUwsgiJson(master.statsDocument(), c['stats-minified'])));
       const server = await startStatsServer({
         address: c.stats, http: c['stats-http'], mode, backlog: c.listen, vacuum: c.vacuum, document, events: master.events,
       });
@@ -60,6 +51,6 @@ export async function startStats(master: Master): Promise<{ close(): Promise<voi
   return { close: () => closeAll(closers) };
 }
 
-async function closeAll(closers: ReadonlyArray<() => Promise<void> | void>): Promise<void> {
+async function closeAll(closers: ReadonlyArray<() => Promise<void>>): Promise<void> {
   await Promise.all(closers.map((close) => close()));
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { renderFamilies } from '../../server/stats/promText.js';
-import { exitReason, spawnReason } from '../../server/stats/metrics.js';
+import { countEvent, emptyCounts, exitKind } from '../../server/stats/metrics.js';
+import { SPAWN_KINDS, type PoolEvent } from '../../core/stats/schema.js';
 import { parsePrometheus, sampleValue } from './promParse.js';
 
 test('renders gauges, counters with escaped labels, and a pre-bucketed histogram the strict parser accepts', () => {
@@ -36,17 +37,26 @@ test('the test parser rejects what Prometheus would (so the metrics tests can fa
   assert.throws(() => parsePrometheus('# TYPE x gauge\nx one\n'), /not a number/);
 });
 
-test('spawn reasons fold into a few labels; only finished exits count, by their reason', () => {
-  assert.equal(spawnReason('initial'), 'initial');
-  assert.equal(spawnReason('scale-up (spare2): 0 idle workers < 1'), 'scale-up');
-  assert.equal(spawnReason('respawn after signal (killed by SIGKILL (signal 9))'), 'respawn');
-  assert.equal(spawnReason('respawn after crash (exited with code 1), after a 200 ms backoff'), 'respawn');
-  assert.equal(spawnReason('respawn after max-requests'), 'recycle');
-  assert.equal(spawnReason('replacing worker 2 (served 4 requests (max-requests 4))'), 'recycle');
-  assert.equal(spawnReason('respawn after reload'), 'reload');
-  assert.equal(spawnReason('something new'), 'other');
-  const base = { seq: 1, at: 0, reason: '' };
-  assert.equal(exitReason({ ...base, type: 'exit', detail: { reason: 'signal', code: -1, signal: 'SIGKILL' } }), 'signal');
-  assert.equal(exitReason({ ...base, type: 'exit', detail: { phase: 'start', reason: 'max-requests' } }), null);
-  assert.equal(exitReason({ ...base, type: 'spawn' }), null);
+test('spawns and finished exits are counted by their kind, never by their words', () => {
+  const counts = emptyCounts();
+  const base = { seq: 1, at: 0 };
+  const events: PoolEvent[] = [
+    // Words that say something else than the kind: the kind counts.
+    { ...base, type: 'spawn', kind: 'respawn', reason: 'respawn after reload' },
+    { ...base, type: 'spawn', kind: 'reload', reason: 'respawn after reload' },
+    { ...base, type: 'spawn', kind: 'recycle', reason: 'replacing worker 2 (served 4 requests (max-requests 4))' },
+    { ...base, type: 'spawn', kind: 'manual', reason: 'scale-up (manual): manual: + on the master FIFO' },
+    // An event of a server older than kinds is not guessed at.
+    { ...base, type: 'spawn', reason: 'initial' },
+    { ...base, type: 'exit', kind: 'signal', reason: 'signal: killed by SIGKILL', detail: { reason: 'signal', code: -1, signal: 'SIGKILL' } },
+    // A recycle starting is not an exit yet.
+    { ...base, type: 'exit', kind: 'max-requests', reason: 'recycling: served 4 requests', detail: { phase: 'start', reason: 'max-requests' } },
+    { ...base, type: 'ready', reason: 'model loaded' },
+  ];
+  for (const e of events) countEvent(counts, e);
+  assert.deepEqual(Object.fromEntries(counts.spawns), { initial: 0, 'scale-up': 0, manual: 1, respawn: 1, recycle: 1, reload: 1 });
+  assert.deepEqual([...counts.exits].filter(([, n]) => n > 0), [['signal', 1]]);
+  assert.deepEqual([...counts.spawns.keys()], [...SPAWN_KINDS], 'one label per kind, in the schema\'s order');
+  assert.equal(exitKind(events[6]!), null);
+  assert.equal(exitKind(events[5]!), 'signal');
 });

@@ -76,11 +76,11 @@ test('a document that throws costs that reader its answer, not the server', asyn
 
 test('close() ends /events followers and stops listening', async (t) => {
   const events = new PoolEvents(10);
-  events.record('spawn', 'initial', { worker: 1, pid: 123 });
+  events.record({ type: 'spawn', kind: 'initial', reason: 'initial', worker: 1, pid: 123 });
   const { server, address } = await serve(t, { http: true, events });
   const follower = await followEvents(address);
   await follower.waitFor('the recorded spawn', (e) => e.type === 'spawn' && e.pid === 123);
-  events.record('ready', 'loaded', { worker: 1, pid: 123 });
+  events.record({ type: 'ready', reason: 'loaded', worker: 1, pid: 123 });
   await follower.waitFor('the live ready', (e) => e.type === 'ready');
   const closed = new Promise<void>((resolve) => follower.socket.once('close', () => resolve()));
   await server.close();
@@ -98,8 +98,8 @@ test('an /events reader that half-closes after its request (nc -N) keeps receivi
     sock.on('data', (c: Buffer) => (got += c.toString()));
     sock.end('GET /events HTTP/1.0\r\n\r\n');
     await waitFor('the event stream to start', () => got.startsWith('HTTP/1.0 200'), 5000, 10);
-    events.record('reload', 'after the half-close');
-    await waitFor('the live event', () => /"reason":"after the half-close"/.test(got), 5000, 10);
+    events.record({ type: 'reload', kind: 'all', reason: 'after the half-close' });
+    await waitFor('the live event', () => got.includes('"kind":"all","reason":"after the half-close"'), 5000, 10);
   } finally {
     // Before the server's close() (an after hook), which waits for its followers to leave.
     sock.destroy();

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { MODEL_LOAD_FAILED_EXIT } from '../worker/settings.js';
+import { MODEL_LOAD_FAILED_EXIT } from '../../worker/settings.js';
 
 /** "killed by SIGKILL", "exited with code 1": a process outcome in words. */
 export function exitWords(code: number | null, signal: NodeJS.Signals | null): string {

@@ -11,6 +11,7 @@ import { parseAccessLog } from '../../deploy/sandbox/sandboxConf.js';
 import { startSandboxNginx, type RunningNginx } from '../../deploy/sandbox/runNginx.js';
 import { request } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
+import { poolEvents } from '../helpers/pool.js';
 import { CLI, pidAlive, startServer, stopAll, waitFor, type RunningServer } from '../helpers/server.js';
 import { generate, scratchDir } from './generated.js';
 import { runProgram } from './runProgram.js';
@@ -45,7 +46,7 @@ async function startMachine(host: string): Promise<Machine> {
     noWait: true,
   });
   const port = Number((await server.waitForLog(new RegExp(`listening on ${host.replace(/\./g, '\\.')}:(\\d+) \\(HTTP\\)`)))[1]);
-  await server.waitForLog(/ready: worker 1 /, 30000);
+  await poolEvents(`${host}:${statsPort}`).waitFor('worker 1 ready', (e) => e.type === 'ready' && e.worker === 1, 30000);
   await waitFor(`${host}:${port} ready`, async () => (await request({ host, port }, '/readyz').catch(() => null))?.status === 200);
   return { host, server, port, stats: `${host}:${statsPort}` };
 }

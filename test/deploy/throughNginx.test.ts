@@ -14,6 +14,7 @@ import { startSandboxNginx, type RunningNginx } from '../../deploy/sandbox/runNg
 import { RUNTIME_DIR, TIDEPOOL_KEEPALIVE_S } from '../../deploy/plan.js';
 import { request } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
+import { poolEvents } from '../helpers/pool.js';
 import { CLI, startServer, stopAll, type RunningServer } from '../helpers/server.js';
 import { generate, PRODUCTION_INI, scratchDir } from './generated.js';
 import { runProgram } from './runProgram.js';
@@ -42,7 +43,7 @@ describe('the generated nginx sites in front of tidepool', () => {
     const ini = path.join(dir, 'server.ini');
     fs.writeFileSync(ini, INI.split(RUNTIME_DIR).join(dir));
     server = await startServer({ args: ['--ini', ini], noDefaults: true, readyPath: path.join(dir, 'http.sock') });
-    await server.waitForLog(/ready: worker 3 /);
+    await poolEvents(path.join(dir, 'stats.sock')).waitFor('worker 3 ready', (e) => e.type === 'ready' && e.worker === 3);
     const sites = { http: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'http' }), uwsgi: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'uwsgi' }) };
     for (const d of Object.values(sites)) assert.deepEqual(d.plan.iniAdditions, [], 'the test ini is complete');
     viaHttp = await startSandboxNginx(scratchDir('tidepool-deploy-nginx-http-'), sites.http.texts.site, { [RUNTIME_DIR]: dir });
@@ -115,11 +116,12 @@ describe('the generated nginx sites in front of tidepool', () => {
     };
     const load = runLoad(send, 6, 45000);
     await sleep(1500);
+    const events = poolEvents(path.join(dir, 'stats.sock'));
     await ctl(fifo, 'cheap');
-    await server.waitForLog(/cheap-done: worker \d+/, 10000);
+    await events.waitFor('a cheaped slot', (e) => e.type === 'cheap-done', 10000);
     await sleep(1000);
     await ctl(fifo, 'chain-reload');
-    await server.waitForLog(/reload: chain reload complete/, 30000);
+    await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 30000);
     await sleep(1000);
     const result = await load.stop();
 

@@ -1,6 +1,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { poolEvents, runningPids } from '../helpers/pool.js';
 import { pidAlive, startServer, stopAll, waitFor } from '../helpers/server.js';
 
 describe('crashes, master death and shutdown', () => {
@@ -8,7 +9,8 @@ describe('crashes, master death and shutdown', () => {
 
   test('kill -9 of a busy worker: its request fails, the other succeeds, the slot respawns', async () => {
     const s = await startServer({ args: ['--workers', '2', '--cheaper', '0', '--simulate-latency', '1500'] });
-    const pidsBefore = s.workerPids();
+    const events = poolEvents(s.stats);
+    const pidsBefore = await runningPids(s.stats);
     assert.equal(pidsBefore.length, 2);
     const a = s.get('/predict?text=a').then((r) => r.status, (e: Error) => e.message);
     const b = s.get('/predict?text=b').then((r) => r.status, (e: Error) => e.message);
@@ -18,8 +20,10 @@ describe('crashes, master death and shutdown', () => {
     const results = await Promise.all([a, b]);
     assert.equal(results.filter((x) => x === 200).length, 1, `one request succeeds: ${results}`);
     assert.equal(results.filter((x) => x !== 200).length, 1, `the killed worker's request fails (closed connection): ${results}`);
-    await s.waitForLog(new RegExp(`exit: worker \\d+ \\(pid ${victim}\\) signal: killed by SIGKILL`));
-    await s.waitForLog(/spawn: worker \d+ \(pid \d+\) respawn after signal/);
+    const exit = await events.waitFor('the exit of the killed worker', (e) => e.type === 'exit' && e.pid === victim);
+    assert.equal(exit.kind, 'signal');
+    assert.equal(exit.detail?.signal, 'SIGKILL');
+    await events.waitFor('the respawn', (e) => e.type === 'spawn' && e.worker === exit.worker && e.kind === 'respawn' && e.seq > exit.seq);
     await waitFor('the respawned worker to be ready', async () => (await s.get('/readyz')).json().ready === 2);
     assert.equal((await s.get('/predict?text=after')).status, 200);
     await s.stop();
@@ -27,7 +31,7 @@ describe('crashes, master death and shutdown', () => {
 
   test('workers never outlive the master, even after SIGKILL', async () => {
     const s = await startServer({ args: ['--workers', '2', '--cheaper', '0'] });
-    const pids = s.workerPids();
+    const pids = await runningPids(s.stats);
     assert.equal(pids.length, 2);
     process.kill(s.pid, 'SIGKILL');
     await waitFor('the workers to exit', () => pids.every((p) => !pidAlive(p)), 10000);
@@ -47,11 +51,19 @@ describe('crashes, master death and shutdown', () => {
 
   test('a worker that dies in a loop is respawned with a growing delay', async () => {
     const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--env', 'NODE_OPTIONS=--require=/nonexistent/tidepool-crash.js'], noWait: true });
-    await s.waitForLog(/respawning in 400 ms/, 15000);
-    const spawns = [...s.log().matchAll(/spawn: worker 1/g)].length;
-    assert.ok(spawns >= 3 && spawns <= 8, `spawned ${spawns} times before the 400 ms backoff, not in a tight loop`);
-    const delays = [...s.log().matchAll(/respawning in (\d+) ms/g)].map((m) => Number(m[1]));
-    for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! > delays[i - 1]!, `delays grow: ${delays}`);
+    const events = poolEvents(s.stats);
+    const backedOff = await events.waitFor('a respawn after a 400 ms backoff', (e) => e.type === 'spawn' && e.detail?.backoff_ms === 400, 15000);
+    const spawns = events.seen.filter((e) => e.type === 'spawn' && e.worker === 1 && e.seq <= backedOff.seq);
+    assert.ok(spawns.length >= 3 && spawns.length <= 8, `spawned ${spawns.length} times up to the 400 ms backoff, not in a tight loop`);
+    assert.ok(events.seen.filter((e) => e.type === 'exit').every((e) => e.kind === 'crash'), 'each exit a crash');
+    const delays = spawns.flatMap((e) => (e.detail?.backoff_ms === undefined ? [] : [Number(e.detail.backoff_ms)]));
+    assert.deepEqual(delays, [...delays].sort((a, b) => a - b), `delays grow: ${delays}`);
+    assert.equal(new Set(delays).size, delays.length, `delays grow: ${delays}`);
+    for (let i = 1; i < spawns.length; i++) {
+      const gap = spawns[i]!.at - spawns[i - 1]!.at;
+      const delay = Number(spawns[i]!.detail?.backoff_ms ?? 0);
+      assert.ok(gap >= delay, `spawn ${i + 1} came ${gap} ms after the previous one, after a ${delay} ms backoff`);
+    }
     await s.stop('SIGKILL');
   });
 });

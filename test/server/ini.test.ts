@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { uwsgiRequest } from '../helpers/http.js';
+import { poolEvents } from '../helpers/pool.js';
 import { REPO, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 
 describe("the classic tutorial's uwsgi.ini", () => {
@@ -20,10 +21,13 @@ describe("the classic tutorial's uwsgi.ini", () => {
     assert.equal(r.status, 200);
     assert.match(JSON.parse(r.body).prediction, /^\d+$/);
     // spawn-concurrency lets them load a few at a time: wait for all five.
-    await waitFor('five initial spawns', () => [...s.log().matchAll(/spawn: worker \d+ \(pid \d+\) initial/g)].length === 5, 30000);
+    const stats = path.join(dir, 'stats.sock');
+    assert.ok(fs.existsSync(stats), 'stats socket from the ini');
+    const events = poolEvents(stats);
+    const initial = async (): Promise<number> => (await events.refresh()).filter((e) => e.type === 'spawn' && e.kind === 'initial').length;
+    await waitFor('five initial spawns', async () => (await initial()) === 5, 30000);
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal([...s.log().matchAll(/spawn: worker \d+ \(pid \d+\) initial/g)].length, 5, 'cheaper-initial = 5 of workers = 50');
-    assert.ok(fs.existsSync(path.join(dir, 'stats.sock')), 'stats socket from the ini');
+    assert.equal(await initial(), 5, 'cheaper-initial = 5 of workers = 50');
     await s.stop();
   });
 

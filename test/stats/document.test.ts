@@ -77,12 +77,13 @@ test("the idle document: uWSGI's keys in uWSGI's order and types, one entry per 
     assert.deepEqual(w.cores[0].req_info, {});
     assert.equal(w.tidepool.ready, true);
     assert.equal(w.tidepool.spawn_reason, 'initial');
+    assert.equal(w.tidepool.spawn_kind, 'initial');
     assert.ok(w.tidepool.spawn_to_ready_ms > 0);
   }
   for (const w of d.workers.slice(2)) {
     assert.deepEqual(
-      { status: w.status, pid: w.pid, accepting: w.accepting, last_spawn: w.last_spawn, respawn_count: w.respawn_count, apps: w.apps, rss: w.rss },
-      { status: 'cheap', pid: 0, accepting: 0, last_spawn: 0, respawn_count: 0, apps: [], rss: 0 },
+      { status: w.status, pid: w.pid, accepting: w.accepting, last_spawn: w.last_spawn, respawn_count: w.respawn_count, apps: w.apps, rss: w.rss, kind: w.tidepool.spawn_kind },
+      { status: 'cheap', pid: 0, accepting: 0, last_spawn: 0, respawn_count: 0, apps: [], rss: 0, kind: null },
     );
   }
   assert.deepEqual(uwsgitopProblems(d), []);
@@ -179,8 +180,8 @@ test('kill -9 of a worker: every document while it respawns suits uwsgitop; coun
   assert.equal(back.requests, victim.requests, 'requests are the slot\'s, kept across respawns');
   assert.equal(back.delta_requests, 0);
   assert.equal(back.tidepool.last_exit.reason, 'signal');
-  assert.match(back.tidepool.last_exit.detail, /SIGKILL/);
-  assert.match(back.tidepool.spawn_reason, /^respawn after signal/);
+  assert.match(back.tidepool.last_exit.detail, /SIGKILL/, 'the exit in words, for people');
+  assert.equal(back.tidepool.spawn_kind, 'respawn');
   const events = (await doc()).tidepool.events;
   assert.ok(events.some((e: any) => e.type === 'exit' && e.pid === victim.pid && e.detail.signal === 'SIGKILL'));
   assert.ok(events.some((e: any) => e.type === 'spawn' && e.worker === 1 && e.pid === back.pid));

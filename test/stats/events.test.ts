@@ -19,7 +19,7 @@ test('GET /events: the recent spawn and ready events first, then an exit and a r
   const live = await followEvents(server.stats);
   try {
     for (const worker of [1, 2]) {
-      await live.waitFor(`spawn of worker ${worker}`, (e) => e.type === 'spawn' && e.worker === worker && e.reason === 'initial');
+      await live.waitFor(`spawn of worker ${worker}`, (e) => e.type === 'spawn' && e.worker === worker && e.kind === 'initial');
       await live.waitFor(`ready of worker ${worker}`, (e) => e.type === 'ready' && e.worker === worker);
     }
     const victim = live.events.find((e) => e.type === 'spawn' && e.worker === 1)!.pid!;
@@ -27,9 +27,10 @@ test('GET /events: the recent spawn and ready events first, then an exit and a r
     process.kill(victim, 'SIGKILL');
     const exit = await live.waitFor('exit of the killed worker', (e) => e.type === 'exit' && e.pid === victim);
     assert.equal(exit.worker, 1);
+    assert.equal(exit.kind, 'signal');
     assert.deepEqual(exit.detail, { reason: 'signal', code: -1, signal: 'SIGKILL' });
     const respawn = await live.waitFor('respawn', (e) => e.type === 'spawn' && e.worker === 1 && e.pid !== victim);
-    assert.match(respawn.reason, /^respawn after signal/);
+    assert.equal(respawn.kind, 'respawn');
     await live.waitFor('ready after the respawn', (e) => e.type === 'ready' && e.pid === respawn.pid);
     assert.ok(live.events.indexOf(exit) >= before, 'the exit came live, after the backlog');
     assertSeqIncreasing(live.events);

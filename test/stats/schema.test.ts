@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   APP_KEYS, CORE_KEYS, parsePoolEvent, parseStats, SOCKET_KEYS, StatsError, TOP_LEVEL_KEYS, uwsgitopProblems,
-  uwsgitopRequired, WORKER_KEYS, type UwsgiStats,
+  uwsgitopRequired, WORKER_KEYS, type PoolEvent, type UwsgiStats,
 } from '../../core/stats/schema.js';
 import { fixture, type FixtureName } from '../tui/helpers/statsServer.js';
 import { tidepoolDocument } from '../tui/helpers/tidepoolDoc.js';
@@ -193,4 +193,26 @@ test('the uwsgitop rule: the fixtures pass, a missing or mistyped key is reporte
     'workers[5].status is 1 (number), not a string: uwsgitop crashes',
   ]);
   assert.deepEqual(uwsgitopProblems([]), ['the document is an array of 0, not an object: uwsgitop retries forever']);
+});
+
+test('an event kind is checked against its type; events and workers without kinds (older tidepool) read as they are', () => {
+  const spawn = { seq: 4, at: 5, type: 'spawn', kind: 'respawn', worker: 1, pid: 9, reason: 'respawn after crash (exited with code 1)' };
+  assert.deepEqual(parsePoolEvent(spawn), spawn);
+  assert.deepEqual(parsePoolEvent({ seq: 5, at: 6, type: 'exit', kind: 'crash', reason: 'crash: exited with code 1' }).kind, 'crash');
+  assert.throws(() => parsePoolEvent({ ...spawn, kind: 'crash' }, 'stream'), /^StatsError: stream: kind: expected one of initial, scale-up, manual, respawn, recycle, reload for a spawn event, got "crash"/);
+  assert.throws(() => parsePoolEvent({ seq: 1, at: 1, type: 'ready', kind: 'initial', reason: '' }), /kind: expected no kind for a ready event, got "initial"/);
+  assert.throws(() => parsePoolEvent({ ...spawn, kind: 'grow' }), /kind: expected one of /);
+
+  const older = { seq: 4, at: 5, type: 'spawn', worker: 1, pid: 9, reason: 'initial' };
+  assert.deepEqual(parsePoolEvent(older), older);
+  const doc = tidepoolDocument('idle', [older as PoolEvent]);
+  for (const w of doc.workers) if (w.tidepool) delete w.tidepool.spawn_kind;
+  const s = parseStats(JSON.stringify(doc), 'older');
+  assert.deepEqual(s.warnings, []);
+  assert.equal(s.stats.workers[0]!.tidepool?.spawn_kind, undefined);
+  assert.equal(s.stats.tidepool?.events[0]!.kind, undefined);
+
+  const wrong = tidepoolDocument('idle');
+  (wrong.workers[0]!.tidepool as unknown as Record<string, unknown>).spawn_kind = 'again';
+  assert.match(parseError(JSON.stringify(wrong)).message, /workers\[0\]\.tidepool\.spawn_kind: expected one of initial, /);
 });

@@ -21,6 +21,8 @@ interface Case {
   expect: string;          // `spawn N`, `cheap ID`, `hold`
   reason?: RegExp;
   manualPending?: boolean;
+  /** The decision carries out the FIFO request (the master tells such spawns apart: kind `manual`). */
+  byHand?: boolean;
 }
 
 const overloaded: SpareState = { algo: 'spare', overload: 2, idleChecks: 0 };   // spawns this check if all busy
@@ -52,7 +54,7 @@ describe('decide: the driver (spec 3, once per check)', () => {
     {
       name: 'hard RSS limit outranks a manual +',
       algo: 'manual', slots: 'IIB.', p: { rssLimitHard: 300 * MiB }, opts: { rss: 100 * MiB }, manual: '+',
-      expect: 'cheap 1', manualPending: false,
+      expect: 'cheap 1', manualPending: false, byHand: false,
     },
     {
       name: 'soft RSS limit turns the algorithm\'s spawn into a hold that says why',
@@ -70,14 +72,14 @@ describe('decide: the driver (spec 3, once per check)', () => {
       expect: 'hold', reason: /manual: \+ on the master FIFO; not spawning/, manualPending: false,
     },
     // 2. manual requests replace the algorithm
-    { name: 'manual + spawns one even when the algorithm holds', algo: 'spare', slots: 'BI..', manual: '+', expect: 'spawn 1' },
+    { name: 'manual + spawns one even when the algorithm holds', algo: 'spare', slots: 'BI..', manual: '+', expect: 'spawn 1', byHand: true },
     {
       name: 'manual + replaces a spawn of the algorithm',
       algo: 'spare', state: overloaded, slots: 'BBB.....', p: { step: 3 }, manual: '+', expect: 'spawn 1',
     },
     {
       name: 'manual - cheaps even when the algorithm would spawn',
-      algo: 'spare', state: overloaded, slots: 'BBBI', p: { cheaper: 1 }, manual: '-', expect: 'cheap 4',
+      algo: 'spare', state: overloaded, slots: 'BBBI', p: { cheaper: 1 }, manual: '-', expect: 'cheap 4', byHand: true,
     },
     { name: 'manual + with every slot running', algo: 'manual', slots: 'IIII', manual: '+', expect: 'hold', reason: /no free slot: all 4 run/ },
     {
@@ -93,7 +95,7 @@ describe('decide: the driver (spec 3, once per check)', () => {
     {
       name: 'victim: the oldest lastSpawn among idle workers',
       algo: 'spare', state: aboutToCheap, slots: 'IBII', p: { cheaper: 1 }, opts: { lastSpawn: { 1: 300, 2: 100, 3: 200, 4: 250 } },
-      expect: 'cheap 3',
+      expect: 'cheap 3', byHand: false,
     },
     {
       name: 'victim: ties go to the lowest id',
@@ -129,6 +131,7 @@ describe('decide: the driver (spec 3, once per check)', () => {
       assert.equal(short(r.decision), c.expect, r.decision.reason);
       if (c.reason) assert.match(r.decision.reason, c.reason);
       if (c.manualPending !== undefined) assert.equal(r.manualPending, c.manualPending);
+      if (c.byHand !== undefined) assert.equal(r.manual, c.byHand);
     });
   }
 

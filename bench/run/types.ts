@@ -1,4 +1,4 @@
-import type { PoolEventType, WorkerCounts } from '../../core/stats/schema.js';
+import type { PoolEventKind, PoolEventType, WorkerCounts } from '../../core/stats/schema.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 
 /**
@@ -50,6 +50,8 @@ export interface StatsSample extends Pick<WorkerCounts, 'slots' | 'running' | 'r
 export interface ScalingEvent {
   at: number;
   type: PoolEventType;
+  /** The server's kind of the event (a spawn's `scale-up` or `respawn`...); derived events have none. */
+  kind?: PoolEventKind;
   worker?: number;
   pid?: number;
   reason: string;

@@ -160,7 +160,8 @@ export class Master {
     const { dispatch, lifecycle } = this;
     if (lifecycle.shuttingDown) return;
     lifecycle.beginShutdown();
-    log('info', `shutting down (${why}): no new connections; finishing ${dispatch.queue.length} waiting and ${this.slots.filter(isBusy).length} running requests`);
+    const running = this.slots.filter(isBusy).length;
+    log('info', `shutting down (${why}): no new connections; finishing ${dispatch.queue.length} waiting and ${running} running requests`);
     this.checks.stop();
     for (const l of this.listeners) l.server.close();
     this.shutdownCode = code;

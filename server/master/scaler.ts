@@ -85,10 +85,12 @@ export class Scaler {
     const byHand = result.manual;
     if (d.action === 'spawn') {
       const ids = chooseSpawnSlots(obs, d.count);
-      events.record({ type: 'decision', kind: 'spawn', reason: `spawn ${ids.length}: ${d.reason}`, detail: { action: 'spawn', count: ids.length, algo, manual: byHand } });
+      const detail = { action: 'spawn', count: ids.length, algo, manual: byHand };
+      events.record({ type: 'decision', kind: 'spawn', reason: `spawn ${ids.length}: ${d.reason}`, detail });
       for (const id of ids) this.pool.spawn(slots[id - 1]!, byHand ? 'manual' : 'scale-up', `scale-up (${algo}): ${d.reason}`);
     } else {
-      events.record({ type: 'decision', kind: 'cheap', reason: `cheap worker ${d.workerId}: ${d.reason}`, detail: { action: 'cheap', worker: d.workerId, algo, manual: byHand } });
+      const detail = { action: 'cheap', worker: d.workerId, algo, manual: byHand };
+      events.record({ type: 'decision', kind: 'cheap', reason: `cheap worker ${d.workerId}: ${d.reason}`, detail });
       this.pool.cheap(slots[d.workerId - 1]!, `scale-down (${algo}): ${d.reason}`);
     }
   }

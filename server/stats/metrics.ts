@@ -10,7 +10,7 @@ import { DURATION_BUCKETS_S } from '../ipc/messages.js';
 import { isBusy, isRunning, processOf, type Slot } from '../master/slot.js';
 import type { PoolState } from './document.js';
 import { EXIT_REASONS, SPAWN_KINDS, type ExitReason, type PoolEvent, type SpawnKind } from '../../core/stats/schema.js';
-import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, renderFamilies } from './promText.js';
+import { type MetricFamily, PROMETHEUS_CONTENT_TYPE, renderFamilies, type Sample } from './promText.js';
 
 export const WORKER_PHASES = ['idle', 'busy', 'loading', 'stopping', 'cheap'] as const;
 export type WorkerPhase = (typeof WORKER_PHASES)[number];
@@ -67,25 +67,51 @@ export function poolFamilies(master: PoolState, counts: EventCounts): MetricFami
   const sum = (f: (c: Slot['counters']) => number): number => slots.reduce((acc, s) => acc + f(s.counters), 0);
   const buckets = new Array<number>(DURATION_BUCKETS_S.length + 1).fill(0);
   for (const s of slots) s.counters.hist.forEach((n, i) => (buckets[i] = buckets[i]! + n));
-  const running = slots.filter(isRunning);
+  const one = (value: number): Sample[] => [{ value }];
+  const perSlot = (list: readonly Slot[], value: (s: Slot) => number): Sample[] => list.map((s) => ({ labels: { worker: String(s.id) }, value: value(s) }));
+  const byReason = <K extends string>(keys: readonly K[], n: Map<K, number>): Sample[] => keys.map((k) => ({ labels: { reason: k }, value: n.get(k)! }));
   return [
-    { name: 'tidepool_workers', help: 'Worker slots by state.', type: 'gauge', samples: WORKER_PHASES.map((p) => ({ labels: { state: p }, value: phases.get(p)! })) },
-    { name: 'tidepool_workers_max', help: 'Worker slots (the `workers` option).', type: 'gauge', samples: [{ value: slots.length }] },
-    { name: 'tidepool_busy_ratio', help: 'Busy ready workers / ready workers (0 when none is ready).', type: 'gauge', samples: [{ value: ready.length === 0 ? 0 : busyReady / ready.length }] },
-    { name: 'tidepool_queue_length', help: 'Requests waiting for a free worker.', type: 'gauge', samples: [{ value: master.dispatch.queue.length }] },
-    { name: 'tidepool_queue_limit', help: 'Requests that may wait before new ones get 503 (the `listen` option).', type: 'gauge', samples: [{ value: master.config.listen }] },
-    { name: 'tidepool_requests_rejected_total', help: 'Requests answered 503 because the queue was full.', type: 'counter', samples: [{ value: master.dispatch.rejected }] },
-    { name: 'tidepool_requests_total', help: 'Requests served by the workers.', type: 'counter', samples: [{ value: sum((c) => c.requests) }] },
-    { name: 'tidepool_request_exceptions_total', help: 'Requests that ended in an application error (5xx).', type: 'counter', samples: [{ value: sum((c) => c.exceptions) }] },
-    { name: 'tidepool_worker_spawns_total', help: 'Worker processes started, by reason.', type: 'counter', samples: SPAWN_KINDS.map((k) => ({ labels: { reason: k }, value: counts.spawns.get(k)! })) },
-    { name: 'tidepool_worker_exits_total', help: 'Worker processes ended, by reason.', type: 'counter', samples: EXIT_REASONS.map((r) => ({ labels: { reason: r }, value: counts.exits.get(r)! })) },
-    { name: 'tidepool_harakiri_total', help: 'Workers killed for holding a request longer than `harakiri`.', type: 'counter', samples: [{ value: sum((c) => c.harakiriCount) }] },
+    {
+      name: 'tidepool_workers', help: 'Worker slots by state.', type: 'gauge',
+      samples: WORKER_PHASES.map((p) => ({ labels: { state: p }, value: phases.get(p)! })),
+    },
+    { name: 'tidepool_workers_max', help: 'Worker slots (the `workers` option).', type: 'gauge', samples: one(slots.length) },
+    {
+      name: 'tidepool_busy_ratio', help: 'Busy ready workers / ready workers (0 when none is ready).', type: 'gauge',
+      samples: one(ready.length === 0 ? 0 : busyReady / ready.length),
+    },
+    { name: 'tidepool_queue_length', help: 'Requests waiting for a free worker.', type: 'gauge', samples: one(master.dispatch.queue.length) },
+    {
+      name: 'tidepool_queue_limit', help: 'Requests that may wait before new ones get 503 (the `listen` option).', type: 'gauge',
+      samples: one(master.config.listen),
+    },
+    {
+      name: 'tidepool_requests_rejected_total', help: 'Requests answered 503 because the queue was full.', type: 'counter',
+      samples: one(master.dispatch.rejected),
+    },
+    { name: 'tidepool_requests_total', help: 'Requests served by the workers.', type: 'counter', samples: one(sum((c) => c.requests)) },
+    {
+      name: 'tidepool_request_exceptions_total', help: 'Requests that ended in an application error (5xx).', type: 'counter',
+      samples: one(sum((c) => c.exceptions)),
+    },
+    { name: 'tidepool_worker_spawns_total', help: 'Worker processes started, by reason.', type: 'counter', samples: byReason(SPAWN_KINDS, counts.spawns) },
+    { name: 'tidepool_worker_exits_total', help: 'Worker processes ended, by reason.', type: 'counter', samples: byReason(EXIT_REASONS, counts.exits) },
+    {
+      name: 'tidepool_harakiri_total', help: 'Workers killed for holding a request longer than `harakiri`.', type: 'counter',
+      samples: one(sum((c) => c.harakiriCount)),
+    },
     {
       name: 'tidepool_request_duration_seconds', help: 'Time workers spent on each request.', type: 'histogram',
       bounds: DURATION_BUCKETS_S, counts: buckets, sum: sum((c) => c.runningTimeUs) / 1e6,
     },
-    { name: 'tidepool_worker_rss_bytes', help: 'Resident memory of each running worker.', type: 'gauge', samples: running.map((s) => ({ labels: { worker: String(s.id) }, value: processOf(s)?.rss ?? 0 })) },
-    { name: 'tidepool_worker_requests_total', help: 'Requests served by each worker slot, across respawns.', type: 'counter', samples: slots.map((s) => ({ labels: { worker: String(s.id) }, value: s.counters.requests })) },
+    {
+      name: 'tidepool_worker_rss_bytes', help: 'Resident memory of each running worker.', type: 'gauge',
+      samples: perSlot(slots.filter(isRunning), (s) => processOf(s)?.rss ?? 0),
+    },
+    {
+      name: 'tidepool_worker_requests_total', help: 'Requests served by each worker slot, across respawns.', type: 'counter',
+      samples: perSlot(slots, (s) => s.counters.requests),
+    },
   ];
 }
 

@@ -32,8 +32,8 @@ test('after an exit: the spawn kind comes from the exit reason, never from words
     [{}, 'respawn', 'respawn after crash (exited with code 1)'],
     [{ reason: 'signal', words: 'killed by SIGKILL (signal 9)' }, 'respawn', 'respawn after signal (killed by SIGKILL (signal 9))'],
     [{ asked: { reason: 'harakiri', detail: 'GET /predict', thenCheap: false }, reason: 'harakiri', wasReady: true }, 'respawn', 'respawn after harakiri'],
-    [{ asked: { reason: 'max-requests', detail: 'served 4', thenCheap: false }, reason: 'max-requests', wasReady: true }, 'recycle', 'respawn after max-requests'],
-    [{ asked: { reason: 'max-lifetime', detail: 'lived 60 s', thenCheap: false }, reason: 'max-lifetime', wasReady: true }, 'recycle', 'respawn after max-lifetime'],
+    [{ asked: { reason: 'max-requests', detail: 'served 4', thenCheap: false }, reason: 'max-requests' }, 'recycle', 'respawn after max-requests'],
+    [{ asked: { reason: 'max-lifetime', detail: 'lived 60 s', thenCheap: false }, reason: 'max-lifetime' }, 'recycle', 'respawn after max-lifetime'],
     [{ asked: { reason: 'rss', detail: 'rss 900 MB', thenCheap: false }, reason: 'rss', wasReady: true }, 'recycle', 'respawn after rss'],
     [{ asked: reload, reason: 'reload', wasReady: true }, 'reload', 'respawn after reload'],
   ];
@@ -49,7 +49,8 @@ test('after an exit: cheaped and replaced slots stay cheap, shutdown leaves them
   assert.deepEqual(afterExit({ ...crash, failedReplacement: true }, pool), { next: 'cheap' }, 'a replacement that never got ready');
   assert.deepEqual(afterExit(crash, { ...pool, shuttingDown: true }), { next: 'down' });
   assert.deepEqual(afterExit({ ...crash, asked: { reason: 'shutdown', detail: 'SIGTERM', thenCheap: false }, reason: 'shutdown' }, pool), { next: 'down' });
-  assert.deepEqual(afterExit({ ...crash, asked: cheaped, reason: 'cheaped' }, { ...pool, shuttingDown: true }), { next: 'cheap' }, 'a cheaped slot stays cheap at shutdown too');
+  const atShutdown = afterExit({ ...crash, asked: cheaped, reason: 'cheaped' }, { ...pool, shuttingDown: true });
+  assert.deepEqual(atShutdown, { next: 'cheap' }, 'a cheaped slot stays cheap at shutdown too');
   const third = afterExit(crash, { ...pool, fastDeaths: 2 });
   assert.deepEqual(third.next === 'respawn' && [third.fastDeaths, third.delayMs], [3, 200]);
 });

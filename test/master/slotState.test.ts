@@ -29,7 +29,8 @@ test('each slot state as the stats, the metrics and the scaler see it', () => {
     'stopping idle stopping true false false true 18',
     'stopping busy busy true true false true 19',
   ]);
-  assert.deepEqual(slots.map((s) => workerStatus(s, true)), ['cheap', 'idle', 'idle', 'pause', 'pause', 'pause', 'pause', 'pause', 'pause'], 'paused: running slots read pause');
+  const paused = slots.map((s) => workerStatus(s, true));
+  assert.deepEqual(paused, ['cheap', 'idle', 'idle', 'pause', 'pause', 'pause', 'pause', 'pause', 'pause'], 'paused: running slots read pause');
   assert.equal(obs.workers[6]!.busyMs, 9, 'the request in progress counts as busy time');
 });
 

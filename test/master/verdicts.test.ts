@@ -25,7 +25,8 @@ test('is this worker hung: in one request longer than harakiri plus the report i
 test('evil-reload-on-rss: over the limit and not already leaving; harakiri comes first', () => {
   const now = 1000;
   const fat = { rss: 501 * MB };
-  assert.deepEqual(verdictFor(pool(states.loading(11, {}, fat))[0]!, now, limits), { action: 'kill-for-rss', detail: 'rss 501 MB > evil-reload-on-rss 500 MB' });
+  const loading = pool(states.loading(11, {}, fat))[0]!;
+  assert.deepEqual(verdictFor(loading, now, limits), { action: 'kill-for-rss', detail: 'rss 501 MB > evil-reload-on-rss 500 MB' });
   assert.equal(verdictFor(pool(states.ready(11, { rss: 500 * MB }))[0]!, now, limits), null);
   assert.equal(verdictFor(pool(states.stopping(11, {}, fat))[0]!, now, limits), null);
   assert.equal(verdictFor(pool(states.ready(11, { ...fat, ...busySince(-5000) }))[0]!, now, limits)?.action, 'harakiri');

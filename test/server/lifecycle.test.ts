@@ -111,7 +111,8 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     const ready = seen.find((e) => e.type === 'ready' && e.pid === first.pid);
     const left = seen.find((e) => finishedExit(e) && e.worker === 1 && e.kind === 'max-requests');
     assert.ok(ready && left && first.seq < ready.seq && ready.seq < left.seq, 'replacement spawned, then ready, then the old worker left');
-    assert.ok(!seen.some((e) => e.type === 'spawn' && e.kind === 'recycle' && e.detail?.replaces === undefined), 'the recycled slot was left cheap, not respawned in place');
+    const inPlace = seen.filter((e) => e.type === 'spawn' && e.kind === 'recycle' && e.detail?.replaces === undefined);
+    assert.deepEqual(inPlace, [], 'the recycled slot was left cheap, not respawned in place');
     await s.stop();
   });
 
@@ -165,7 +166,9 @@ describe('scaling and the worker lifecycle, with real processes', () => {
       `process.stderr.write('crash-once.cjs: this worker dies before it is ready\\n');`,
       'process.exit(1);',
     ].join('\n'));
-    const s = await startServer({ args: ['--workers', '3', '--cheaper', '0', '--master-fifo', fifo, '--simulate-latency', '20', '--env', `NODE_OPTIONS=--require=${preload}`] });
+    const s = await startServer({
+      args: ['--workers', '3', '--cheaper', '0', '--master-fifo', fifo, '--simulate-latency', '20', '--env', `NODE_OPTIONS=--require=${preload}`],
+    });
     const events = poolEvents(s.stats);
     const before = await runningPids(s.stats);
     assert.equal(before.length, 3);

@@ -11,10 +11,10 @@ after(stopAll);
 test('Ctrl-C in a terminal (SIGINT to the whole process group) drains: the request in flight completes, exit 0', async () => {
   const dir = tempDir();
   const http = path.join(dir, 'http.sock');
-  // Its own process group, as a shell gives a foreground job.
   const stats = path.join(dir, 's.sock');
-  const args = ['serve', '--http', http, '--stats', stats, '--stats-http', '--workers', '1', '--cheaper', '0', '--simulate-latency', '800', '--disable-logging'];
-  const child = spawn(process.execPath, [CLI, ...args], { detached: true, stdio: ['ignore', 'ignore', 'ignore'] });
+  const pool = ['--workers', '1', '--cheaper', '0', '--simulate-latency', '800', '--disable-logging'];
+  // Its own process group, as a shell gives a foreground job.
+  const child = spawn(process.execPath, [CLI, 'serve', '--http', http, '--stats', stats, '--stats-http', ...pool], { detached: true, stdio: 'ignore' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   try {
     await waitFor('ready', async () => (await request({ socketPath: http }, '/readyz').catch(() => null))?.status === 200, 30000, 100);

@@ -82,7 +82,10 @@ test("the idle document: uWSGI's keys in uWSGI's order and types, one entry per 
   }
   for (const w of d.workers.slice(2)) {
     assert.deepEqual(
-      { status: w.status, pid: w.pid, accepting: w.accepting, last_spawn: w.last_spawn, respawn_count: w.respawn_count, apps: w.apps, rss: w.rss, kind: w.tidepool.spawn_kind },
+      {
+        status: w.status, pid: w.pid, accepting: w.accepting, last_spawn: w.last_spawn, respawn_count: w.respawn_count, apps: w.apps, rss: w.rss,
+        kind: w.tidepool.spawn_kind,
+      },
       { status: 'cheap', pid: 0, accepting: 0, last_spawn: 0, respawn_count: 0, apps: [], rss: 0, kind: null },
     );
   }

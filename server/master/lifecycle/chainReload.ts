@@ -45,7 +45,8 @@ export function stepChain(chain: ChainReload, slots: readonly ChainSlot[]): Chai
   for (let i = 0; i < chain.todo.length; i++) {
     const id = chain.todo[i]!;
     const s = slots[id - 1];
-    if (s?.phase === 'ready' && s.pid !== null) return { action: 'stop', slot: id, chain: { todo: chain.todo.slice(i + 1), current: { slot: id, pid: s.pid } } };
+    if (s?.phase !== 'ready' || s.pid === null) continue;
+    return { action: 'stop', slot: id, chain: { todo: chain.todo.slice(i + 1), current: { slot: id, pid: s.pid } } };
   }
   return { action: 'done' };
 }

@@ -29,7 +29,10 @@ export function tidepoolInfo(overrides: Partial<TidepoolInfo> = {}): TidepoolInf
 }
 
 export function workerInfo(overrides: Partial<TidepoolWorkerInfo> = {}): TidepoolWorkerInfo {
-  return { ready: true, in_flight: 0, cheaping: false, last_exit: null, spawn_to_ready_ms: 850, spawn_reason: 'initial', spawn_kind: 'initial', batches: 0, batched_texts: 0, ...overrides };
+  return {
+    ready: true, in_flight: 0, cheaping: false, last_exit: null, spawn_to_ready_ms: 850, spawn_reason: 'initial', spawn_kind: 'initial',
+    batches: 0, batched_texts: 0, ...overrides,
+  };
 }
 
 /** A fixture turned into a tidepool document with `events`; running workers get worker info. */

@@ -9,8 +9,9 @@
 // ---------------------------------------------------------------------------------------------
 // uWSGI 2.0's document (spec section 1). Units are uWSGI's; the comments say which.
 
+export const WORKER_STATUSES = ['idle', 'busy', 'cheap', 'pause'] as const;
 /** `sig<N>` while the worker runs the handler of uWSGI signal N. */
-export type WorkerStatus = 'idle' | 'busy' | 'cheap' | 'pause' | `sig${number}`;
+export type WorkerStatus = (typeof WORKER_STATUSES)[number] | `sig${number}`;
 
 export interface UwsgiSocket {
   name: string;
@@ -538,9 +539,11 @@ function oneOf<T extends string>(values: readonly T[]): Reader<T> {
   };
 }
 
+const WORKER_STATUS = new RegExp(`^(?:${WORKER_STATUSES.join('|')}|sig\\d+)$`);
+
 const workerStatus: Reader<WorkerStatus> = (v, path, ctx) => {
-  if (typeof v === 'string' && /^(?:idle|busy|cheap|pause|sig\d+)$/.test(v)) return v as WorkerStatus;
-  throw mismatch(path, 'idle, busy, cheap, pause or sig<N>', v, ctx);
+  if (typeof v === 'string' && WORKER_STATUS.test(v)) return v as WorkerStatus;
+  throw mismatch(path, `${WORKER_STATUSES.join(', ')} or sig<N>`, v, ctx);
 };
 
 function nullable<T>(read: Reader<T>): Reader<T | null> {

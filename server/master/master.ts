@@ -35,7 +35,7 @@ export interface Listener {
 }
 
 /** Workers started at boot: `cheaper-initial`, or every slot when the cheaper subsystem is off. */
-export function initialWorkers(c: Config): number {
+function initialWorkers(c: Config): number {
   return c.cheaper > 0 ? c['cheaper-initial'] : c.workers;
 }
 

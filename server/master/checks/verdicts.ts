@@ -15,7 +15,7 @@ export interface CheckLimits {
 export type Verdict = { action: 'harakiri'; elapsedMs: number } | { action: 'kill-for-rss'; detail: string };
 
 /** Memory is read at most once a second, whatever the check interval. */
-export const MEMORY_EVERY_MS = 1000;
+const MEMORY_EVERY_MS = 1000;
 
 /** The check interval: cheaper-check-interval, kept between 0.1 s and 1 s (harakiri is checked by it too). */
 export function checkIntervalMs(checkIntervalS: number): number {

@@ -28,7 +28,7 @@ export type Aftermath =
   | { next: 'respawn'; kind: SpawnKind; reason: string; delayMs: number; fastDeaths: number };
 
 /** The spawn kind of a respawn after an exit for `reason`: recycling and reloads say so. */
-export const RESPAWN_KIND: Record<Exclude<ExitReason, 'cheaped' | 'shutdown'>, SpawnKind> = {
+const RESPAWN_KIND: Record<Exclude<ExitReason, 'cheaped' | 'shutdown'>, SpawnKind> = {
   crash: 'respawn',
   signal: 'respawn',
   harakiri: 'respawn',

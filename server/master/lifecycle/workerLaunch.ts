@@ -7,7 +7,7 @@ import { WORKER_SETTINGS_ENV, type WorkerSettings } from '../../worker/settings.
 
 export const WORKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'worker', 'main.js');
 
-export function workerSettings(c: Config, slot: number): WorkerSettings {
+function workerSettings(c: Config, slot: number): WorkerSettings {
   return {
     slot,
     modelDir: c.model,

@@ -165,7 +165,7 @@ interface PoolEventBase {
   detail?: Record<string, string | number | boolean>;
 }
 
-/** An event of one type; `kind` is absent in documents of tidepool before 0.2 and in derived events. */
+/** An event of one type; `kind` is absent from tidepools older than kinds, and from events derived from uWSGI documents. */
 export type PoolEventOf<T extends PoolEventType> = PoolEventBase & { type: T; kind?: EventKind<T> };
 export type PoolEvent = { [T in PoolEventType]: PoolEventOf<T> }[PoolEventType];
 
@@ -221,7 +221,7 @@ export interface TidepoolWorkerInfo {
   last_exit: WorkerExit | null;
   spawn_to_ready_ms: number | null;
   spawn_reason: string;
-  /** Why the slot's latest process was started; null for a slot never spawned. Absent before tidepool 0.2. */
+  /** Why the slot's latest process was started; null for a slot never spawned. Absent from tidepools older than kinds. */
   spawn_kind?: SpawnKind | null;
   /** dynamic batching (batch-max-size > 1): batches predicted and the texts in them, across the slot's lives */
   batches: number;

@@ -23,7 +23,8 @@ export class PoolEvents extends EventEmitter<{ event: [PoolEvent] }> {
   /** `level` is the log line's: the source knows whether the change is a problem. */
   record(told: ToldEvent, level: LogLevel = 'info'): PoolEvent {
     const { type, kind, reason, worker, pid, detail } = told;
-    // Keys in a fixed order, the absent ones left out: the event is written as JSON as it is.
+    // Keys in a fixed order, the absent ones left out: the event is written as JSON as it is. A told
+    // event is a PoolEvent without seq and at; TypeScript cannot follow that through the spreads.
     const event = {
       seq: ++this.seq, at: Date.now(), type,
       ...(kind !== undefined && { kind }),

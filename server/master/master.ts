@@ -17,7 +17,7 @@ import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
 import type { ServeHooks } from '../protocol/hooks.js';
 import { log } from '../log.js';
-import { REPORT_EVERY_MS, WORKER_SETTINGS_ENV, type WorkerSettings } from '../worker/settings.js';
+import { REPORT_EVERY_MS, WORKER_SETTINGS_ENV, workerSettingsFrom } from '../worker/settings.js';
 import { ADMIN_PATHS, createAdminRoutes, type AdminFacts, type ExtraRoute } from './adminRoutes.js';
 import { chooseWorker } from './choose.js';
 import { exitWords } from './exitWords.js';
@@ -204,27 +204,6 @@ export class Master {
 
   // ---- workers -----------------------------------------------------------------------------
 
-  private workerSettings(slot: number): WorkerSettings {
-    const c = this.config;
-    return {
-      slot,
-      modelDir: c.model,
-      backend: c.backend,
-      simulateLatencyMs: c['simulate-latency'],
-      maxBodySize: c['max-body-size'],
-      maxBatch: c['max-batch'],
-      batchMaxSize: c['batch-max-size'],
-      metricsOnAppListener: c.metrics === '',
-      batchMaxDelayUs: c['batch-max-delay'],
-      accessLog: !c['disable-logging'],
-      logFormat: c['log-format'],
-      maxRequests: c['max-requests'],
-      minWorkerLifetimeS: c['min-worker-lifetime'],
-      maxWorkerLifetimeS: c['max-worker-lifetime'],
-      reloadOnRssMb: c['reload-on-rss'],
-    };
-  }
-
   spawn(s: Slot, reason: string): void {
     if (this.shuttingDown || isRunning(s)) return;
     if (s.respawnTimer) clearTimeout(s.respawnTimer);
@@ -256,7 +235,7 @@ export class Master {
   }
 
   private fork(s: Slot, reason: string): void {
-    const env: NodeJS.ProcessEnv = { ...process.env, [WORKER_SETTINGS_ENV]: JSON.stringify(this.workerSettings(s.id)) };
+    const env: NodeJS.ProcessEnv = { ...process.env, [WORKER_SETTINGS_ENV]: JSON.stringify(workerSettingsFrom(this.config, s.id)) };
     for (const kv of this.config.env) {
       const i = kv.indexOf('=');
       env[kv.slice(0, i)] = kv.slice(i + 1);

@@ -41,8 +41,9 @@ export class UwsgiHttpStream extends Duplex {
     this.push(head);
     this.pushBody(rest);
     socket.on('data', (chunk: Buffer) => this.pushBody(chunk));
-    // The client (nginx) went away before the request was whole: node:http aborts the request.
-    socket.on('end', () => this.push(null));
+    // A uwsgi client may shut down its sending side once the request is out, and still read
+    // the answer: only the socket's close ends the connection (node:http then aborts the request).
+    socket.allowHalfOpen = true;
     socket.on('close', () => this.destroy());
     socket.on('timeout', () => this.emit('timeout'));
   }

@@ -1,0 +1,120 @@
+/**
+ * The same express app (examples/express/app.ts) under tidepool and under node:cluster, the usual
+ * way to run a Node app on several cores, measured with wrk in one run:
+ *
+ * 1. throughput: GET /predict at 1 and 32 connections, both with a fixed pool of one process
+ *    per CPU (best of the rounds, the servers taking turns);
+ * 2. the classic scaling experiment: GET /sleep?seconds=3 (the route holds its worker, as
+ *    `time.sleep(3)` does) from 40 connections; tidepool with the tutorial's pool (5 workers
+ *    at start, up to 50), the cluster with its fixed 5, which it cannot grow.
+ *
+ * Usage: node dist/bench/target/expressVsCluster.js [--quick]   (prints a Markdown report)
+ */
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../../core/paths.js';
+import { runWrk, type WrkResult } from '../wrkCrossCheck.js';
+import { startBareCluster } from './bareCluster.js';
+import { startTidepool } from './startTidepool.js';
+
+const EXPRESS_APP = path.join(REPO_ROOT, 'dist', 'examples', 'express', 'app.js');
+const PREDICT = '/predict?text=' + encodeURIComponent('this is a news sample text about sports, and football in specific');
+const SERVICE_S = 3;
+const SLEEP = `/sleep?seconds=${SERVICE_S}`;
+const SCALE_CLIENTS = 40;
+/** The tutorial's uwsgi.ini: 5 workers at start, 50 at most; the fixed cluster gets the 5. */
+const TUTORIAL_POOL = { initial: 5, max: 50 };
+
+const quick = process.argv.includes('--quick');
+const workers = availableParallelism();
+const throughputS = quick ? 3 : 10;
+const rounds = quick ? 1 : 2;
+const scaleS = quick ? 12 : 60;
+const WARMUP_S = 2;
+
+interface Target {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function tidepool(args: string[]): Promise<Target> {
+  const s = await startTidepool(['--file', EXPRESS_APP, ...args], { readyTimeoutMs: 120000 });
+  return { name: 'tidepool', url: s.url, stop: () => s.stop() };
+}
+
+async function cluster(size: number): Promise<Target> {
+  const c = await startBareCluster(size, 60000, EXPRESS_APP);
+  return { name: 'node:cluster', url: c.url, stop: () => c.stop() };
+}
+
+const ms = (n: number | undefined): string => (n === undefined ? '-' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(2)} ms`);
+const errors = (r: WrkResult): number => r.non2xx + r.socketErrors.connect + r.socketErrors.read + r.socketErrors.write + r.socketErrors.timeout;
+
+async function throughput(): Promise<string[]> {
+  const targets = [await tidepool(['--workers', String(workers), '--cheaper', '0']), await cluster(workers)];
+  const lines = [
+    `### Throughput: GET /predict, ${workers} processes each, ${throughputS} s per run after a ${WARMUP_S}-s warm-up, best of ${rounds}`,
+    '',
+    '| connections | tidepool req/s | p50 | node:cluster req/s | p50 | tidepool / cluster | errors |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  try {
+    // JIT and the first connections are not what is compared.
+    for (const t of targets) await runWrk({ url: t.url + PREDICT, connections: 32, durationS: WARMUP_S });
+    for (const connections of [1, 32]) {
+      const best = new Map<string, WrkResult>();
+      let failed = 0;
+      for (let round = 0; round < rounds; round++) {
+        for (const t of targets) {
+          const r = await runWrk({ url: t.url + PREDICT, connections, durationS: throughputS, latency: true });
+          failed += errors(r);
+          if ((best.get(t.name)?.rps ?? -1) < r.rps) best.set(t.name, r);
+        }
+      }
+      const [a, b] = [best.get('tidepool')!, best.get('node:cluster')!];
+      lines.push(`| ${connections} | ${a.rps.toFixed(0)} | ${ms(a.percentilesMs?.p50)} | ${b.rps.toFixed(0)} | ${ms(b.percentilesMs?.p50)} | ${((100 * a.rps) / b.rps).toFixed(0)} % | ${failed} |`);
+    }
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+  }
+  return lines;
+}
+
+async function scaling(): Promise<string[]> {
+  const lines = [
+    `### Scaling: GET ${SLEEP} (${SERVICE_S} s of blocked worker), ${SCALE_CLIENTS} connections, ${scaleS} s`,
+    '',
+    'Percentiles of the completed requests (those still waiting at the end are not in them).',
+    '',
+    '| server | pool | requests | p50 | p50 / service time | p90 | p99 | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  const runs: Array<[string, () => Promise<Target>]> = [
+    [`${TUTORIAL_POOL.initial} at start, up to ${TUTORIAL_POOL.max} (busyness)`, () => tidepool(['--workers', String(TUTORIAL_POOL.max), '--cheaper', String(TUTORIAL_POOL.initial), '--cheaper-initial', String(TUTORIAL_POOL.initial)])],
+    [`${TUTORIAL_POOL.initial}, fixed`, () => cluster(TUTORIAL_POOL.initial)],
+  ];
+  for (const [pool, start] of runs) {
+    const t = await start();
+    try {
+      const r = await runWrk({ url: t.url + SLEEP, connections: SCALE_CLIENTS, durationS: scaleS, latency: true, timeoutS: 120 });
+      const p = r.percentilesMs;
+      lines.push(`| ${t.name} | ${pool} | ${r.requests} | ${ms(p?.p50)} | ${p ? (p.p50 / (SERVICE_S * 1000)).toFixed(2) : '-'} | ${ms(p?.p90)} | ${ms(p?.p99)} | ${errors(r)} |`);
+    } finally {
+      await t.stop();
+    }
+  }
+  return lines;
+}
+
+const started = Date.now();
+const report = [
+  `## The express example under tidepool and under node:cluster (wrk, one run${quick ? ', --quick' : ''})`,
+  '',
+  ...(await throughput()),
+  '',
+  ...(await scaling()),
+  '',
+  `wrk -t1 --latency; ${workers} CPUs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+];
+process.stdout.write(report.join('\n') + '\n');

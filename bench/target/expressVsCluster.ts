@@ -10,7 +10,7 @@
  *
  * Usage: node dist/bench/target/expressVsCluster.js [--quick]   (prints a Markdown report)
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../core/paths.js';
 import { runWrk, type WrkResult } from '../wrkCrossCheck.js';
@@ -49,14 +49,20 @@ async function cluster(size: number): Promise<Target> {
 }
 
 const ms = (n: number | undefined): string => (n === undefined ? '-' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${n.toFixed(2)} ms`);
-const errors = (r: WrkResult): number => r.non2xx + r.socketErrors.connect + r.socketErrors.read + r.socketErrors.write + r.socketErrors.timeout;
+/** "0", or what wrk counted: "3 (non-2xx 1, read 2)" */
+function errors(r: WrkResult): string {
+  const kinds: Array<[string, number]> = [['non-2xx', r.non2xx], ...Object.entries(r.socketErrors)];
+  const seen = kinds.filter(([, n]) => n > 0);
+  const total = seen.reduce((sum, [, n]) => sum + n, 0);
+  return total === 0 ? '0' : `${total} (${seen.map(([k, n]) => `${k} ${n}`).join(', ')})`;
+}
 
 async function throughput(): Promise<string[]> {
   const targets = [await tidepool(['--workers', String(workers), '--cheaper', '0']), await cluster(workers)];
   const lines = [
     `### Throughput: GET /predict, ${workers} processes each, ${throughputS} s per run after a ${WARMUP_S}-s warm-up, best of ${rounds}`,
     '',
-    '| connections | tidepool req/s | p50 | node:cluster req/s | p50 | tidepool / cluster | errors |',
+    '| connections | tidepool req/s | p50 | node:cluster req/s | p50 | tidepool / cluster | errors (tidepool; cluster) |',
     '|---:|---:|---:|---:|---:|---:|---:|',
   ];
   try {
@@ -64,16 +70,14 @@ async function throughput(): Promise<string[]> {
     for (const t of targets) await runWrk({ url: t.url + PREDICT, connections: 32, durationS: WARMUP_S });
     for (const connections of [1, 32]) {
       const best = new Map<string, WrkResult>();
-      let failed = 0;
       for (let round = 0; round < rounds; round++) {
         for (const t of targets) {
           const r = await runWrk({ url: t.url + PREDICT, connections, durationS: throughputS, latency: true });
-          failed += errors(r);
           if ((best.get(t.name)?.rps ?? -1) < r.rps) best.set(t.name, r);
         }
       }
       const [a, b] = [best.get('tidepool')!, best.get('node:cluster')!];
-      lines.push(`| ${connections} | ${a.rps.toFixed(0)} | ${ms(a.percentilesMs?.p50)} | ${b.rps.toFixed(0)} | ${ms(b.percentilesMs?.p50)} | ${((100 * a.rps) / b.rps).toFixed(0)} % | ${failed} |`);
+      lines.push(`| ${connections} | ${a.rps.toFixed(0)} | ${ms(a.percentilesMs?.p50)} | ${b.rps.toFixed(0)} | ${ms(b.percentilesMs?.p50)} | ${((100 * a.rps) / b.rps).toFixed(0)} % | ${errors(a)}; ${errors(b)} |`);
     }
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
@@ -115,6 +119,6 @@ const report = [
   '',
   ...(await scaling()),
   '',
-  `wrk -t1 --latency; ${workers} CPUs; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
+  `wrk -t1 --latency; ${workers} CPUs, load average ${loadavg()[0]!.toFixed(1)} at the end; ${((Date.now() - started) / 1000).toFixed(0)} s in all.`,
 ];
 process.stdout.write(report.join('\n') + '\n');

@@ -13,6 +13,7 @@
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../core/paths.js';
+import { fetchStats } from '../../core/stats/fetchStats.js';
 import { runWrk, type WrkResult } from '../wrkCrossCheck.js';
 import { startBareCluster } from './bareCluster.js';
 import { startTidepool } from './startTidepool.js';
@@ -35,12 +36,37 @@ const WARMUP_S = 2;
 interface Target {
   name: string;
   url: string;
+  /** tidepool's stats socket: how its pool grew */
+  stats?: string;
   stop(): Promise<void>;
 }
 
 async function tidepool(args: string[]): Promise<Target> {
   const s = await startTidepool(['--file', EXPRESS_APP, ...args], { readyTimeoutMs: 120000 });
-  return { name: 'tidepool', url: s.url, stop: () => s.stop() };
+  return { name: 'tidepool', url: s.url, stats: s.stats, stop: () => s.stop() };
+}
+
+/** Reads the pool's ready workers every half second while `run` goes: the most, and when it first had `enough`. */
+async function watchPool<T>(stats: string | undefined, enough: number, run: () => Promise<T>): Promise<{ result: T; pool: string }> {
+  if (stats === undefined) return { result: await run(), pool: 'fixed' };
+  const started = Date.now();
+  const seen: { most: number; enoughAtS: number | null } = { most: 0, enoughAtS: null };
+  const timer = setInterval(() => {
+    void fetchStats(stats, { timeoutMs: 400 }).then(
+      (snap) => {
+        seen.most = Math.max(seen.most, snap.counts.ready);
+        if (seen.enoughAtS === null && snap.counts.ready >= enough) seen.enoughAtS = (Date.now() - started) / 1000;
+      },
+      () => {},
+    );
+  }, 500);
+  try {
+    const result = await run();
+    const enoughText = seen.enoughAtS === null ? '' : `, ${enough} ready after ${seen.enoughAtS.toFixed(1)} s`;
+    return { result, pool: `grew to ${seen.most} ready${enoughText}` };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 async function cluster(size: number): Promise<Target> {
@@ -91,8 +117,8 @@ async function scaling(): Promise<string[]> {
     '',
     'Percentiles of the completed requests (those still waiting at the end are not in them).',
     '',
-    '| server | pool | requests | p50 | p50 / service time | p90 | p99 | errors |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| server | pool | during the run | requests | p50 | p50 / service time | p90 | p99 | errors |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   const runs: Array<[string, () => Promise<Target>]> = [
     [`${TUTORIAL_POOL.initial} at start, up to ${TUTORIAL_POOL.max} (busyness)`, () => tidepool(['--workers', String(TUTORIAL_POOL.max), '--cheaper', String(TUTORIAL_POOL.initial), '--cheaper-initial', String(TUTORIAL_POOL.initial)])],
@@ -101,9 +127,11 @@ async function scaling(): Promise<string[]> {
   for (const [pool, start] of runs) {
     const t = await start();
     try {
-      const r = await runWrk({ url: t.url + SLEEP, connections: SCALE_CLIENTS, durationS: scaleS, latency: true, timeoutS: 120 });
+      const { result: r, pool: grown } = await watchPool(t.stats, SCALE_CLIENTS, () =>
+        runWrk({ url: t.url + SLEEP, connections: SCALE_CLIENTS, durationS: scaleS, latency: true, timeoutS: 120 }),
+      );
       const p = r.percentilesMs;
-      lines.push(`| ${t.name} | ${pool} | ${r.requests} | ${ms(p?.p50)} | ${p ? (p.p50 / (SERVICE_S * 1000)).toFixed(2) : '-'} | ${ms(p?.p90)} | ${ms(p?.p99)} | ${errors(r)} |`);
+      lines.push(`| ${t.name} | ${pool} | ${grown} | ${r.requests} | ${ms(p?.p50)} | ${p ? (p.p50 / (SERVICE_S * 1000)).toFixed(2) : '-'} | ${ms(p?.p90)} | ${ms(p?.p99)} | ${errors(r)} |`);
     } finally {
       await t.stop();
     }

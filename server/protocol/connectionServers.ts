@@ -40,8 +40,8 @@ export function builtinAppServers(hooks: ServeHooks): ConnectionServers {
  * One node:http server runs the user's app for both protocols: HTTP sockets are fed to it as
  * they are, uwsgi sockets as the HTTP/1.0 connection they stand for (uwsgiHttpStream.ts).
  */
-export function nodeAppServers(listener: NodeRequestListener, hooks: RequestHooks): NodeAppServers {
-  const app = trackRequests(listener, hooks);
+export function nodeAppServers(listener: NodeRequestListener, hooks: RequestHooks, headers: Readonly<Record<string, string>>): NodeAppServers {
+  const app = trackRequests(listener, hooks, headers);
   const http = createAdoptingHttpServer(hooks.maxBodySize, (req, res) => {
     // The HTTP/1.0 of a rewritten uwsgi request is tidepool's doing: the app sees the client's version.
     if (req.socket instanceof UwsgiHttpStream) {

@@ -40,7 +40,9 @@ function closeWhenAsked(res: http.ServerResponse, shouldClose: () => boolean): v
   } as typeof res.writeHead;
 }
 
-export function trackRequests(listener: NodeRequestListener, hooks: RequestHooks): TrackedApp {
+/** `headers` go on every answer before the app runs (it may change them): which worker served it. */
+export function trackRequests(listener: NodeRequestListener, hooks: RequestHooks, headers: Readonly<Record<string, string>>): TrackedApp {
+  const headerList = Object.entries(headers);
   const running = new Set<Running>();
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
@@ -55,6 +57,7 @@ export function trackRequests(listener: NodeRequestListener, hooks: RequestHooks
     let failed = false;
     let ended = false;
     hooks.onStart(method, path);
+    for (const [name, value] of headerList) res.setHeader(name, value);
     closeWhenAsked(res, hooks.shouldClose);
 
     const end = (): void => {

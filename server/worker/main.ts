@@ -150,6 +150,9 @@ const hooks: RequestHooks = {
   shouldClose: () => queueWaiting || draining,
 };
 
+/** On every answer, whichever app gives it: which worker served it (the bench reads it). */
+const workerHeaders = { 'X-Tidepool-Worker': String(settings.slot) };
+
 /**
  * A user's app runs as it is. An exception no request handler catches (a throw in a timer or an
  * event callback, an unhandled rejection) leaves the process in a state nobody knows, as node's
@@ -157,7 +160,7 @@ const hooks: RequestHooks = {
  * the master respawns it. An exception inside a handler is that request's 500, and nothing more.
  */
 function serveNodeApp(listener: NodeRequestListener): ConnectionServers {
-  const servers = nodeAppServers(listener, hooks);
+  const servers = nodeAppServers(listener, hooks, workerHeaders);
   process.on('uncaughtException', (error) => {
     if (crashed) return;
     crashed = true;
@@ -179,7 +182,7 @@ const servers: ConnectionServers =
           limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch, maxTop: app.maxTop },
           simulateLatencyMs: settings.simulateLatencyMs,
           describe: () => ({ worker: settings.slot, pid: process.pid, backend: app.backend.name }),
-          headers: { 'X-Tidepool-Worker': String(settings.slot) },
+          headers: workerHeaders,
           batcher,
           metricsOnAppListener: settings.metricsOnAppListener,
           // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can

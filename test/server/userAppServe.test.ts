@@ -37,6 +37,7 @@ describe('the express example (the tutorial\'s Flask app in express) under tidep
     const r = await s.get(`/predict?text=${encodeURIComponent(CLASSIC)}`);
     assert.equal(r.status, 200, r.body);
     assert.match(String(r.headers['x-powered-by']), /Express/, 'express answered');
+    assert.match(String(r.headers['x-tidepool-worker']), /^[12]$/, 'tidepool says which worker');
     assert.deepEqual(r.json(), { prediction: String(want.prediction), label: want.label, probability: want.probability });
     const post = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ text: CLASSIC }), headers: { 'content-type': 'application/json' } });
     assert.equal(post.status, 200, post.body);

@@ -83,8 +83,8 @@ describe('apps that cannot load, and configurations that cannot serve', () => {
     const file = write('broken.mjs', "export const app = (req, res) => res.end('x');\n\nthrow new TypeError('no database');\n");
     const { code, log } = await startAndExit(['--workers', '2', '--cheaper', '0', '--file', file]);
     assert.equal(code, 1);
-    assert.match(log, new RegExp(`could not load the model: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} threw while loading \\(broken\\.mjs:3:7\\): TypeError: no database`));
-    assert.match(log, /no worker has ever loaded/);
+    assert.match(log, new RegExp(`could not load its app: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} threw while loading \\(broken\\.mjs:3:7\\): TypeError: no database`));
+    assert.match(log, /no worker has ever loaded the app: stopping\. Fix the app, or the `file`, `module` and `callable` options/);
     assert.match(log, /at .*broken\.mjs:3/, "the worker's log has the whole trace");
   });
 

@@ -34,7 +34,7 @@ const app: ServedApp = await loadServedApp(settings).catch((e: Error) => {
   // The whole trace of an app that throws while loading (the master logs the one-line reason).
   if (e.cause !== undefined) console.error(`[worker ${settings.slot} (pid ${process.pid})] ${e.message}\n`, e.cause);
   send({ t: 'load-failed', error: e.message });
-  // Let the IPC message flush, then leave with the code the master reads as "model failed to load".
+  // Let the IPC message flush, then leave with the code the master reads as "failed to load".
   setTimeout(() => process.exit(MODEL_LOAD_FAILED_EXIT), 50);
   return new Promise<never>(() => {});
 });

@@ -28,14 +28,15 @@ describe("the pool around a user's app", () => {
     const s = await startServer({
       args: ['--workers', '4', '--cheaper', '1', '--cheaper-overload', '1', '--cheaper-busyness-multiplier', '2', '--socket', uwsgiSock, '--file', ROUTES],
     });
-    const load = runLoad((i) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', '/block?ms=400') : s.get('/block?ms=400')).then((r) => r.status), 4, 30000);
-    await waitFor('four workers ready', async () => (await fetchStats(s.stats)).counts.ready === 4, 20000);
+    const load = runLoad((i) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', '/block?ms=400') : s.get('/block?ms=400')).then((r) => r.status), 4, 90000);
+    // Each new worker imports the app and loads the model: seconds each on a small, busy machine.
+    await waitFor('four workers ready', async () => (await fetchStats(s.stats)).counts.ready === 4, 60000);
     await sleep(1000);
     const result = await load.stop();
     assert.deepEqual(result.failed, [], 'no request failed while the pool grew');
     assert.ok(result.ok >= 8, `requests served: ${result.ok}`);
     assert.ok(count(s, /spawn: worker \d+ \(pid \d+\) scale-up \(busyness\)/) >= 3, `scale-up spawns:\n${s.log()}`);
-    await waitFor('the pool back to one worker', async () => (await fetchStats(s.stats)).counts.running === 1, 20000);
+    await waitFor('the pool back to one worker', async () => (await fetchStats(s.stats)).counts.running === 1, 40000);
     assert.ok(count(s, /cheap-start: worker \d+ \(pid \d+\) scale-down \(busyness\)/) >= 3, `scale-down cheaps:\n${s.log()}`);
     await s.stop();
   });
@@ -46,11 +47,11 @@ describe("the pool around a user's app", () => {
     const uwsgiSock = path.join(dir, 'app.sock');
     const s = await startServer({ args: ['--workers', '3', '--cheaper', '0', '--master-fifo', fifo, '--socket', uwsgiSock, '--file', EXPRESS_EXAMPLE] });
     const before = s.workerPids();
-    const load = runLoad((i) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', `/predict?text=c${i}`) : s.get(`/predict?text=c${i}`)).then((r) => r.status), 3, 40000);
+    const load = runLoad((i) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', `/predict?text=c${i}`) : s.get(`/predict?text=c${i}`)).then((r) => r.status), 3, 120000);
     await sleep(300);
     const ctl = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'chain-reload'], { encoding: 'utf8' });
     assert.equal(ctl.status, 0, ctl.stderr);
-    await s.waitForLog(/reload: chain reload complete/, 30000);
+    await s.waitForLog(/reload: chain reload complete/, 90000);
     await sleep(200);
     const result = await load.stop();
     assert.deepEqual(result.failed, []);

@@ -102,7 +102,9 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
     return Promise.reject(new RangeError(`Expected the wrk duration to be a whole number of seconds >= 1, got ${options.durationS}`));
   }
   const wrk = options.wrkPath ?? process.env.WRK ?? 'wrk';
-  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', `${options.timeoutS ?? 30}s`, ...(options.latency ? ['--latency'] : []), options.url];
+  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', `${options.timeoutS ?? 30}s`];
+  if (options.latency) args.push('--latency');
+  args.push(options.url);
   return new Promise((resolve, reject) => {
     const child = spawn(wrk, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
     let out = '';

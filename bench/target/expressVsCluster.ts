@@ -103,7 +103,9 @@ async function throughput(): Promise<string[]> {
         }
       }
       const [a, b] = [best.get('tidepool')!, best.get('node:cluster')!];
-      lines.push(`| ${connections} | ${a.rps.toFixed(0)} | ${ms(a.percentilesMs?.p50)} | ${b.rps.toFixed(0)} | ${ms(b.percentilesMs?.p50)} | ${((100 * a.rps) / b.rps).toFixed(0)} % | ${errors(a)}; ${errors(b)} |`);
+      const ratio = `${((100 * a.rps) / b.rps).toFixed(0)} %`;
+      const cells = [connections, a.rps.toFixed(0), ms(a.percentilesMs?.p50), b.rps.toFixed(0), ms(b.percentilesMs?.p50), ratio, `${errors(a)}; ${errors(b)}`];
+      lines.push(`| ${cells.join(' | ')} |`);
     }
   } finally {
     await Promise.all(targets.map((t) => t.stop()));
@@ -121,7 +123,10 @@ async function scaling(): Promise<string[]> {
     '|---|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   const runs: Array<[string, () => Promise<Target>]> = [
-    [`${TUTORIAL_POOL.initial} at start, up to ${TUTORIAL_POOL.max} (busyness)`, () => tidepool(['--workers', String(TUTORIAL_POOL.max), '--cheaper', String(TUTORIAL_POOL.initial), '--cheaper-initial', String(TUTORIAL_POOL.initial)])],
+    [
+      `${TUTORIAL_POOL.initial} at start, up to ${TUTORIAL_POOL.max} (busyness)`,
+      () => tidepool(['--workers', String(TUTORIAL_POOL.max), '--cheaper', String(TUTORIAL_POOL.initial), '--cheaper-initial', String(TUTORIAL_POOL.initial)]),
+    ],
     [`${TUTORIAL_POOL.initial}, fixed`, () => cluster(TUTORIAL_POOL.initial)],
   ];
   for (const [pool, start] of runs) {
@@ -131,7 +136,8 @@ async function scaling(): Promise<string[]> {
         runWrk({ url: t.url + SLEEP, connections: SCALE_CLIENTS, durationS: scaleS, latency: true, timeoutS: 120 }),
       );
       const p = r.percentilesMs;
-      lines.push(`| ${t.name} | ${pool} | ${grown} | ${r.requests} | ${ms(p?.p50)} | ${p ? (p.p50 / (SERVICE_S * 1000)).toFixed(2) : '-'} | ${ms(p?.p90)} | ${ms(p?.p99)} | ${errors(r)} |`);
+      const ratio = p ? (p.p50 / (SERVICE_S * 1000)).toFixed(2) : '-';
+      lines.push(`| ${[t.name, pool, grown, r.requests, ms(p?.p50), ratio, ms(p?.p90), ms(p?.p99), errors(r)].join(' | ')} |`);
     } finally {
       await t.stop();
     }

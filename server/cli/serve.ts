@@ -57,7 +57,9 @@ export async function main(argv: string[]): Promise<number> {
     module: '',
     callable: app.target?.callable ?? '',
   };
-  log('info', `app: ${app.target ? `${app.target.file}, export ${app.target.callable ? `\`${app.target.callable}\`` : '`app`, else the default export'}` : "tidepool's built-in /predict"}`);
+  const target = app.target;
+  const callable = target?.callable ? `\`${target.callable}\`` : '`app`, else the default export';
+  log('info', `app: ${target ? `${target.file}, export ${callable}` : "tidepool's built-in /predict"}`);
   if (config['simulate-latency'] > 0) {
     log('warn', `simulate-latency is ON: every /predict holds its worker for ${config['simulate-latency']} ms (an experiment, not for production)`);
   }

@@ -13,7 +13,9 @@ import { UwsgiProtocolError } from './uwsgi.js';
  * Request headers that describe nginx's connection to the client, not the request: the body
  * arrives whole with CONTENT_LENGTH, the connection is this one.
  */
-const HOP_BY_HOP = new Set(['HTTP_CONNECTION', 'HTTP_KEEP_ALIVE', 'HTTP_TE', 'HTTP_TRANSFER_ENCODING', 'HTTP_UPGRADE', 'HTTP_EXPECT', 'HTTP_CONTENT_LENGTH', 'HTTP_CONTENT_TYPE']);
+const HOP_BY_HOP = new Set([
+  'HTTP_CONNECTION', 'HTTP_KEEP_ALIVE', 'HTTP_TE', 'HTTP_TRANSFER_ENCODING', 'HTTP_UPGRADE', 'HTTP_EXPECT', 'HTTP_CONTENT_LENGTH', 'HTTP_CONTENT_TYPE',
+]);
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const LINE_BREAK_OR_NUL = /[\r\n\0]/;

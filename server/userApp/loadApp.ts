@@ -70,10 +70,14 @@ function classify(value: unknown, where: string): LoadedApp {
   }
   const o = value as Record<string, unknown> | null;
   if (typeof o?.predict === 'function') {
-    return { kind: 'predict', predictor: predictorFromObject(o as unknown as PredictObject, where), description: `predict(inputs) object ${where}, behind tidepool's /predict` };
+    const predictor = predictorFromObject(o as unknown as PredictObject, where);
+    return { kind: 'predict', predictor, description: `predict(inputs) object ${where}, behind tidepool's /predict` };
   }
   if (typeof o?.listen === 'function' && typeof o.address === 'function') {
-    throw new AppLoadError(`${where} is a server: export the request handler you would pass to http.createServer() instead (tidepool's master owns the sockets, so the app must not listen)`);
+    throw new AppLoadError(
+      `${where} is a server: export the request handler you would pass to http.createServer() instead ` +
+        "(tidepool's master owns the sockets, so the app must not listen)",
+    );
   }
   const koa = typeof o?.callback === 'function' ? '; for a Koa app, export app.callback()' : '';
   throw new AppLoadError(`${where} is ${describeValue(value)}; expected ${EXPECTED}${koa}`);

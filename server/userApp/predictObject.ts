@@ -38,7 +38,9 @@ export function predictorFromObject(object: PredictObject, where: string): Objec
     predict(texts, options) {
       const out = object.predict(texts, options);
       if (typeof (out as { then?: unknown } | null)?.then === 'function') {
-        throw new Error(`${where}: predict() returned a promise; tidepool's /predict calls it synchronously, as it calls its own model: return the predictions themselves`);
+        throw new Error(
+          `${where}: predict() returned a promise; tidepool's /predict calls it synchronously, as it calls its own model: return the predictions themselves`,
+        );
       }
       if (!Array.isArray(out) || out.length !== texts.length) {
         throw new Error(`${where}: predict(inputs) must return one prediction per input (an array of ${texts.length}), got ${shown(out)}`);

@@ -81,11 +81,16 @@ function fromModule(module: string, callable: string, dir: string): ResolvedApp 
   // of that name, it is the tutorial's Flask app whether or not its .py file came along.
   if (python !== undefined || colon !== -1) {
     const what = python !== undefined ? `is the Python module ${python}` : "is uWSGI's module:callable form for a Python app";
-    warnings.push(`\`module = ${module}\` ${what}, and there is no JS module ${name} (${path.relative(dir, base)}.js, .mjs, .cjs) in ${dir}: ${BUILTIN}. Put a ${path.relative(dir, base)}.js exporting \`${ownCallable || callable || 'app'}\` there to serve your own Node app.`);
+    const js = path.relative(dir, base) + '.js';
+    warnings.push(
+      `\`module = ${module}\` ${what}, and there is no JS module ${name} (${js}, .mjs, .cjs) in ${dir}: ${BUILTIN}. ` +
+        `Put a ${js} exporting \`${ownCallable || callable || 'app'}\` there to serve your own Node app.`,
+    );
     return { target: null, warnings };
   }
   throw new ConfigError(
-    `Expected \`module = ${module}\` to name a JS module in ${dir}, found none: tried ${candidates.map((c) => path.relative(dir, c)).join(', ')} (and no ${name}.py)`,
+    `Expected \`module = ${module}\` to name a JS module in ${dir}, found none: ` +
+      `tried ${candidates.map((c) => path.relative(dir, c)).join(', ')} (and no ${name}.py)`,
     'module',
   );
 }
@@ -97,6 +102,8 @@ export function resolveApp(options: AppOptions, dir: string): ResolvedApp {
   }
   if (file !== '') return fromFile(file, callable, dir);
   if (module !== '') return fromModule(module, callable, dir);
-  if (callable !== '') return { target: null, warnings: [`\`callable = ${callable}\` has no effect without \`file\` or \`module\`: serving tidepool's built-in /predict`] };
+  if (callable !== '') {
+    return { target: null, warnings: [`\`callable = ${callable}\` has no effect without \`file\` or \`module\`: serving tidepool's built-in /predict`] };
+  }
   return { target: null, warnings: [] };
 }

@@ -165,7 +165,11 @@ function serveNodeApp(listener: NodeRequestListener): ConnectionServers {
     if (crashed) return;
     crashed = true;
     const failed = servers.failInFlight(error);
-    console.error(`[worker ${settings.slot} (pid ${process.pid})] the app threw outside its request handlers; answered 500 to ${failed} requests in flight and exiting (the master respawns this worker):`, error);
+    console.error(
+      `[worker ${settings.slot} (pid ${process.pid})] the app threw outside its request handlers; ` +
+        `answered 500 to ${failed} requests in flight and exiting (the master respawns this worker):`,
+      error,
+    );
     // The answers are written in the next ticks; nothing else runs after them.
     setImmediate(() => process.exit(APP_CRASHED_EXIT));
   });

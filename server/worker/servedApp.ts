@@ -24,5 +24,6 @@ export async function loadServedApp(settings: WorkerSettings): Promise<ServedApp
   }
   const app = await loadApp(settings.app);
   const backend = { name: USER_APP_BACKEND, detail: app.description };
-  return app.kind === 'listener' ? { kind: 'node', listener: app.listener, backend } : { kind: 'routes', predictor: app.predictor, maxTop: app.predictor.maxTop, backend };
+  if (app.kind === 'listener') return { kind: 'node', listener: app.listener, backend };
+  return { kind: 'routes', predictor: app.predictor, maxTop: app.predictor.maxTop, backend };
 }

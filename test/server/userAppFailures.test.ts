@@ -83,7 +83,8 @@ describe('apps that cannot load, and configurations that cannot serve', () => {
     const file = write('broken.mjs', "export const app = (req, res) => res.end('x');\n\nthrow new TypeError('no database');\n");
     const { code, log } = await startAndExit(['--workers', '2', '--cheaper', '0', '--file', file]);
     assert.equal(code, 1);
-    assert.match(log, new RegExp(`could not load its app: ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} threw while loading \\(broken\\.mjs:3:7\\): TypeError: no database`));
+    const where = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    assert.match(log, new RegExp(`could not load its app: ${where} threw while loading \\(broken\\.mjs:3:7\\): TypeError: no database`));
     assert.match(log, /no worker has ever loaded the app: stopping\. Fix the app, or the `file`, `module` and `callable` options/);
     assert.match(log, /at .*broken\.mjs:3/, "the worker's log has the whole trace");
   });
@@ -91,10 +92,12 @@ describe('apps that cannot load, and configurations that cannot serve', () => {
   test('an export that is no app, and a missing export, say what was expected and what came', async () => {
     const number = await startAndExit(['--workers', '1', '--cheaper', '0', '--file', write('number.mjs', 'export const app = 42;\n')]);
     assert.equal(number.code, 1);
-    assert.match(number.log, /`app` of .*number\.mjs is a number; expected an express app, a \(req, res\) function, or an object with a predict\(inputs\) method/);
-    const missing = await startAndExit(['--workers', '1', '--cheaper', '0', '--callable', 'api', '--file', write('named.cjs', 'exports.server = () => {};\nexports.other = 1;\n')]);
+    assert.match(number.log, /`app` of .*number\.mjs is a number; expected an express app, a \(req, res\) function, or an object with a predict\(inputs\)/);
+    const named = write('named.cjs', 'exports.server = () => {};\nexports.other = 1;\n');
+    const missing = await startAndExit(['--workers', '1', '--cheaper', '0', '--callable', 'api', '--file', named]);
     assert.match(missing.log, /named\.cjs has no export `api` \(its exports: .*server.*\); set `callable` to the one to serve/);
-    const listening = await startAndExit(['--workers', '1', '--cheaper', '0', '--file', write('server.mjs', "import http from 'node:http';\nexport const app = http.createServer();\n")]);
+    const server = write('server.mjs', "import http from 'node:http';\nexport const app = http.createServer();\n");
+    const listening = await startAndExit(['--workers', '1', '--cheaper', '0', '--file', server]);
     assert.match(listening.log, /is a server: export the request handler you would pass to http.createServer\(\) instead/);
   });
 

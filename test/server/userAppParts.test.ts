@@ -74,8 +74,8 @@ describe('httpRequestHead: a uwsgi request as the HTTP/1.0 request node:http par
     const text = head(
       {
         REQUEST_METHOD: 'POST', REQUEST_URI: '/a%20b?x=1', PATH_INFO: '/a b', QUERY_STRING: 'x=1', CONTENT_TYPE: 'application/json', CONTENT_LENGTH: '7',
-        HTTP_HOST: 'example.org', HTTP_X_FORWARDED_FOR: '10.0.0.1', HTTP_CONNECTION: 'keep-alive', HTTP_TRANSFER_ENCODING: 'chunked', HTTP_EXPECT: '100-continue',
-        HTTP_TE: 'trailers', HTTP_CONTENT_LENGTH: '7',
+        HTTP_HOST: 'example.org', HTTP_X_FORWARDED_FOR: '10.0.0.1',
+        HTTP_CONNECTION: 'keep-alive', HTTP_TRANSFER_ENCODING: 'chunked', HTTP_EXPECT: '100-continue', HTTP_TE: 'trailers', HTTP_CONTENT_LENGTH: '7',
       },
       7,
     );
@@ -86,7 +86,8 @@ describe('httpRequestHead: a uwsgi request as the HTTP/1.0 request node:http par
   });
 
   test('without REQUEST_URI, PATH_INFO and QUERY_STRING are encoded back; without HTTP_HOST, SERVER_NAME and SERVER_PORT', () => {
-    assert.equal(head({ PATH_INFO: '/ü x', QUERY_STRING: 'q=a b', SERVER_NAME: 'srv', SERVER_PORT: '8080' }), 'GET /%FC%20x?q=a%20b HTTP/1.0\r\nhost: srv:8080\r\n\r\n');
+    const decoded = head({ PATH_INFO: '/ü x', QUERY_STRING: 'q=a b', SERVER_NAME: 'srv', SERVER_PORT: '8080' });
+    assert.equal(decoded, 'GET /%FC%20x?q=a%20b HTTP/1.0\r\nhost: srv:8080\r\n\r\n');
     assert.equal(head({}), 'GET / HTTP/1.0\r\n\r\n');
   });
 
@@ -120,10 +121,11 @@ describe("predictorFromObject: a user's { predict } behind tidepool's /predict",
   });
 
   test('a promise, a wrong count or a wrong shape is a clear error naming the app', () => {
-    const fails = (out: unknown, message: RegExp) => assert.throws(() => predictorFromObject({ predict: () => out }, '`app` of /srv/m.js').predict(['x']), message);
+    const fails = (out: unknown, message: RegExp) =>
+      assert.throws(() => predictorFromObject({ predict: () => out }, '`app` of /srv/m.js').predict(['x']), message);
     fails(Promise.resolve([good]), /`app` of \/srv\/m\.js: predict\(\) returned a promise; .* synchronously/);
     fails([good, good], /must return one prediction per input \(an array of 1\), got \[/);
     fails('earn', /an array of 1\), got "earn"/);
-    fails([{ label: 'b', probability: 0.5 }], /prediction 0 must look like \{ prediction: 3, label: 'earn', probability: 0\.92 \}, got \{"label":"b","probability":0\.5\}/);
+    fails([{ label: 'b', probability: 0.5 }], /prediction 0 must look like \{ prediction: 3, label: 'earn', probability: 0\.92 \}, got \{"label":"b",/);
   });
 });

@@ -47,7 +47,8 @@ describe("the pool around a user's app", () => {
     const uwsgiSock = path.join(dir, 'app.sock');
     const s = await startServer({ args: ['--workers', '3', '--cheaper', '0', '--master-fifo', fifo, '--socket', uwsgiSock, '--file', EXPRESS_EXAMPLE] });
     const before = s.workerPids();
-    const load = runLoad((i) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', `/predict?text=c${i}`) : s.get(`/predict?text=c${i}`)).then((r) => r.status), 3, 120000);
+    const send = (i: number) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', `/predict?text=c${i}`) : s.get(`/predict?text=c${i}`)).then((r) => r.status);
+    const load = runLoad(send, 3, 120000);
     await sleep(300);
     const ctl = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'chain-reload'], { encoding: 'utf8' });
     assert.equal(ctl.status, 0, ctl.stderr);
@@ -63,7 +64,9 @@ describe("the pool around a user's app", () => {
   });
 
   test('harakiri kills a worker held by the app, and max-requests recycles one; the stats count requests, tx and time', async () => {
-    const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--harakiri', '1', '--max-requests', '5', '--min-worker-lifetime', '0', '--file', ROUTES] });
+    const s = await startServer({
+      args: ['--workers', '1', '--cheaper', '0', '--harakiri', '1', '--max-requests', '5', '--min-worker-lifetime', '0', '--file', ROUTES],
+    });
     for (let i = 0; i < 3; i++) assert.equal((await s.get('/echo')).status, 200);
     await waitFor('three requests in the stats', async () => (await fetchStats(s.stats)).stats.workers[0]!.requests === 3, 5000);
     const w = (await fetchStats(s.stats)).stats.workers[0]!;

@@ -14,6 +14,7 @@ import { startServer, stopAll, tempDir, type RunningServer } from '../helpers/se
 import { EXAMPLES, EXPRESS_EXAMPLE, FIXTURE_APPS, uwsgiSite } from '../helpers/userApps.js';
 
 const CLASSIC = 'this is a news sample text about sports, and football in specific';
+const JSON_TYPE = { 'content-type': 'application/json' };
 
 describe('the express example (the tutorial\'s Flask app in express) under tidepool', () => {
   let s: RunningServer;
@@ -39,7 +40,7 @@ describe('the express example (the tutorial\'s Flask app in express) under tidep
     assert.match(String(r.headers['x-powered-by']), /Express/, 'express answered');
     assert.match(String(r.headers['x-tidepool-worker']), /^[12]$/, 'tidepool says which worker');
     assert.deepEqual(r.json(), { prediction: String(want.prediction), label: want.label, probability: want.probability });
-    const post = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ text: CLASSIC }), headers: { 'content-type': 'application/json' } });
+    const post = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ text: CLASSIC }), headers: JSON_TYPE });
     assert.equal(post.status, 200, post.body);
     assert.equal(post.json().probability, want.probability);
     const bad = await s.get('/predict');
@@ -52,7 +53,7 @@ describe('the express example (the tutorial\'s Flask app in express) under tidep
     const get = await uwsgiRequest(uwsgiSock, 'GET', `/predict?text=${encodeURIComponent(CLASSIC)}`);
     assert.equal(get.status, 200, get.body);
     assert.equal(JSON.parse(get.body).probability, want.probability);
-    const post = await uwsgiRequest(uwsgiSock, 'POST', '/predict', JSON.stringify({ text: CLASSIC }), { 'content-type': 'application/json' });
+    const post = await uwsgiRequest(uwsgiSock, 'POST', '/predict', JSON.stringify({ text: CLASSIC }), JSON_TYPE);
     assert.equal(post.status, 200, post.body);
     assert.equal(JSON.parse(post.body).probability, want.probability);
     assert.equal(post.headers.connection, 'close', 'one request per uwsgi connection');
@@ -64,7 +65,7 @@ describe('the express example (the tutorial\'s Flask app in express) under tidep
     const r = await request(via, `/predict?text=${encodeURIComponent(CLASSIC)}`);
     assert.equal(r.status, 200, `${r.body}\n${nginx.errorLog()}`);
     assert.equal(r.json().label, want.label);
-    const post = await request(via, '/predict', { method: 'POST', body: JSON.stringify({ text: CLASSIC }), headers: { 'content-type': 'application/json' } });
+    const post = await request(via, '/predict', { method: 'POST', body: JSON.stringify({ text: CLASSIC }), headers: JSON_TYPE });
     assert.equal(post.status, 200, post.body);
     assert.equal(post.json().probability, want.probability);
     assert.equal((await request(via, '/predict')).status, 400);
@@ -127,11 +128,12 @@ describe('what a user app sees of a request, over HTTP and over uwsgi', () => {
   });
 
   test('uwsgi vars that would forge a request are refused with a 400', async () => {
-    const vars = { REQUEST_METHOD: 'GET', REQUEST_URI: '/echo', PATH_INFO: '/echo', QUERY_STRING: '', SERVER_PROTOCOL: 'HTTP/1.1', HTTP_X_EVIL: 'a\r\nx-admin: 1' };
+    const vars = { REQUEST_METHOD: 'GET', REQUEST_URI: '/echo', PATH_INFO: '/echo', SERVER_PROTOCOL: 'HTTP/1.1', HTTP_X_EVIL: 'a\r\nx-admin: 1' };
     const r = parseHttpResponse(await rawExchange({ socketPath: uwsgiSock }, encodeUwsgiPacket(vars)));
     assert.equal(r.status, 400);
     assert.match(JSON.parse(r.body).error, /HTTP_X_EVIL.*line break/);
-    const badMethod = parseHttpResponse(await rawExchange({ socketPath: uwsgiSock }, encodeUwsgiPacket({ ...vars, HTTP_X_EVIL: 'fine', REQUEST_METHOD: 'GET /x' })));
+    const forged = encodeUwsgiPacket({ ...vars, HTTP_X_EVIL: 'fine', REQUEST_METHOD: 'GET /x' });
+    const badMethod = parseHttpResponse(await rawExchange({ socketPath: uwsgiSock }, forged));
     assert.equal(badMethod.status, 400);
     assert.match(JSON.parse(badMethod.body).error, /REQUEST_METHOD/);
   });
@@ -161,7 +163,7 @@ describe('other kinds of app', () => {
     const hello = await s.get('/hello');
     assert.equal(hello.status, 200, hello.body);
     assert.equal(hello.json().hello, 'world');
-    const viaUwsgi = await uwsgiRequest(uwsgiSock, 'POST', '/json', JSON.stringify({ a: [1, 2] }), { 'content-type': 'application/json', 'x-forwarded-proto': 'https' });
+    const viaUwsgi = await uwsgiRequest(uwsgiSock, 'POST', '/json', JSON.stringify({ a: [1, 2] }), { ...JSON_TYPE, 'x-forwarded-proto': 'https' });
     assert.equal(viaUwsgi.status, 200, viaUwsgi.body);
     assert.deepEqual(JSON.parse(viaUwsgi.body), { got: { a: [1, 2] }, ip: '127.0.0.1', protocol: 'http' });
     await s.stop();
@@ -176,7 +178,8 @@ describe('other kinds of app', () => {
     const top = await s.get('/predict?top=2&text=' + encodeURIComponent('bank profit'));
     assert.equal(top.json().label, 'finance');
     assert.equal(top.json().top.length, 2);
-    const batch = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts: ['match goal', 'shares market', 'weather'] }), headers: { 'content-type': 'application/json' } });
+    const texts = ['match goal', 'shares market', 'weather'];
+    const batch = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts }), headers: JSON_TYPE });
     assert.deepEqual(batch.json().predictions.map((p: { label: string }) => p.label), ['sports', 'finance', 'other']);
     const bad = await s.get('/predict?txt=x');
     assert.equal(bad.status, 400);

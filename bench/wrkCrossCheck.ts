@@ -19,6 +19,8 @@ export interface WrkResult {
   non2xx: number;
   socketErrors: { connect: number; read: number; write: number; timeout: number };
   latencyAvgMs: number | null;
+  /** with `latency`: wrk's latency distribution, 50 / 75 / 90 / 99 % */
+  percentilesMs?: Record<'p50' | 'p75' | 'p90' | 'p99', number>;
 }
 
 export interface HarnessResult {
@@ -65,7 +67,19 @@ export function parseWrkOutput(text: string): WrkResult {
       timeout: Number(errors?.[4] ?? 0),
     },
     latencyAvgMs: latency ? Number(latency[1]) * UNIT_MS[latency[2]!]! : null,
+    ...wrkPercentiles(text),
   };
+}
+
+/** wrk --latency's "Latency Distribution" block, when it is there. */
+function wrkPercentiles(text: string): Pick<WrkResult, 'percentilesMs'> {
+  const at = (p: number): number | null => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\b`, 'm').exec(text);
+    return m ? Number(m[1]) * UNIT_MS[m[2]!]! : null;
+  };
+  const [p50, p75, p90, p99] = [at(50), at(75), at(90), at(99)];
+  if (p50 === null || p75 === null || p90 === null || p99 === null) return {};
+  return { percentilesMs: { p50, p75, p90, p99 } };
 }
 
 export interface WrkOptions {
@@ -76,6 +90,10 @@ export interface WrkOptions {
   /** Default: $WRK, else `wrk` on the PATH. */
   wrkPath?: string;
   signal?: AbortSignal;
+  /** ask wrk for its latency distribution (percentilesMs) */
+  latency?: boolean;
+  /** seconds after which wrk counts a request as timed out; default 30 */
+  timeoutS?: number;
 }
 
 /** One wrk thread: on a small machine a second one only takes CPU from the server. */
@@ -84,7 +102,9 @@ export function runWrk(options: WrkOptions): Promise<WrkResult> {
     return Promise.reject(new RangeError(`Expected the wrk duration to be a whole number of seconds >= 1, got ${options.durationS}`));
   }
   const wrk = options.wrkPath ?? process.env.WRK ?? 'wrk';
-  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', '30s', options.url];
+  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', `${options.timeoutS ?? 30}s`];
+  if (options.latency) args.push('--latency');
+  args.push(options.url);
   return new Promise((resolve, reject) => {
     const child = spawn(wrk, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
     let out = '';

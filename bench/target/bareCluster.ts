@@ -10,9 +10,12 @@ export interface BareCluster {
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bareClusterMain.js');
 
-/** Start the bare node:http cluster (see bareClusterMain.ts) and wait until it listens. */
-export function startBareCluster(workers: number, timeoutMs = 15000): Promise<BareCluster> {
-  const child = spawn(process.execPath, [MAIN, String(workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Start the bare node:http cluster (see bareClusterMain.ts) and wait until it listens; with
+ * `appFile`, each worker serves that file's `app` export instead of a constant.
+ */
+export function startBareCluster(workers: number, timeoutMs = 15000, appFile?: string): Promise<BareCluster> {
+  const child = spawn(process.execPath, [MAIN, String(workers), ...(appFile === undefined ? [] : [appFile])], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {

@@ -8,7 +8,8 @@ import { blockFor } from './blockFor.js';
 import type { Batcher } from '../worker/batcher.js';
 
 export interface AppOptions {
-  predictor: Predictor;
+  /** the model, or a user's `{ predict(inputs) }` object adapted to it (userApp/predictObject.ts) */
+  predictor: Pick<Predictor, 'predict'>;
   limits: PredictLimits;
   /** hold the worker this long per /predict, blocking like a synchronous model (0 = off) */
   simulateLatencyMs: number;

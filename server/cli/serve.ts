@@ -12,6 +12,7 @@ import { Master, writePidfile } from '../master/master.js';
 import { startStats } from '../stats/start.js';
 import { startMasterFifo } from '../master/fifo.js';
 import { checkScalingConfig, ScalingInputError } from '../scaling/params.js';
+import { resolveApp } from '../userApp/resolveApp.js';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -38,7 +39,26 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (config.chdir) process.chdir(config.chdir);
-  config = { ...config, model: config.model ? path.resolve(config.model) : DEFAULT_MODEL_DIR };
+  let app;
+  try {
+    app = resolveApp(config, process.cwd());
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`tidepool: ${e.message}\n`);
+    return e.exitCode;
+  }
+  for (const w of app.warnings) log('warn', w);
+  // Workers take the app as resolved here: one absolute file (or none: the built-in /predict).
+  config = {
+    ...config,
+    model: config.model ? path.resolve(config.model) : DEFAULT_MODEL_DIR,
+    file: app.target?.file ?? '',
+    module: '',
+    callable: app.target?.callable ?? '',
+  };
+  const target = app.target;
+  const callable = target?.callable ? `\`${target.callable}\`` : '`app`, else the default export';
+  log('info', `app: ${target ? `${target.file}, export ${callable}` : "tidepool's built-in /predict"}`);
   if (config['simulate-latency'] > 0) {
     log('warn', `simulate-latency is ON: every /predict holds its worker for ${config['simulate-latency']} ms (an experiment, not for production)`);
   }

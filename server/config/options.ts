@@ -175,6 +175,22 @@ export const OPTIONS = [
 
   // Model and requests
   {
+    name: 'file', aliases: ['wsgi-file'], section: 'Model and requests', type: 'string', default: '', defaultText: "none: tidepool's /predict",
+    help:
+      'Serve your own Node app from this .js, .mjs or .cjs file (relative to `chdir`): an express app, a (req, res) handler, ' +
+      'or an object with predict(inputs). A .py file serves the built-in /predict.',
+  },
+  {
+    name: 'module', aliases: ['wsgi'], short: 'w', section: 'Model and requests', type: 'string', default: '', defaultText: 'none', metavar: 'NAME[:CALLABLE]',
+    help:
+      "Serve your own app from a module under `chdir`: `app` is app.js (.mjs, .cjs, app/index.js), `a.b` is a/b.js; uWSGI's `name:callable` " +
+      'sets `callable` too. A Python module (no JS file of that name) serves the built-in /predict.',
+  },
+  {
+    name: 'callable', section: 'Model and requests', type: 'string', default: '', defaultText: '`app`, else the default export', metavar: 'NAME',
+    help: 'The export of `file` or `module` to serve.',
+  },
+  {
     name: 'model', section: 'Model and requests', type: 'string', default: '', defaultText: 'the shipped model',
     help: 'Directory of the TensorFlow.js model to serve.',
   },

@@ -8,21 +8,16 @@ export interface IgnoredOption {
   readonly reason: string;
 }
 
-const APP = 'it serves a TensorFlow.js model, see `model`';
+const APP = 'one app per server, at /: see `file` and `module`';
 const PYTHON = 'there is no Python interpreter';
 const LOGS = 'tidepool logs to stdout and stderr; let systemd or a shell redirect collect them';
 const PRIVILEGES = "drop privileges with systemd's User= and Group= (see deploy/)";
 const RELOAD = 'reload through the master FIFO (`r`, or `c` for a chain reload) or SIGHUP';
 
 const table: Record<string, IgnoredOption> = {
-  module: { takesValue: true, reason: APP },
-  callable: { takesValue: true, reason: APP },
-  'wsgi-file': { takesValue: true, reason: APP },
-  file: { takesValue: true, reason: APP },
-  wsgi: { takesValue: true, reason: APP },
   mount: { takesValue: true, reason: APP },
   'manage-script-name': { takesValue: false, reason: APP },
-  'need-app': { takesValue: false, reason: 'a worker that cannot load the model always exits' },
+  'need-app': { takesValue: false, reason: 'a worker that cannot load its app (or the model) always exits' },
   plugin: { takesValue: true, reason: 'HTTP, the uwsgi protocol and stats are built in' },
   plugins: { takesValue: true, reason: 'HTTP, the uwsgi protocol and stats are built in' },
   home: { takesValue: true, reason: PYTHON },
@@ -68,7 +63,7 @@ const table: Record<string, IgnoredOption> = {
   'evil-reload-on-as': { takesValue: true, reason: 'address space is no useful limit for Node; see `evil-reload-on-rss`' },
   'static-map': { takesValue: true, reason: 'let nginx serve static files' },
   'max-fd': { takesValue: true, reason: "set systemd's LimitNOFILE=" },
-  'vhost': { takesValue: false, reason: 'one model per server' },
+  'vhost': { takesValue: false, reason: 'one app per server' },
 };
 
 export function findIgnoredUwsgiOption(name: string): IgnoredOption | undefined {

@@ -1,8 +1,7 @@
 import type { AppHandler } from '../app/types.js';
 
-/** What a connection server tells its owner about each request, and asks of it. */
-export interface ServeHooks {
-  handler: AppHandler;
+/** What a connection server tells its owner about each request, and asks of it, whatever app serves it. */
+export interface RequestHooks {
   maxBodySize: number;
   /** a complete request is about to run */
   onStart(method: string, path: string): void;
@@ -10,6 +9,11 @@ export interface ServeHooks {
   onEnd(status: number, txBytes: number, rtUs: number, method: string, path: string, keptAlive: boolean): void;
   /** answer `Connection: close` (requests wait elsewhere, or this process is draining) */
   shouldClose(): boolean;
+}
+
+/** The hooks of a server that runs tidepool's own routes (the built-in app, the master's admin routes). */
+export interface ServeHooks extends RequestHooks {
+  handler: AppHandler;
 }
 
 export const STATUS_TEXT: Record<number, string> = {
@@ -30,4 +34,13 @@ export function rawHttpResponse(status: number, headers: Record<string, string>,
 
 export function jsonErrorBytes(status: number, message: string, extra: Record<string, string> = {}): Buffer {
   return rawHttpResponse(status, { 'Content-Type': 'application/json', ...extra }, JSON.stringify({ error: message }));
+}
+
+/** The 500 answer's message when an app throws: which request, and what the app said. */
+export function internalErrorMessage(method: string, path: string, error: unknown): string {
+  return `Internal error while serving ${method} ${path.slice(0, 100)}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+export function logRequestError(method: string, path: string, error: unknown): void {
+  console.error(`[worker ${process.pid}] error serving ${method} ${path.slice(0, 100)}:`, error);
 }

@@ -1,28 +1,14 @@
 /**
- * Serves HTTP/1.1 on sockets adopted from elsewhere (the master passes accepted sockets to
- * workers): a node:http server that never listens, fed with `adopt()`.
+ * Serves tidepool's own routes (an AppHandler) over HTTP/1.1 on sockets adopted from the master.
  */
-import http from 'node:http';
-import type net from 'node:net';
+import type http from 'node:http';
 import { settle, type AppRequest } from '../app/types.js';
-import { type ServeHooks, jsonErrorBytes } from './hooks.js';
+import { createAdoptingHttpServer, type AdoptingHttpServer } from './adoptingHttpServer.js';
+import { type ServeHooks, internalErrorMessage, logRequestError } from './hooks.js';
 
 const DISCARD_LIMIT = 4 * 1024 * 1024;
 
-export interface HttpConnectionServer {
-  adopt(socket: net.Socket, head: Buffer): void;
-  /** open sockets */
-  connections(): number;
-  /** close idle keep-alive sockets; busy ones close after their response */
-  drain(): void;
-}
-
-export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionServer {
-  const sockets = new Set<net.Socket>();
-  // The request line may carry a query up to max-body-size, so that an over-long one gets the
-  // app's clear 413 rather than the parser's 431.
-  const server = http.createServer({ keepAliveTimeout: 5000, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize: hooks.maxBodySize + 16384 });
-
+export function createHttpConnectionServer(hooks: ServeHooks): AdoptingHttpServer {
   function run(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -48,8 +34,8 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
         finish(out.status, length + 120);
       },
       (e) => {
-        const body = JSON.stringify({ error: `Internal error while serving ${appReq.method} ${appReq.path.slice(0, 100)}: ${(e as Error).message}` });
-        console.error(`[worker ${process.pid}] error serving ${appReq.method} ${appReq.path.slice(0, 100)}:`, e);
+        const body = JSON.stringify({ error: internalErrorMessage(appReq.method, appReq.path, e) });
+        logRequestError(appReq.method, appReq.path, e);
         if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
         res.end(body);
         finish(500, body.length + 120);
@@ -57,7 +43,7 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
     );
   }
 
-  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const declared = req.headers['content-length'];
     const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
     // A request without a body runs now, synchronously; the worker is busy only while it runs,
@@ -85,34 +71,7 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
       else run(req, res, Buffer.concat(chunks));
     });
     req.on('error', () => req.socket.destroy());
-  });
-
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
-    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
-    const [status, msg] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? [431, `The request line and headers are over ${hooks.maxBodySize + 16384} bytes (max-body-size + 16 KB)`]
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request took too long to arrive']
-      : [400, `Malformed HTTP request: ${err.message}`];
-    socket.end(jsonErrorBytes(status, msg));
-  });
-
-  return {
-    adopt(socket, head) {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      // The parser starts consuming the native handle here, in the same tick the socket arrived,
-      // before any read: the head goes in first (synchronously, below), then whatever the kernel
-      // holds. (The master stopped reading for good before it passed the socket; see
-      // master/listeners.ts, stopReading.)
-      server.emit('connection', socket);
-      // The master already read the first bytes; hand them to the HTTP parser as if they had
-      // just arrived, then let the socket flow.
-      if (head.length > 0) socket.emit('data', head);
-      socket.resume();
-    },
-    connections: () => sockets.size,
-    drain() {
-      server.closeIdleConnections();
-    },
   };
+
+  return createAdoptingHttpServer(hooks.maxBodySize, onRequest);
 }

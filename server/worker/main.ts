@@ -1,17 +1,18 @@
 /**
- * A worker process: loads the model itself (uWSGI's lazy-apps), tells the master it is ready,
- * then serves the connections the master hands it.
+ * A worker process: loads its app itself (uWSGI's lazy-apps): the model behind tidepool's
+ * /predict, or the user's own app; tells the master it is ready, then serves the connections
+ * the master hands it.
  */
 import type net from 'node:net';
-import { loadPredictor, type Predictor } from '../../models/index.js';
 import { createApp } from '../app/routes.js';
 import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
-import type { ServeHooks } from '../protocol/hooks.js';
-import { createHttpConnectionServer } from '../protocol/httpConnection.js';
-import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
-import { MODEL_LOAD_FAILED_EXIT, readWorkerSettings, REPORT_EVERY_MS } from './settings.js';
+import { builtinAppServers, nodeAppServers, type ConnectionServers } from '../protocol/connectionServers.js';
+import type { RequestHooks } from '../protocol/hooks.js';
+import type { NodeRequestListener } from '../protocol/trackedRequests.js';
+import { APP_CRASHED_EXIT, MODEL_LOAD_FAILED_EXIT, readWorkerSettings, REPORT_EVERY_MS } from './settings.js';
 import { Batcher } from './batcher.js';
 import { accessLogLine } from './accessLog.js';
+import { loadServedApp, type ServedApp } from './servedApp.js';
 
 const settings = readWorkerSettings(process.env);
 const spawnedAt = Date.now();
@@ -29,9 +30,11 @@ process.on('SIGINT', () => {});
 process.on('SIGHUP', () => {});
 
 const loadStart = performance.now();
-const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: settings.backend }).catch((e: Error) => {
+const app: ServedApp = await loadServedApp(settings).catch((e: Error) => {
+  // The whole trace of an app that throws while loading (the master logs the one-line reason).
+  if (e.cause !== undefined) console.error(`[worker ${settings.slot} (pid ${process.pid})] ${e.message}\n`, e.cause);
   send({ t: 'load-failed', error: e.message });
-  // Let the IPC message flush, then leave with the code the master reads as "model failed to load".
+  // Let the IPC message flush, then leave with the code the master reads as "failed to load".
   setTimeout(() => process.exit(MODEL_LOAD_FAILED_EXIT), 50);
   return new Promise<never>(() => {});
 });
@@ -51,9 +54,11 @@ let inFlight = 0;
 let idleSentFor = -1;
 let queueWaiting = false;
 let draining = false;
-let served = 0;
+let servedCount = 0;
 let recycleAsked = false;
 let avgRtUs = 0;
+/** the user's app crashed the process: it is exiting, and takes nothing more */
+let crashed = false;
 const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0 };
 
 /**
@@ -72,6 +77,7 @@ function scheduleIdle(delayMs = 0): void {
 }
 
 function sendIdle(): void {
+  if (crashed) return;
   reportedBusy = false;
   if (idleSentFor === got && tally.n === 0) return;
   idleSentFor = got;
@@ -80,7 +86,7 @@ function sendIdle(): void {
     tally.batchedTexts = batcher.counts.texts - batchesReported.texts;
     batchesReported = { ...batcher.counts };
   }
-  send({ t: 'idle', got, open: http.connections() + uwsgi.connections(), ...tally, avgRtUs });
+  send({ t: 'idle', got, open: servers.connections(), ...tally, avgRtUs });
   tally.n = tally.tx = tally.rtUs = tally.exc = 0;
   tally.hist = emptyHistogram();
 }
@@ -89,9 +95,9 @@ function maybeAskRecycle(): void {
   if (recycleAsked || draining) return;
   const lifetimeS = (Date.now() - spawnedAt) / 1000;
   if (lifetimeS < settings.minWorkerLifetimeS) return;
-  if (settings.maxRequests > 0 && served >= settings.maxRequests) {
+  if (settings.maxRequests > 0 && servedCount >= settings.maxRequests) {
     recycleAsked = true;
-    send({ t: 'recycle', reason: 'max-requests', detail: `served ${served} requests (max-requests ${settings.maxRequests})` });
+    send({ t: 'recycle', reason: 'max-requests', detail: `served ${servedCount} requests (max-requests ${settings.maxRequests})` });
   } else if (settings.reloadOnRssMb > 0) {
     const rssMb = process.memoryUsage.rss() / 1048576;
     if (rssMb > settings.reloadOnRssMb) {
@@ -103,24 +109,12 @@ function maybeAskRecycle(): void {
 
 // Batching pays where the model's cost per call is high (TensorFlow.js); see batch-max-size.
 const batcher =
-  settings.batchMaxSize > 1
-    ? new Batcher((texts, top) => predictor.predict(texts, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
+  app.kind === 'routes' && settings.batchMaxSize > 1
+    ? new Batcher((texts, top) => app.predictor.predict(texts, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
     : undefined;
 let batchesReported = { batches: 0, texts: 0 };
 
-const hooks: ServeHooks = {
-  handler: createApp({
-    predictor,
-    limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch, maxTop: predictor.info.numClasses },
-    simulateLatencyMs: settings.simulateLatencyMs,
-    describe: () => ({ worker: settings.slot, pid: process.pid, backend: predictor.backend.name }),
-    headers: { 'X-Tidepool-Worker': String(settings.slot) },
-    batcher,
-    metricsOnAppListener: settings.metricsOnAppListener,
-    // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can
-    // join its batch, so it skips the batcher's extra turn of the event loop.
-    canBatch: () => http.connections() + uwsgi.connections() > 1,
-  }),
+const hooks: RequestHooks = {
   maxBodySize: settings.maxBodySize,
   onStart(method, path) {
     inFlight++;
@@ -139,7 +133,7 @@ const hooks: ServeHooks = {
   },
   onEnd(status, tx, rtUs, method, path, keptAlive) {
     inFlight--;
-    served++;
+    servedCount++;
     avgRtUs = (avgRtUs + rtUs) / 2;
     tally.n++;
     tally.tx += tx;
@@ -156,11 +150,53 @@ const hooks: ServeHooks = {
   shouldClose: () => queueWaiting || draining,
 };
 
-const http = createHttpConnectionServer(hooks);
-const uwsgi = createUwsgiConnectionServer(hooks);
+/** On every answer, whichever app gives it: which worker served it (the bench reads it). */
+const workerHeaders = { 'X-Tidepool-Worker': String(settings.slot) };
+
+/**
+ * A user's app runs as it is. An exception no request handler catches (a throw in a timer or an
+ * event callback, an unhandled rejection) leaves the process in a state nobody knows, as node's
+ * own default says: the worker answers 500 to the requests it was serving and exits at once, and
+ * the master respawns it. An exception inside a handler is that request's 500, and nothing more.
+ */
+function serveNodeApp(listener: NodeRequestListener): ConnectionServers {
+  const servers = nodeAppServers(listener, hooks, workerHeaders);
+  process.on('uncaughtException', (error) => {
+    if (crashed) return;
+    crashed = true;
+    const failed = servers.failInFlight(error);
+    console.error(
+      `[worker ${settings.slot} (pid ${process.pid})] the app threw outside its request handlers; ` +
+        `answered 500 to ${failed} requests in flight and exiting (the master respawns this worker):`,
+      error,
+    );
+    // The answers are written in the next ticks; nothing else runs after them.
+    setImmediate(() => process.exit(APP_CRASHED_EXIT));
+  });
+  return servers;
+}
+
+const servers: ConnectionServers =
+  app.kind === 'node'
+    ? serveNodeApp(app.listener)
+    : builtinAppServers({
+        ...hooks,
+        handler: createApp({
+          predictor: app.predictor,
+          limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch, maxTop: app.maxTop },
+          simulateLatencyMs: settings.simulateLatencyMs,
+          describe: () => ({ worker: settings.slot, pid: process.pid, backend: app.backend.name }),
+          headers: workerHeaders,
+          batcher,
+          metricsOnAppListener: settings.metricsOnAppListener,
+          // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can
+          // join its batch, so it skips the batcher's extra turn of the event loop.
+          canBatch: () => servers.connections() > 1,
+        }),
+      });
 
 function maybeExit(): void {
-  if (inFlight === 0 && http.connections() === 0 && uwsgi.connections() === 0) process.exit(0);
+  if (inFlight === 0 && servers.connections() === 0) process.exit(0);
 }
 
 process.on('message', (m: MasterMessage, handle?: net.Socket) => {
@@ -172,7 +208,7 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
       handle.once('close', () => {
         if (draining) maybeExit();
       });
-      (m.proto === 'uwsgi' ? uwsgi : http).adopt(handle, head);
+      servers.adopt(m.proto, handle, head);
       if (inFlight === 0) scheduleIdle();
       break;
     }
@@ -181,12 +217,12 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
       break;
     case 'stop':
       draining = true;
-      http.drain();
+      servers.drain();
       maybeExit();
       // Kept-alive sockets that never send again close at keepAliveTimeout; the master's
       // mercy timer bounds the rest.
       setInterval(() => {
-        http.drain();
+        servers.drain();
         maybeExit();
       }, 200).unref();
       break;
@@ -202,4 +238,4 @@ if (settings.maxWorkerLifetimeS > 0) {
   }, settings.maxWorkerLifetimeS * 1000).unref();
 }
 
-send({ t: 'ready', loadMs, backend: predictor.backend.name, backendDetail: predictor.backend.detail });
+send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail });

@@ -1,8 +1,12 @@
 import type { BackendRequest } from '../../models/index.js';
+import type { Config } from '../config/index.js';
+import type { AppTarget } from '../userApp/resolveApp.js';
 
 /** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
 export interface WorkerSettings {
   slot: number;
+  /** the user's app (`file`, resolved by the master at start), or null for the built-in /predict */
+  app: AppTarget | null;
   modelDir: string;
   backend: BackendRequest;
   simulateLatencyMs: number;
@@ -20,8 +24,37 @@ export interface WorkerSettings {
   reloadOnRssMb: number;
 }
 
-/** A worker that cannot load its model exits with this code; the master says so in words. */
+/**
+ * The settings of the worker in `slot`. The master passes them on without reading them, so a
+ * worker-side option (the app, the model) is added here alone. `file` is the app the master
+ * resolved at start (serve.ts): an absolute path, or '' for the built-in app.
+ */
+export function workerSettingsFrom(c: Config, slot: number): WorkerSettings {
+  return {
+    slot,
+    app: c.file === '' ? null : { file: c.file, callable: c.callable },
+    modelDir: c.model,
+    backend: c.backend,
+    simulateLatencyMs: c['simulate-latency'],
+    maxBodySize: c['max-body-size'],
+    maxBatch: c['max-batch'],
+    batchMaxSize: c['batch-max-size'],
+    metricsOnAppListener: c.metrics === '',
+    batchMaxDelayUs: c['batch-max-delay'],
+    accessLog: !c['disable-logging'],
+    logFormat: c['log-format'],
+    maxRequests: c['max-requests'],
+    minWorkerLifetimeS: c['min-worker-lifetime'],
+    maxWorkerLifetimeS: c['max-worker-lifetime'],
+    reloadOnRssMb: c['reload-on-rss'],
+  };
+}
+
+/** A worker that cannot load its model (or the user's app) exits with this code; the master says so in words. */
 export const MODEL_LOAD_FAILED_EXIT = 3;
+
+/** A worker whose app crashed the process (an uncaught exception) exits with node's own code for it. */
+export const APP_CRASHED_EXIT = 1;
 
 export const WORKER_SETTINGS_ENV = 'TIDEPOOL_WORKER_SETTINGS';
 

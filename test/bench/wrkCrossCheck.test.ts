@@ -31,6 +31,15 @@ test('parseWrkOutput reads requests, duration, rate, errors and mean latency', (
   assert.throws(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused'), /no "N requests in T" and "Requests\/sec:" lines:\nunable to connect/);
 });
 
+test('parseWrkOutput reads the latency distribution of wrk --latency', () => {
+  const withLatency = WRK_OUTPUT.replace(
+    '  3999 requests',
+    '  Latency Distribution\n     50%    3.01s \n     75%  750.00ms\n     90%   12.50us\n     99%    1.50m \n  3999 requests',
+  );
+  assert.deepEqual(parseWrkOutput(withLatency).percentilesMs, { p50: 3010, p75: 750, p90: 0.0125, p99: 90000 });
+  assert.equal(parseWrkOutput(WRK_OUTPUT).percentilesMs, undefined);
+});
+
 test('compareThroughput: the ratio and the 15 % band', () => {
   assert.deepEqual(compareThroughput(100, 110), { ratio: 1.1, agree: true });
   assert.equal(compareThroughput(100, 84).agree, false);

@@ -35,6 +35,7 @@ test('the Markdown docs have one row per option, its environment variable and th
   }
   for (const section of SECTIONS) assert.ok(md.includes(`### ${section}\n`));
   assert.match(md, /\| `cheaper-algo` \| `--cheaper-algo spare\\\|spare2\\\|backlog\\\|busyness\\\|manual` \| `TIDEPOOL_CHEAPER_ALGO` \| busyness \|/);
-  assert.match(md, /\| `module` \| it serves a TensorFlow\.js model, see `model` \|/);
+  assert.match(md, /\| `module` \(alias `wsgi`\) \| `-w, --module NAME\[:CALLABLE\]` \| `TIDEPOOL_MODULE` \|/);
+  assert.match(md, /\| `mount` \| one app per server, at \/: see `file` and `module` \|/);
   assert.ok(rows.length >= OPTIONS.length);
 });

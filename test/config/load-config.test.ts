@@ -130,7 +130,7 @@ test('an alias and its name both set in the environment: the name wins, with a w
   assert.deepEqual(warnings, ['TIDEPOOL_PROCESSES and TIDEPOOL_WORKERS are all set; using TIDEPOOL_WORKERS']);
 });
 
-test('the tutorial uwsgi.ini loads: 50 workers, socket under %d, a warning for module', () => {
+test('the tutorial uwsgi.ini loads: 50 workers, socket under %d, its module (serve finds it is Python)', () => {
   const fixture = fileURLToPath(new URL('../../../test/fixtures/uwsgi.ini', import.meta.url));
   const { config, warnings, sources } = loadConfig(['--ini', fixture], {}, dir);
   assert.equal(sources.ini, fixture);
@@ -147,9 +147,8 @@ test('the tutorial uwsgi.ini loads: 50 workers, socket under %d, a warning for m
   assert.equal(resolve(config.stats), join(dirname(fixture), 'stats.sock'));
   assert.deepEqual(config.http, [], 'a socket is given, so no default http listener');
   assert.equal(config['die-on-term'], true);
-  assert.deepEqual(warnings, [
-    `ignoring uWSGI option \`module\` from ${fixture}:4 (no meaning in tidepool: it serves a TensorFlow.js model, see \`model\`)`,
-  ]);
+  assert.equal(config.module, 'wsgi:app');
+  assert.deepEqual(warnings, []);
 });
 
 test('--ini FILE:SECTION, a positional FILE.ini, and a relative path against cwd', () => {
@@ -256,10 +255,10 @@ test('booleans in an ini: bare and empty mean on, as in uWSGI; yes/no/on/off/1/0
 });
 
 test('uWSGI options without meaning warn and the start goes on, values consumed', () => {
-  const { config, warnings } = load(['--module', 'wsgi:app', '--enable-threads', '--workers', '3', '--virtualenv=/venv']);
+  const { config, warnings } = load(['--mount', '/=wsgi.py', '--enable-threads', '--workers', '3', '--virtualenv=/venv']);
   assert.equal(config.workers, 3);
   assert.deepEqual(warnings, [
-    'ignoring uWSGI option `module` from --module (no meaning in tidepool: it serves a TensorFlow.js model, see `model`)',
+    'ignoring uWSGI option `mount` from --mount (no meaning in tidepool: one app per server, at /: see `file` and `module`)',
     'ignoring uWSGI option `enable-threads` from --enable-threads (no meaning in tidepool: there is no Python interpreter)',
     'ignoring uWSGI option `virtualenv` from --virtualenv (no meaning in tidepool: there is no Python interpreter)',
   ]);

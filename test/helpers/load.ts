@@ -8,7 +8,7 @@ export interface LoadResult {
   latenciesMs: number[];
 }
 
-export function runLoad(send: (i: number) => Promise<number>, clients: number, maxMs = 60000): { stop(): Promise<LoadResult> } {
+export function runLoad(send: (i: number) => Promise<number>, clients: number, maxMs = 60000): { stop(): Promise<LoadResult>; ok(): number } {
   let stopping = false;
   const result: LoadResult = { ok: 0, failed: [], latenciesMs: [] };
   const deadline = Date.now() + maxMs;
@@ -26,6 +26,8 @@ export function runLoad(send: (i: number) => Promise<number>, clients: number, m
     }
   });
   return {
+    /** requests answered 200 so far */
+    ok: () => result.ok,
     async stop() {
       stopping = true;
       await Promise.all(loops);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../../core/paths.js';
 
-const PARTS = ['core', 'models', 'server', 'tui', 'bench', 'deploy', 'bin'] as const;
+const PARTS = ['core', 'models', 'server', 'tui', 'bench', 'deploy', 'examples', 'bin'] as const;
 type Part = (typeof PARTS)[number];
 
 /** Which parts each part may import (besides itself). */
@@ -20,6 +20,8 @@ const ALLOWED: Record<Part, readonly Part[]> = {
   tui: ['core'],
   bench: ['core', 'models', 'server'],
   deploy: ['core', 'server'],
+  // A user's app uses tidepool's public model API, as any app outside the repository would.
+  examples: ['core', 'models'],
   bin: ['core', 'models', 'server', 'tui', 'bench', 'deploy'],
 };
 

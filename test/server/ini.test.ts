@@ -9,12 +9,12 @@ import { REPO, startServer, stopAll, tempDir, waitFor } from '../helpers/server.
 describe("the classic tutorial's uwsgi.ini", () => {
   after(stopAll);
 
-  test('starts tidepool: 5 of 50 workers, the uwsgi socket, a warning for `module`', async () => {
+  test('starts tidepool: 5 of 50 workers, the uwsgi socket, the built-in /predict for the Python `module` (with a warning)', async () => {
     const dir = tempDir();
     fs.copyFileSync(path.join(REPO, 'test', 'fixtures', 'uwsgi.ini'), path.join(dir, 'uwsgi.ini'));
     const http = path.join(dir, 'http.sock');
     const s = await startServer({ noDefaults: true, cwd: dir, args: ['--ini', 'uwsgi.ini', '--http', http, '--disable-logging'], readyPath: http, readyTimeoutMs: 60000 });
-    assert.match(s.log(), /WARN.*`module`/);
+    assert.match(s.log(), /WARN: `module = wsgi:app` is uWSGI's module:callable form for a Python app, .*serving tidepool's built-in \/predict/);
     const sock = path.join(dir, 'tutorial.sock');
     assert.equal(fs.statSync(sock).mode & 0o777, 0o666, 'chmod-socket = 666 applied');
     const r = await uwsgiRequest(sock, 'GET', '/predict?text=' + encodeURIComponent('this is a news sample text about sports, and football in specific'));

@@ -115,11 +115,13 @@ test('a blocking request: its worker busy, in_request 1 with the request vars, r
   const sentS = Date.now() / 1000;
   const sent = Date.now();
   const reply = server.get('/predict?text=oil+prices+rose');
-  const busyDoc = await waitFor('a busy worker', async () => {
+  // A worker reads busy from the handoff on, and in_request only once its own report arrives:
+  // on a loaded machine a document can fall between the two.
+  const busyDoc = await waitFor('a worker in its request', async () => {
     const d = await doc();
-    return d.workers.some((w: any) => w.status === 'busy') && d;
+    return d.workers.some((w: any) => w.status === 'busy' && w.cores[0].in_request === 1) && d;
   }, 1000, 20);
-  const w = busyDoc.workers.find((x: any) => x.status === 'busy');
+  const w = busyDoc.workers.find((x: any) => x.status === 'busy' && x.cores[0].in_request === 1);
   const was = before.find((x: any) => x.id === w.id);
   assert.deepEqual(uwsgitopProblems(busyDoc), []);
   assert.equal(w.cores[0].in_request, 1);

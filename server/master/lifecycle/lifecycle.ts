@@ -110,9 +110,11 @@ export class Lifecycle {
       case 'ready':
         return this.onReady(s, proc, m);
       case 'load-failed':
-        log('error', `worker ${s.id} (pid ${proc.pid}) could not load the model: ${m.error}`);
+        log('error', `worker ${s.id} (pid ${proc.pid}) could not load ${this.config.file ? 'its app' : 'the model'}: ${m.error}`);
         if (!this.everReady) {
-          log('error', 'no worker has ever loaded the model: stopping. Check the `model` and `backend` options.');
+          log('error', this.config.file
+            ? 'no worker has ever loaded the app: stopping. Fix the app, or the `file`, `module` and `callable` options.'
+            : 'no worker has ever loaded the model: stopping. Check the `model` and `backend` options.');
           this.ports.giveUp('model failed to load');
         }
         return;

@@ -3,33 +3,13 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/index.js';
-import { WORKER_SETTINGS_ENV, type WorkerSettings } from '../../worker/settings.js';
+import { WORKER_SETTINGS_ENV, workerSettingsFrom } from '../../worker/settings.js';
 
 export const WORKER_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'worker', 'main.js');
 
-function workerSettings(c: Config, slot: number): WorkerSettings {
-  return {
-    slot,
-    modelDir: c.model,
-    backend: c.backend,
-    simulateLatencyMs: c['simulate-latency'],
-    maxBodySize: c['max-body-size'],
-    maxBatch: c['max-batch'],
-    batchMaxSize: c['batch-max-size'],
-    metricsOnAppListener: c.metrics === '',
-    batchMaxDelayUs: c['batch-max-delay'],
-    accessLog: !c['disable-logging'],
-    logFormat: c['log-format'],
-    maxRequests: c['max-requests'],
-    minWorkerLifetimeS: c['min-worker-lifetime'],
-    maxWorkerLifetimeS: c['max-worker-lifetime'],
-    reloadOnRssMb: c['reload-on-rss'],
-  };
-}
-
 /** The master's environment, the worker's settings, then every `env = KEY=VALUE` (last wins). */
 export function workerEnv(c: Config, slot: number, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, [WORKER_SETTINGS_ENV]: JSON.stringify(workerSettings(c, slot)) };
+  const env: NodeJS.ProcessEnv = { ...base, [WORKER_SETTINGS_ENV]: JSON.stringify(workerSettingsFrom(c, slot)) };
   for (const kv of c.env) {
     const i = kv.indexOf('=');
     env[kv.slice(0, i)] = kv.slice(i + 1);

@@ -1,0 +1,56 @@
+/**
+ * A node:http server that never listens: the master accepts every connection and passes the
+ * socket (with the first bytes it already read) to a worker, which feeds it in with `adopt()`.
+ * Both the built-in app (httpConnection.ts) and a user's own app (nodeAppServer.ts) run on one.
+ */
+import http from 'node:http';
+import type net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { jsonErrorBytes } from './hooks.js';
+
+export interface AdoptingHttpServer {
+  readonly server: http.Server;
+  adopt(socket: net.Socket, head: Buffer): void;
+  /** open sockets */
+  connections(): number;
+  /** close idle keep-alive sockets; busy ones close after their response */
+  drain(): void;
+}
+
+export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.RequestListener): AdoptingHttpServer {
+  const sockets = new Set<net.Socket>();
+  // The request line may carry a query up to max-body-size, so that an over-long one gets the
+  // app's clear 413 rather than the parser's 431.
+  const maxHeaderSize = maxBodySize + 16384;
+  const server = http.createServer({ keepAliveTimeout: 5000, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize }, onRequest);
+
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
+    const [status, msg] =
+      err.code === 'HPE_HEADER_OVERFLOW' ? [431, `The request line and headers are over ${maxHeaderSize} bytes (max-body-size + 16 KB)`]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request took too long to arrive']
+      : [400, `Malformed HTTP request: ${err.message}`];
+    socket.end(jsonErrorBytes(status, msg));
+  });
+
+  return {
+    server,
+    adopt(socket, head) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      // The parser starts consuming the native handle here, in the same tick the socket arrived,
+      // before any read: the head goes in first (synchronously, below), then whatever the kernel
+      // holds. (The master stopped reading for good before it passed the socket; see
+      // master/listeners.ts, stopReading.)
+      server.emit('connection', socket);
+      // The master already read the first bytes; hand them to the HTTP parser as if they had
+      // just arrived, then let the socket flow.
+      if (head.length > 0) socket.emit('data', head);
+      socket.resume();
+    },
+    connections: () => sockets.size,
+    drain() {
+      server.closeIdleConnections();
+    },
+  };
+}

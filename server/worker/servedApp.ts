@@ -1,0 +1,29 @@
+/**
+ * What a worker serves, loaded after it starts (uWSGI's lazy-apps): tidepool's built-in /predict
+ * on the model, a user's `{ predict(inputs) }` object behind that same /predict, or a user's own
+ * (req, res) app. A failure here is the worker's load failure (the master backs off, and stops
+ * when no worker ever loaded).
+ */
+import { loadPredictor, type Predictor } from '../../models/index.js';
+import type { NodeRequestListener } from '../protocol/trackedRequests.js';
+import { loadApp } from '../userApp/loadApp.js';
+import type { WorkerSettings } from './settings.js';
+
+export type ServedApp = { backend: { name: string; detail: string } } & (
+  | { kind: 'routes'; predictor: Pick<Predictor, 'predict'>; maxTop: number }
+  | { kind: 'node'; listener: NodeRequestListener }
+);
+
+/** The backend a user's app reports (stats, /healthz): tidepool does not know what runs inside it. */
+const USER_APP_BACKEND = 'app';
+
+export async function loadServedApp(settings: WorkerSettings): Promise<ServedApp> {
+  if (settings.app === null) {
+    const predictor = await loadPredictor(settings.modelDir, { backend: settings.backend });
+    return { kind: 'routes', predictor, maxTop: predictor.info.numClasses, backend: { name: predictor.backend.name, detail: predictor.backend.detail } };
+  }
+  const app = await loadApp(settings.app);
+  const backend = { name: USER_APP_BACKEND, detail: app.description };
+  if (app.kind === 'listener') return { kind: 'node', listener: app.listener, backend };
+  return { kind: 'routes', predictor: app.predictor, maxTop: app.predictor.maxTop, backend };
+}

@@ -8,18 +8,25 @@ export interface BareCluster {
   stop(): Promise<void>;
 }
 
+/** What the cluster's workers answer (see bareClusterMain.ts). */
+export type BareClusterMode = { kind: 'constant' } | { kind: 'model'; modelDir: string; backend: string };
+
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bareClusterMain.js');
 
-/** Start the bare node:http cluster (see bareClusterMain.ts) and wait until it listens. */
-export function startBareCluster(workers: number, timeoutMs = 15000): Promise<BareCluster> {
-  const child = spawn(process.execPath, [MAIN, String(workers)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Start a bare node:http cluster and wait until every worker listens (a model loads first). */
+export function startBareCluster(workers: number, mode: BareClusterMode = { kind: 'constant' }, timeoutMs = 60000): Promise<BareCluster> {
+  const args = mode.kind === 'constant' ? ['constant'] : ['model', mode.modelDir, mode.backend];
+  const child = spawn(process.execPath, [MAIN, String(workers), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the bare node:http cluster did not listen within ${timeoutMs} ms`));
+      reject(new Error(`the bare node:http cluster (${args[0]}) did not listen within ${timeoutMs} ms`));
     }, timeoutMs);
-    child.once('exit', (code) => reject(new Error(`the bare node:http cluster exited with code ${code} before listening`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the bare node:http cluster (${args[0]}) exited with code ${code} before listening`));
+    });
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const line = out.split('\n')[0];

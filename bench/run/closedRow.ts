@@ -41,7 +41,7 @@ export interface ClosedRow extends RowCost {
   non2xx: number;
   /** Requests without an answer: connection errors, timeouts. */
   errors: number;
-  /** Distinct X-Tidepool-Worker values; null when the client cannot see headers (wrk). */
+  /** Distinct X-Tidepool-Worker values; null when the client cannot see headers (wrk) or the server sends none. */
   workers: number | null;
 }
 
@@ -66,6 +66,12 @@ function cost(client: Driver['name'], window: CpuWindow, requests: number): RowC
   };
 }
 
+/** How many workers answered, by their X-Tidepool-Worker header; null for a server that sends none. */
+export function workersSeen(answers: readonly { worker: string | null }[]): number | null {
+  const workers = new Set(answers.map((r) => r.worker).filter((w) => w !== null));
+  return workers.size > 0 ? workers.size : null;
+}
+
 /** One row of the run's only phase, as the bench's own client measured it. */
 export function rowOfRun(run: RunResult): Omit<ClosedRow, keyof RowCost> {
   const record = run.phases[0]!;
@@ -78,7 +84,7 @@ export function rowOfRun(run: RunResult): Omit<ClosedRow, keyof RowCost> {
     latency: latencyStats(answers.map((r) => r.latencyMs)),
     non2xx: answers.filter((r) => r.status < 200 || r.status >= 300).length,
     errors: run.failures.filter((f) => f.phase === 0).length,
-    workers: new Set(answers.map((r) => r.worker).filter((w) => w !== null)).size,
+    workers: workersSeen(answers),
   };
 }
 

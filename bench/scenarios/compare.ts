@@ -11,7 +11,7 @@ import { checkGoals, compareRatios, COMPARE_TARGETS, type CompareTargetId } from
 import { chooseDriver, findWrk } from '../load/driver.js';
 import { measureClosedRow, type RowContext } from '../run/closedRow.js';
 import type { RunResult } from '../run/types.js';
-import { startBareCluster, type BareClusterMode } from '../target/bareCluster.js';
+import { startBareCluster, type BareCluster, type BareClusterMode } from '../target/bareCluster.js';
 import { modelOf, predictUrl, serverPids, withTarget, type TargetContext } from '../target/target.js';
 import type { CompareResult, CompareRow, ServerInfo } from './results.js';
 import { serverInfo } from './serverInfo.js';
@@ -27,23 +27,34 @@ interface Target {
   oneShot: boolean;
 }
 
-async function measure(ctx: TargetContext, rowCtx: RowContext, target: Target, runs: RunResult[]): Promise<CompareRow[]> {
-  const { options } = ctx;
-  const label = COMPARE_TARGETS[target.id];
-  const connections = options.connections;
-  const most = Math.max(...connections);
-  const points = [...connections.map((c) => ({ c, oneShot: false })), ...(target.oneShot ? [{ c: most, oneShot: true }] : [])];
-  // A short warm-up at the highest load, so that no row pays for the JIT.
-  await measureClosedRow(rowCtx, { name: `compare: ${label}, warm-up`, url: target.url, connections: most, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null });
-  const rows: CompareRow[] = [];
-  for (const { c, oneShot } of points) {
-    if (ctx.signal.aborted) break;
-    const name = `compare: ${label}, ${c} connection${c === 1 ? '' : 's'}${oneShot ? ', one-shot' : ''}`;
-    const { row, run } = await measureClosedRow(rowCtx, { name, url: target.url, connections: c, seconds: options.phaseSeconds, oneShot, serverPids: await target.pids() });
-    if (run) runs.push(run);
-    rows.push({ ...row, target: label, targetId: target.id, connections: c, oneShot });
+/**
+ * Every target is running before the first row, and each row is measured on every target in
+ * turn: on a shared machine, load from elsewhere then falls on the rows a ratio compares alike
+ * (seconds apart rather than minutes).
+ */
+async function measureAll(ctx: TargetContext, rowCtx: RowContext, targets: readonly Target[], runs: RunResult[]): Promise<CompareRow[]> {
+  const { options, signal } = ctx;
+  const most = Math.max(...options.connections);
+  for (const target of targets) {
+    // A short warm-up at the highest load, so that no row pays for the JIT.
+    const name = `compare: ${COMPARE_TARGETS[target.id]}, warm-up`;
+    await measureClosedRow(rowCtx, { name, url: target.url, connections: most, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null });
   }
-  return rows;
+  const rows: CompareRow[] = [];
+  // Kept alive at every count, then one-shot at the most.
+  for (const { c, oneShot } of [...options.connections.map((n) => ({ c: n, oneShot: false })), { c: most, oneShot: true }]) {
+    for (const target of targets) {
+      if (signal.aborted) return rows;
+      if (oneShot && !target.oneShot) continue;
+      const label = COMPARE_TARGETS[target.id];
+      const name = `compare: ${label}, ${c} connection${c === 1 ? '' : 's'}${oneShot ? ', one-shot' : ''}`;
+      const { row, run } = await measureClosedRow(rowCtx, { name, url: target.url, connections: c, seconds: options.phaseSeconds, oneShot, serverPids: await target.pids() });
+      if (run) runs.push(run);
+      rows.push({ ...row, target: label, targetId: target.id, connections: c, oneShot });
+    }
+  }
+  const at = (r: CompareRow) => Object.keys(COMPARE_TARGETS).indexOf(r.targetId);
+  return rows.sort((a, b) => at(a) - at(b));
 }
 
 export async function compare(ctx: TargetContext): Promise<CompareResult> {
@@ -54,34 +65,38 @@ export async function compare(ctx: TargetContext): Promise<CompareResult> {
   const rowCtx: RowContext = { driver, session, signal, timeoutS: options.timeoutS };
   const workers = options.quick ? 1 : availableParallelism();
   const pool = ['--workers', String(workers), '--cheaper', '0', ...options.serverArgs];
-  const runs: RunResult[] = [];
-  const rows: CompareRow[] = [];
-  let server: ServerInfo | null = null;
-  for (const [id, args] of [
-    ['tidepool', pool],
-    ['tidepool-no-batching', [...pool, '--batch-max-size', '1']],
-  ] as const) {
-    if (signal.aborted) break;
-    server = await withTarget(ctx, `compare: ${COMPARE_TARGETS[id]}`, args, async (t) => {
-      const pids = () => serverPids(t.stats!);
-      rows.push(...(await measure(ctx, rowCtx, { id, url: predictUrl(t.url, options.text), pids, oneShot: id === 'tidepool' }, runs)));
-      return serverInfo(t);
-    });
-  }
   const model = modelOf(options.serverArgs);
-  for (const [id, mode] of [
-    ['cluster-constant', { kind: 'constant' }],
-    ['cluster-model', { kind: 'model', ...model }],
-  ] as const satisfies readonly (readonly [CompareTargetId, BareClusterMode])[]) {
-    if (signal.aborted) break;
-    session.emit('note', `compare: starting the ${COMPARE_TARGETS[id]} (${workers} worker${workers === 1 ? '' : 's'})`);
-    const cluster = await startBareCluster(workers, mode);
-    try {
-      rows.push(...(await measure(ctx, rowCtx, { id, url: predictUrl(cluster.url, options.text), pids: async () => cluster.pids, oneShot: true }, runs)));
-    } finally {
-      await cluster.stop();
-    }
-  }
-  if (server === null) throw new Error('compare interrupted before its first server was ready');
+  const runs: RunResult[] = [];
+  const targets: Target[] = [];
+  const servers: ServerInfo[] = [];
+  const clusters: BareCluster[] = [];
+
+  const withTidepool = async (id: CompareTargetId, args: readonly string[], then: () => Promise<CompareRow[]>) =>
+    withTarget(ctx, `compare: ${COMPARE_TARGETS[id]}`, args, async (t) => {
+      servers.push(serverInfo(t));
+      targets.push({ id, url: predictUrl(t.url, options.text), pids: () => serverPids(t.stats!), oneShot: id === 'tidepool' });
+      return then();
+    });
+  const rows = await withTidepool('tidepool', pool, () =>
+    withTidepool('tidepool-no-batching', [...pool, '--batch-max-size', '1'], async () => {
+      try {
+        for (const [id, mode] of [
+          ['cluster-constant', { kind: 'constant' }],
+          ['cluster-model', { kind: 'model', ...model }],
+        ] as const satisfies readonly (readonly [CompareTargetId, BareClusterMode])[]) {
+          if (signal.aborted) return [];
+          session.emit('note', `compare: starting the ${COMPARE_TARGETS[id]} (${workers} worker${workers === 1 ? '' : 's'})`);
+          const cluster = await startBareCluster(workers, mode);
+          clusters.push(cluster);
+          targets.push({ id, url: predictUrl(cluster.url, options.text), pids: async () => cluster.pids, oneShot: true });
+        }
+        return await measureAll(ctx, rowCtx, targets, runs);
+      } finally {
+        await Promise.all(clusters.map((c) => c.stop()));
+      }
+    }),
+  );
+  const server = servers[0];
+  if (server === undefined) throw new Error('compare interrupted before its first server was ready');
   return { kind: 'compare', server, driver, workers, runs, rows, ratios: compareRatios(rows), goals: checkGoals(rows), classicRps: CLASSIC_STACK_RPS };
 }

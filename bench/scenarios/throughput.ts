@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { latencyStats } from '../analysis/percentiles.js';
 import { chooseDriver, findWrk } from '../load/driver.js';
-import { measureClosedRow, measureOwnRun, type RowContext } from '../run/closedRow.js';
+import { OPEN_LOOP_SHARES } from '../options.js';
+import { measureClosedRow, measureOwnRun, workersSeen, type RowContext } from '../run/closedRow.js';
 import { LoadRun } from '../run/loadRun.js';
 import type { RunResult } from '../run/types.js';
 import { predictUrl, serverPids, withTarget, type TargetContext } from '../target/target.js';
@@ -15,9 +16,6 @@ import { serverInfo } from './serverInfo.js';
 export function fixedPoolArgs(quick: boolean): string[] {
   return ['--workers', quick ? '1' : String(availableParallelism()), '--cheaper', '0'];
 }
-
-/** The open-loop rates as shares of the best closed-loop throughput: below and near saturation. */
-export const OPEN_LOOP_SHARES = [0.5, 0.9] as const;
 
 export function openLoopRates(bestRps: number): number[] {
   return OPEN_LOOP_SHARES.map((f) => Math.max(1, Math.round(bestRps * f)));
@@ -36,7 +34,7 @@ export function openLoopRow(run: RunResult, rate: number, durationS: number): Om
     uncorrected: latencyStats(answers.map((r) => r.serviceMs ?? r.latencyMs)),
     non2xx: answers.filter((r) => r.status < 200 || r.status >= 300).length,
     errors: run.failures.filter((f) => f.phase === 0).length,
-    workers: new Set(answers.map((r) => r.worker)).size,
+    workers: workersSeen(answers),
   };
 }
 
@@ -62,8 +60,7 @@ export async function throughput(ctx: TargetContext): Promise<ThroughputResult> 
       const load = `${c} connection${c === 1 ? '' : 's'}`;
       const { row, run } = await measureClosedRow(rowCtx, { name: `throughput: ${load}`, url, connections: c, seconds: options.phaseSeconds, oneShot: false, serverPids: await pids(), ...stats });
       if (run) runs.push(run);
-      const { requests: _requests, seconds: _seconds, ...measured } = row;
-      rows.push({ mode: 'closed', load, connections: c, ...measured });
+      rows.push({ mode: 'closed', load, connections: c, ...row });
     }
     const best = Math.max(0, ...rows.map((r) => r.rps));
     for (const rate of options.rates ?? openLoopRates(best)) {

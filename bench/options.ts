@@ -115,13 +115,17 @@ function parseScenarios(flag: string, text: string): ScenarioName[] {
 function parseProfiles(flag: string, text: string): ProfileName[] {
   return text.split(',').map((name) => {
     const n = name.trim();
-    if (!(PROFILE_NAMES as readonly string[]).includes(n)) throw new UsageError(`Expected --${flag} to be ${PROFILE_NAMES.join(', ')} (comma-separated for several), got ${JSON.stringify(n)}`);
+    if (!(PROFILE_NAMES as readonly string[]).includes(n)) {
+      throw new UsageError(`Expected --${flag} to be ${PROFILE_NAMES.join(', ')} (comma-separated for several), got ${JSON.stringify(n)}`);
+    }
     return n as ProfileName;
   });
 }
 
 function parseDriver(flag: string, text: string): DriverRequest {
-  if (!(DRIVER_REQUESTS as readonly string[]).includes(text)) throw new UsageError(`Expected --${flag} to be ${DRIVER_REQUESTS.join(', ')}, got ${JSON.stringify(text)}`);
+  if (!(DRIVER_REQUESTS as readonly string[]).includes(text)) {
+    throw new UsageError(`Expected --${flag} to be ${DRIVER_REQUESTS.join(', ')}, got ${JSON.stringify(text)}`);
+  }
   return text as DriverRequest;
 }
 
@@ -132,9 +136,12 @@ function parseUrl(flag: string, text: string): string {
   } catch {
     throw new UsageError(`Expected --${flag} to be http://HOST:PORT, got ${JSON.stringify(text)}`);
   }
-  if (url.protocol !== 'http:') throw new UsageError(`Expected --${flag} to be http://HOST:PORT, got ${JSON.stringify(text)} (${url.protocol} is not supported)`);
+  if (url.protocol !== 'http:') {
+    throw new UsageError(`Expected --${flag} to be http://HOST:PORT, got ${JSON.stringify(text)} (${url.protocol} is not supported)`);
+  }
   if (url.pathname !== '/' || url.search !== '') {
-    throw new UsageError(`Expected --${flag} to be the server's origin http://HOST:PORT without a path, got ${JSON.stringify(text)}: the bench requests /predict itself`);
+    const why = 'the bench requests /predict itself';
+    throw new UsageError(`Expected --${flag} to be the server's origin http://HOST:PORT without a path, got ${JSON.stringify(text)}: ${why}`);
   }
   return url.origin;
 }
@@ -154,7 +161,9 @@ const VALUES = {
     parse: nonEmpty,
   }),
   out: spec<string>({ flag: 'out', metavar: 'DIR', group: 'Run', help: `Report directory. Default: ${REPORTS_DIR}/<timestamp>/.`, parse: nonEmpty }),
-  text: spec<string>({ flag: 'text', metavar: 'TEXT', group: 'Run', help: 'The text sent to /predict.', default: CLASSIC_TEXT, show: (t) => JSON.stringify(t), parse: nonEmpty }),
+  text: spec<string>({
+    flag: 'text', metavar: 'TEXT', group: 'Run', help: 'The text sent to /predict.', default: CLASSIC_TEXT, show: (t) => JSON.stringify(t), parse: nonEmpty,
+  }),
   timeoutS: spec<number>({ flag: 'timeout', metavar: 'S', group: 'Run', help: 'Seconds before a request counts as failed.', default: 60, parse: number(1) }),
   driver: spec<DriverRequest>({
     flag: 'driver', metavar: DRIVER_REQUESTS.join('|'), group: 'Run',
@@ -162,25 +171,37 @@ const VALUES = {
     default: 'auto', parse: parseDriver,
   }),
   requests: spec<number>({ flag: 'requests', metavar: 'N', group: 'Run', help: 'burst: requests.', default: 11, parse: int(1) }),
-  clients: spec<number>({ flag: 'clients', metavar: 'N', group: 'Run', help: 'scale: concurrent clients of the step.', default: { full: 40, quick: 4 }, parse: int(1) }),
-  loadSeconds: spec<number>({ flag: 'duration', metavar: 'S', group: 'Run', help: 'scale: seconds of the step.', default: { full: 20, quick: 2.5 }, parse: number(0.5) }),
-  cooldownSeconds: spec<number>({ flag: 'cooldown', metavar: 'S', group: 'Run', help: 'scale: quiet seconds after it.', default: { full: 15, quick: 0.5 }, parse: number(0) }),
+  clients: spec<number>({
+    flag: 'clients', metavar: 'N', group: 'Run', help: 'scale: concurrent clients of the step.', default: { full: 40, quick: 4 }, parse: int(1),
+  }),
+  loadSeconds: spec<number>({
+    flag: 'duration', metavar: 'S', group: 'Run', help: 'scale: seconds of the step.', default: { full: 20, quick: 2.5 }, parse: number(0.5),
+  }),
+  cooldownSeconds: spec<number>({
+    flag: 'cooldown', metavar: 'S', group: 'Run', help: 'scale: quiet seconds after it.', default: { full: 15, quick: 0.5 }, parse: number(0),
+  }),
   connections: spec<number[]>({
     flag: 'connections', metavar: 'LIST', group: 'Run', help: 'throughput, compare: closed-loop connection counts (compare adds one-shot rows at the largest).',
     default: { full: [1, 8, 32], quick: [1, 8] }, show: commaList, parse: list(int(1)),
   }),
   rates: spec<number[]>({
     flag: 'rate', metavar: 'LIST', group: 'Run',
-    help: `throughput: open-loop rates in requests/s. Default: ${OPEN_LOOP_SHARES.map((s) => `${s * 100} %`).join(' and ')} of the best closed-loop throughput.`,
+    help: `throughput: open-loop rates in requests/s. Default: ${OPEN_LOOP_SHARES.map((s) => `${s * 100} %`).join(' and ')} of the best closed-loop rate.`,
     parse: list(positiveNumber),
   }),
   phaseSeconds: spec<number>({
     flag: 'phase-seconds', metavar: 'S', group: 'Run', help: 'throughput, compare: seconds per row (wrk rounds to whole seconds).',
     default: { full: 5, quick: 0.75 }, parse: number(0.25),
   }),
-  profiles: spec<ProfileName[]>({ flag: 'profile', metavar: 'LIST', group: 'Run', help: 'profile: the load profiles.', default: [...PROFILE_NAMES], show: commaList, parse: parseProfiles }),
-  crossConnections: spec<number>({ flag: 'crosscheck-connections', metavar: 'N', group: 'Run', help: 'crosscheck: connections of each tool.', default: 8, parse: int(1) }),
-  crossSeconds: spec<number>({ flag: 'crosscheck-seconds', metavar: 'S', group: 'Run', help: 'crosscheck: seconds of each tool.', default: { full: 5, quick: 1 }, parse: number(1) }),
+  profiles: spec<ProfileName[]>({
+    flag: 'profile', metavar: 'LIST', group: 'Run', help: 'profile: the load profiles.', default: [...PROFILE_NAMES], show: commaList, parse: parseProfiles,
+  }),
+  crossConnections: spec<number>({
+    flag: 'crosscheck-connections', metavar: 'N', group: 'Run', help: 'crosscheck: connections of each tool.', default: 8, parse: int(1),
+  }),
+  crossSeconds: spec<number>({
+    flag: 'crosscheck-seconds', metavar: 'S', group: 'Run', help: 'crosscheck: seconds of each tool.', default: { full: 5, quick: 1 }, parse: number(1),
+  }),
 } as const;
 
 type ValueKey = keyof typeof VALUES;
@@ -257,7 +278,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     const negated = name.startsWith('no-') ? findOption(name.slice(3)) : undefined;
     const serve = negated?.type === 'bool' ? negated : findOption(name)!;
     if (!PASSED_SECTIONS.has(serve.section) || NOT_PASSED.has(serve.name)) {
-      throw new UsageError(`Option ${token.rawName} is a \`tidepool serve\` option the bench does not pass on: it chooses the listeners, the stats socket and the logging itself`);
+      const why = 'it chooses the listeners, the stats socket and the logging itself';
+      throw new UsageError(`Option ${token.rawName} is a \`tidepool serve\` option the bench does not pass on: ${why}`);
     }
     const raw = serve.type === 'bool' ? negated === undefined : token.value!;
     const value = coerceServeOption(serve, raw, token.rawName);
@@ -353,9 +375,12 @@ function helpLine(left: string, text: string): string[] {
 }
 
 function optionLines(group: ValueSpec<unknown>['group']): string[] {
-  const values = (Object.values(VALUES) as ValueSpec<unknown>[]).filter((v) => v.group === group).flatMap((v) => helpLine(`  --${v.flag} ${v.metavar}`, v.help + defaultText(v)));
-  const flags = Object.entries(FLAGS).filter(([, f]) => f.group === group).flatMap(([name, f]) => helpLine(name === 'help' ? '  -h, --help' : `  --${name}`, f.help));
-  return [...values, ...flags];
+  const values = (Object.values(VALUES) as ValueSpec<unknown>[]).filter((v) => v.group === group);
+  const flags = Object.entries(FLAGS).filter(([, f]) => f.group === group);
+  return [
+    ...values.flatMap((v) => helpLine(`  --${v.flag} ${v.metavar}`, v.help + defaultText(v))),
+    ...flags.flatMap(([name, f]) => helpLine(name === 'help' ? '  -h, --help' : `  --${name}`, f.help)),
+  ];
 }
 
 export function benchHelp(): string {

@@ -97,7 +97,8 @@ export interface WrkOptions {
 /** The command line of one run: one thread, since on a small machine a second one only takes CPU from the server. */
 export function wrkArgs(options: WrkOptions): string[] {
   const close = options.oneShot ? ['-H', 'Connection: close'] : [];
-  return ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--latency', '--timeout', `${Math.max(1, Math.round(options.timeoutS ?? 30))}s`, ...close, options.url];
+  const timeout = `${Math.max(1, Math.round(options.timeoutS ?? 30))}s`;
+  return ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--latency', '--timeout', timeout, ...close, options.url];
 }
 
 export function runWrk(options: WrkOptions): Promise<WrkResult> {
@@ -184,7 +185,7 @@ export async function crossCheck(options: CrossCheckOptions): Promise<{ check: C
     const run = await play(closed(total > 1 ? `crosscheck: harness ${i}` : 'crosscheck: harness', `${connections} connections`, durationS));
     runs.push(run);
     const harness = harnessResult(run);
-    session?.emit('note', `cross-check round ${i}/${total}: harness ${harness.rps.toFixed(1)} req/s; now autocannon, ${connections} connections for ${durationS} s`);
+    session?.emit('note', `cross-check round ${i}/${total}: harness ${harness.rps.toFixed(1)} req/s; now autocannon, the same load`);
     const autocannon = await runAutocannon({ url, connections, durationS, timeoutS, ...(signal ? { signal } : {}) });
     rounds.push({ wrk, harness, autocannon });
   }

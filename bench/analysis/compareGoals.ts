@@ -74,34 +74,42 @@ export function compareRatios(rows: readonly ComparedRow[]): CompareRatio[] {
   );
 }
 
+/** tidepool's value over the other target's at one row, or null when either row is missing. */
+type Read = (r: ComparedRow) => number | undefined;
+
+function ratioAt(rows: readonly ComparedRow[], to: CompareTargetId, connections: number, oneShot: boolean, read: Read): number | null {
+  const of = find(rows, 'tidepool', connections, oneShot);
+  const base = find(rows, to, connections, oneShot);
+  const [a, b] = [of && read(of), base && read(base)];
+  return a !== undefined && b !== undefined && b > 0 ? a / b : null;
+}
+
+function check(description: string, limit: number, atMost: boolean, connections: number | undefined, value: (c: number) => number | null): GoalCheck {
+  const v = connections === undefined ? null : value(connections);
+  if (v === null) return { description, connections: null, value: null, limit, met: null };
+  return { description, connections: connections!, value: v, limit, met: atMost ? v <= limit : v >= limit };
+}
+
 /** The goals, each with the value it was read as and whether it is met. */
 export function checkGoals(rows: readonly ComparedRow[]): GoalCheck[] {
   const counts = (oneShot: boolean) => rows.filter((r) => r.targetId === 'tidepool' && r.oneShot === oneShot).map((r) => r.connections);
-  const keepAlive = counts(false);
-  const oneShot = counts(true);
-  const goal = (description: string, limit: number, at: number | undefined, value: (c: number) => number | null, atMost = false): GoalCheck => {
-    const v = at === undefined ? null : value(at);
-    return { description, connections: v === null ? null : at!, value: v, limit, met: v === null ? null : atMost ? v <= limit : v >= limit };
-  };
-  const rpsRatio = (oneShotRows: boolean, to: CompareTargetId) => (c: number) => {
-    const of = find(rows, 'tidepool', c, oneShotRows);
-    const base = find(rows, to, c, oneShotRows);
-    return of && base && base.rps > 0 ? of.rps / base.rps : null;
-  };
+  const most = (list: number[]) => (list.length > 0 ? Math.max(...list) : undefined);
+  const fewest = (list: number[]) => (list.length > 0 ? Math.min(...list) : undefined);
+  const rps = (r: ComparedRow) => r.rps;
+  const p99 = (r: ComparedRow) => r.latency?.p99;
   const g = COMPARE_GOALS;
   return [
-    goal(`keep-alive req/s at the most connections >= ${g.keepAliveOfConstant} x the constant-JSON cluster`, g.keepAliveOfConstant, keepAlive.length ? Math.max(...keepAlive) : undefined, rpsRatio(false, 'cluster-constant')),
-    goal(`one-shot req/s >= ${g.oneShotOfModel} x the same-model cluster`, g.oneShotOfModel, oneShot.length ? Math.max(...oneShot) : undefined, rpsRatio(true, 'cluster-model')),
-    goal(
+    check(
+      `keep-alive req/s at the most connections >= ${g.keepAliveOfConstant} x the constant-JSON cluster`,
+      g.keepAliveOfConstant, false, most(counts(false)), (c) => ratioAt(rows, 'cluster-constant', c, false, rps),
+    ),
+    check(
+      `one-shot req/s >= ${g.oneShotOfModel} x the same-model cluster`,
+      g.oneShotOfModel, false, most(counts(true)), (c) => ratioAt(rows, 'cluster-model', c, true, rps),
+    ),
+    check(
       `keep-alive p99 at the fewest connections <= ${g.p99OfConstant} x the constant-JSON cluster's`,
-      g.p99OfConstant,
-      keepAlive.length ? Math.min(...keepAlive) : undefined,
-      (c) => {
-        const p99 = find(rows, 'tidepool', c, false)?.latency?.p99;
-        const base = find(rows, 'cluster-constant', c, false)?.latency?.p99;
-        return p99 !== undefined && base !== undefined && base > 0 ? p99 / base : null;
-      },
-      true,
+      g.p99OfConstant, true, fewest(counts(false)), (c) => ratioAt(rows, 'cluster-constant', c, false, p99),
     ),
   ];
 }

@@ -42,9 +42,18 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
  * `Connection: close` and on responses ended by the close it is not, which is why the bench
  * measures with its own client (load/closedLoop.ts) and no longer patches autocannon's.
  */
-export function runAutocannon(options: { url: string; connections: number; durationS: number; timeoutS: number; signal?: AbortSignal }): Promise<AutocannonResult> {
+export interface AutocannonRunOptions {
+  url: string;
+  connections: number;
+  durationS: number;
+  timeoutS: number;
+  signal?: AbortSignal;
+}
+
+export function runAutocannon(options: AutocannonRunOptions): Promise<AutocannonResult> {
+  const { url, connections, durationS: duration, timeoutS: timeout } = options;
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url: options.url, connections: options.connections, duration: options.durationS, timeout: options.timeoutS }, (err, results) => {
+    const instance = autocannon({ url, connections, duration, timeout }, (err, results) => {
       options.signal?.removeEventListener('abort', stop);
       if (err) return reject(err);
       resolve({

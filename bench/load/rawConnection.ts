@@ -99,7 +99,8 @@ export class RawConnection {
     if (last) this.deliver(last);
     if (this.gone) return;
     const midResponse = this.parser.midResponse;
-    this.lose({ message: midResponse ? 'the server closed the connection in the middle of a response' : 'the server closed the connection before answering', midResponse });
+    const message = midResponse ? 'the server closed the connection in the middle of a response' : 'the server closed the connection before answering';
+    this.lose({ message, midResponse });
   }
 
   private deliver(res: ParsedResponse): void {

@@ -1,7 +1,9 @@
 import type { GoalCheck } from '../analysis/compareGoals.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 import type { RowCost } from '../run/closedRow.js';
-import type { BurstResult, CompareResult, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult } from '../scenarios/results.js';
+import type {
+  BurstResult, CompareResult, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult,
+} from '../scenarios/results.js';
 import type { WrkResult } from '../wrkCrossCheck.js';
 import type { BenchReport } from './benchReport.js';
 import { formatMs, formatRate, formatSeconds } from './format.js';
@@ -58,6 +60,11 @@ function serverLine(server: ServerInfo): string {
 
 function chartLines(charts: readonly ChartFile[]): string[] {
   return charts.length === 0 ? [] : [...charts.map((c) => `![${c.title}](${c.file})`), ''];
+}
+
+/** One row of a Markdown table. */
+function tableRow(...cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
 }
 
 function latencyCells(l: Pick<LatencyStats, 'p50' | 'p90' | 'p99'> | null | undefined): string {
@@ -148,9 +155,13 @@ function serverCpuCell(cost: RowCost): string {
   return cost.serverCpuUsPerRequest === null ? 'n/a' : `${Math.round(cost.serverCpuUsPerRequest)} µs`;
 }
 
+const SHARED_MACHINE =
+  "The bench and the server share this machine: at high rates the client's own CPU is part of what is measured (the client CPU column says how much).";
+
 const COST_NOTE =
   "Client CPU: the load client's CPU time over the row's wall time, as a share of all the machine's cores (from /proc: wrk's once it has exited, " +
-  "the bench process's own for its client). Server CPU per request: user + system time of every server process over the row (from /proc), divided by its answers.";
+  "the bench process's own for its client). " +
+  'Server CPU per request: user + system time of every server process over the row (from /proc), divided by its answers.';
 
 function throughputSection(r: ThroughputResult, charts: readonly ChartFile[]): string[] {
   const lines = ['## Throughput', '', serverLine(r.server), '', `Closed loop driven by ${r.driver.detail}; open loop by the bench's own sender.`, ''];
@@ -162,12 +173,15 @@ function throughputSection(r: ThroughputResult, charts: readonly ChartFile[]): s
     const mode = row.mode === 'closed' ? 'closed loop' : 'open loop (CO corrected)';
     const uncorrected = row.mode === 'open' ? formatMs(row.uncorrected?.p99) : '-';
     lines.push(
-      `| ${mode} | ${row.load} | ${row.client} | ${formatRate(row.rps)} | ${latencyCells(row.latency)} | ${uncorrected} | ${row.non2xx} | ${row.errors} | ${row.workers ?? 'n/a'} | ${clientCpuCell(row)} | ${serverCpuCell(row)} |`,
+      tableRow(
+        mode, row.load, row.client, formatRate(row.rps), latencyCells(row.latency), uncorrected, row.non2xx, row.errors, row.workers ?? 'n/a',
+        clientCpuCell(row), serverCpuCell(row),
+      ),
     );
   }
   lines.push(
     '',
-    ...(r.server.started ? ['The bench and the server share this machine: at high rates the client\'s own CPU is part of what is measured (the client CPU column says how much).', ''] : []),
+    ...(r.server.started ? [SHARED_MACHINE, ''] : []),
     'Closed loop: each connection sends its next request when the previous one is answered; latency from the write. ' +
       'Open loop: requests leave on a fixed schedule whatever the server does; latency counts from the moment each request was due, ' +
       'so time spent waiting for a connection is charged to the server (coordinated omission corrected). ' +
@@ -195,12 +209,17 @@ function profileSection(r: ProfileResult, charts: readonly ChartFile[]): string[
   return lines;
 }
 
+function toolErrors(t: { errors: number; non2xx: number }): number {
+  return t.errors + t.non2xx;
+}
+
 function wrkErrors(w: WrkResult): number {
   return w.non2xx + w.socketErrors.connect + w.socketErrors.read + w.socketErrors.write + w.socketErrors.timeout;
 }
 
 function crossCheckSection(r: CrossCheckResult): string[] {
   const c = r.check;
+  const tolerance = `${c.tolerance * 100} %`;
   return [
     '## Cross-check with wrk',
     '',
@@ -211,14 +230,18 @@ function crossCheckSection(r: CrossCheckResult): string[] {
     '',
     '| round | tool | requests | seconds | req/s | errors |',
     '|---:|---|---:|---:|---:|---:|',
-    ...c.rounds.flatMap((r, i) => [
-      `| ${i + 1} | wrk -t1 | ${r.wrk.requests} | ${r.wrk.durationS.toFixed(2)} | ${formatRate(r.wrk.rps)} | ${wrkErrors(r.wrk)} |`,
-      `| ${i + 1} | the bench's client (harness) | ${r.harness.requests} | ${r.harness.durationS.toFixed(2)} | ${formatRate(r.harness.rps)} | ${r.harness.errors + r.harness.non2xx} |`,
-      `| ${i + 1} | autocannon (public API) | ${r.autocannon.requests} | ${r.autocannon.durationS.toFixed(2)} | ${formatRate(r.autocannon.rps)} | ${r.autocannon.errors + r.autocannon.non2xx} |`,
-    ]),
+    ...c.rounds.flatMap((r, i) => {
+      const tool = (name: string, t: { requests: number; durationS: number; rps: number }, errors: number) =>
+        tableRow(i + 1, name, t.requests, t.durationS.toFixed(2), formatRate(t.rps), errors);
+      return [
+        tool('wrk -t1', r.wrk, wrkErrors(r.wrk)),
+        tool("the bench's client (harness)", r.harness, toolErrors(r.harness)),
+        tool('autocannon (public API)', r.autocannon, toolErrors(r.autocannon)),
+      ];
+    }),
     '',
     `Best: wrk ${formatRate(c.wrk.rps)} req/s, harness ${formatRate(c.harness.rps)} req/s, autocannon ${formatRate(c.autocannon.rps)} req/s. ` +
-      `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${c.tolerance * 100} %)` : `**DISAGREE** (more than ${c.tolerance * 100} % apart)`}. ` +
+      `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${tolerance})` : `**DISAGREE** (more than ${tolerance} apart)`}. ` +
       `autocannon / wrk: ${c.autocannonRatio.toFixed(3)} (a third opinion, not part of the verdict).`,
     '',
   ];
@@ -236,10 +259,14 @@ function compareSection(r: CompareResult): string[] {
       "(besides tidepool's master and the cluster's primary). One-shot: `Connection: close` on every request, so each one comes on a new connection.",
     '',
   );
-  lines.push('| target | connections | connection | req/s | p50 | p99 | server CPU / request | client CPU | errors |', '|---|---:|---|---:|---:|---:|---:|---:|---:|');
+  lines.push(tableRow('target', 'connections', 'connection', 'req/s', 'p50', 'p99', 'server CPU / request', 'client CPU', 'errors'));
+  lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const row of r.rows) {
     lines.push(
-      `| ${row.target} | ${row.connections} | ${row.oneShot ? 'one-shot' : 'keep-alive'} | ${formatRate(row.rps)} | ${formatMs(row.latency?.p50)} | ${formatMs(row.latency?.p99)} | ${serverCpuCell(row)} | ${clientCpuCell(row)} | ${row.errors + row.non2xx} |`,
+      tableRow(
+        row.target, row.connections, row.oneShot ? 'one-shot' : 'keep-alive', formatRate(row.rps), formatMs(row.latency?.p50), formatMs(row.latency?.p99),
+        serverCpuCell(row), clientCpuCell(row), row.errors + row.non2xx,
+      ),
     );
   }
   lines.push('', COST_NOTE, '', 'Ratios of req/s, taken in this run:', '');
@@ -248,7 +275,8 @@ function compareSection(r: CompareResult): string[] {
     const ratios = r.ratios.filter((x) => `${x.oneShot ? 1 : 0}:${x.connections}` === point);
     const { connections, oneShot } = ratios[0]!;
     const tidepool = r.rows.find((x) => x.targetId === 'tidepool' && x.connections === connections && x.oneShot === oneShot);
-    const classic = tidepool && !oneShot ? [`tidepool / classic Flask + uWSGI + nginx stack (${r.classicRps} req/s) ${(tidepool.rps / r.classicRps).toFixed(1)}x`] : [];
+    const classicRatio = tidepool && !oneShot ? (tidepool.rps / r.classicRps).toFixed(2) : null;
+    const classic = classicRatio ? [`tidepool / classic Flask + uWSGI + nginx stack (${r.classicRps} req/s) ${classicRatio}`] : [];
     const parts = [...ratios.map((x) => `${x.name} ${x.value.toFixed(2)}`), ...classic];
     lines.push(`- ${connections} connection${connections === 1 ? '' : 's'}, ${oneShot ? 'one-shot' : 'keep-alive'}: ${parts.join('; ')}`);
   }

@@ -103,18 +103,22 @@ export async function measureClosedRow(ctx: RowContext, spec: ClosedRowSpec): Pr
     const durationS = wrkSeconds(spec.seconds);
     session.emit('note', `${spec.name}: wrk -t1 -c${spec.connections} -d${durationS}s, ${kind}`);
     const end = startCpuWindow(spec.serverPids);
-    const wrk = await runWrk({ url: spec.url, connections: spec.connections, durationS, oneShot: spec.oneShot, timeoutS, signal, ...(driver.wrkPath ? { wrkPath: driver.wrkPath } : {}) });
+    const wrkPath = driver.wrkPath ? { wrkPath: driver.wrkPath } : {};
+    const wrk = await runWrk({ url: spec.url, connections: spec.connections, durationS, oneShot: spec.oneShot, timeoutS, signal, ...wrkPath });
     window = end();
     const e = wrk.socketErrors;
-    measured = { requests: wrk.requests, seconds: wrk.durationS, rps: wrk.rps, latency: wrk.latencyMs, non2xx: wrk.non2xx, errors: e.connect + e.read + e.write + e.timeout, workers: null };
+    const errors = e.connect + e.read + e.write + e.timeout;
+    measured = { requests: wrk.requests, seconds: wrk.durationS, rps: wrk.rps, latency: wrk.latencyMs, non2xx: wrk.non2xx, errors, workers: null };
   } else {
+    const durationMs = spec.seconds * 1000;
+    const label = `${spec.connections} connection${spec.connections === 1 ? '' : 's'}, ${kind}`;
     const loadRun = new LoadRun({
       name: spec.name,
       url: spec.url,
       timeoutS,
       signal,
       ...(spec.stats !== undefined ? { stats: spec.stats } : {}),
-      phases: [{ kind: 'closed', label: `${spec.connections} connection${spec.connections === 1 ? '' : 's'}, ${kind}`, connections: spec.connections, durationMs: spec.seconds * 1000, oneShot: spec.oneShot }],
+      phases: [{ kind: 'closed', label, connections: spec.connections, durationMs, oneShot: spec.oneShot }],
     });
     const end = startCpuWindow(spec.serverPids);
     run = await session.play(loadRun);
@@ -127,7 +131,7 @@ export async function measureClosedRow(ctx: RowContext, spec: ClosedRowSpec): Pr
 }
 
 /** Runs `play` (an open-loop run of the bench's client) and says what it cost, as for a closed row. */
-export async function measureOwnRun(serverPids: number[] | null, play: () => Promise<RunResult>): Promise<{ run: RunResult; cost: (answers: number) => RowCost }> {
+export async function measureOwnRun(serverPids: number[] | null, play: () => Promise<RunResult>): Promise<{ run: RunResult; cost: (n: number) => RowCost }> {
   const end = startCpuWindow(serverPids);
   const run = await play();
   const window = end();

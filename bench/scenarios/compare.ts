@@ -48,7 +48,8 @@ async function measureAll(ctx: TargetContext, rowCtx: RowContext, targets: reado
       if (oneShot && !target.oneShot) continue;
       const label = COMPARE_TARGETS[target.id];
       const name = `compare: ${label}, ${c} connection${c === 1 ? '' : 's'}${oneShot ? ', one-shot' : ''}`;
-      const { row, run } = await measureClosedRow(rowCtx, { name, url: target.url, connections: c, seconds: options.phaseSeconds, oneShot, serverPids: await target.pids() });
+      const spec = { name, url: target.url, connections: c, seconds: options.phaseSeconds, oneShot, serverPids: await target.pids() };
+      const { row, run } = await measureClosedRow(rowCtx, spec);
       if (run) runs.push(run);
       rows.push({ ...row, target: label, targetId: target.id, connections: c, oneShot });
     }

@@ -58,14 +58,16 @@ export async function throughput(ctx: TargetContext): Promise<ThroughputResult> 
     for (const c of options.connections) {
       if (signal.aborted) break;
       const load = `${c} connection${c === 1 ? '' : 's'}`;
-      const { row, run } = await measureClosedRow(rowCtx, { name: `throughput: ${load}`, url, connections: c, seconds: options.phaseSeconds, oneShot: false, serverPids: await pids(), ...stats });
+      const spec = { name: `throughput: ${load}`, url, connections: c, seconds: options.phaseSeconds, oneShot: false, serverPids: await pids(), ...stats };
+      const { row, run } = await measureClosedRow(rowCtx, spec);
       if (run) runs.push(run);
       rows.push({ mode: 'closed', load, connections: c, ...row });
     }
     const best = Math.max(0, ...rows.map((r) => r.rps));
     for (const rate of options.rates ?? openLoopRates(best)) {
       if (signal.aborted) break;
-      const run = new LoadRun({ name: `throughput: open loop, ${rate} req/s`, url, timeoutS: options.timeoutS, signal, ...stats, phases: [{ kind: 'open', label: `${rate} req/s`, rate, durationMs: options.phaseSeconds * 1000 }] });
+      const phase = { kind: 'open', label: `${rate} req/s`, rate, durationMs: options.phaseSeconds * 1000 } as const;
+      const run = new LoadRun({ name: `throughput: open loop, ${rate} req/s`, url, timeoutS: options.timeoutS, signal, ...stats, phases: [phase] });
       const measured = await measureOwnRun(await pids(), () => session.play(run));
       runs.push(measured.run);
       const row = openLoopRow(measured.run, rate, options.phaseSeconds);

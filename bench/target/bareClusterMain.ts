@@ -21,7 +21,9 @@ async function answerer(): Promise<Answer> {
     const body = JSON.stringify({ prediction: '3' });
     return () => ({ status: 200, body });
   }
-  if (mode !== 'model' || modelDir === undefined) throw new Error(`Expected the mode to be constant, or model MODEL_DIR [BACKEND], got ${process.argv.slice(3).join(' ')}`);
+  if (mode !== 'model' || modelDir === undefined) {
+    throw new Error(`Expected the mode to be constant, or model MODEL_DIR [BACKEND], got ${process.argv.slice(3).join(' ')}`);
+  }
   const predictor = await loadPredictor(modelDir, { backend: parseBackendRequest(backend) });
   return (url) => {
     const text = new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('text');

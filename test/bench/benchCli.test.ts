@@ -152,14 +152,24 @@ test('--help describes the scenarios and exits 0', async () => {
   for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out']) assert.ok(r.stdout.includes(name), name);
 });
 
-test('--scenario compare: tidepool with and without batching, the constant and the same-model clusters, kept alive and one-shot; ratios and goals', async () => {
+test('--scenario compare: tidepool with and without batching, the constant and same-model clusters, kept alive and one-shot; ratios, goals', async () => {
   const out = tempDir('tidepool-bench-compare-');
   const r = await bench(['--scenario', 'compare', '--quick', '--json', '--out', out, '--connections', '1,4', '--phase-seconds', '1']);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   const json = JSON.parse(r.stdout);
   const result = json.results.find((x: { kind: string }) => x.kind === 'compare');
   assert.equal(result.driver.name, 'wrk');
-  const rows = result.rows as { targetId: string; connections: number; oneShot: boolean; rps: number; errors: number; non2xx: number; clientCpuShare: number; serverCpuUsPerRequest: number }[];
+  interface Row {
+    targetId: string;
+    connections: number;
+    oneShot: boolean;
+    rps: number;
+    errors: number;
+    non2xx: number;
+    clientCpuShare: number;
+    serverCpuUsPerRequest: number;
+  }
+  const rows = result.rows as Row[];
   const key = (x: (typeof rows)[number]) => `${x.targetId} ${x.connections}${x.oneShot ? ' one-shot' : ''}`;
   assert.deepEqual(rows.map(key), [
     'tidepool 1', 'tidepool 4', 'tidepool 4 one-shot',

@@ -74,12 +74,14 @@ test('dataset files of the wrong shape or type are refused with what was expecte
     assert.throws(() => readReutersNpz(writeNpz(members)), (error: Error) => error instanceof DatasetError && pattern.test(error.message));
   };
   check(new Map([['x.npy', goodX]]), /expected members x\.npy and y\.npy, got "x\.npy"/);
-  check(new Map([['x.npy', npy('<i8', [2], Buffer.alloc(16))], ['y.npy', goodY]]), /x\.npy: expected an object array \(dtype '\|O'\) of word-rank lists, got dtype "<i8"/);
+  const ints = npy('<i8', [2], Buffer.alloc(16));
+  check(new Map([['x.npy', ints], ['y.npy', goodY]]), /x\.npy: expected an object array \(dtype '\|O'\) of word-rank lists, got dtype "<i8"/);
   check(new Map([['x.npy', npy('|O', [1, 2], pickleIntLists([[1], [2]]))], ['y.npy', goodY]]), /x\.npy: expected a 1-D array of documents, got shape \(1, 2\)/);
   check(new Map([['x.npy', npy('|O', [3], pickleIntLists([[1], [2]]))], ['y.npy', goodY]]), /the header says shape \(3\), the pickled array has \(2\)/);
   check(new Map([['x.npy', goodX], ['y.npy', npy('<i8', [3], Buffer.alloc(24))]]), /x\.npy holds 2 documents but y\.npy 3 labels/);
   check(new Map([['x.npy', goodX], ['y.npy', npy('<i8', [1, 2], Buffer.alloc(16))]]), /y\.npy: expected a 1-D integer array, got shape \(1, 2\)/);
-  check(new Map([['x.npy', npy('|O', [2], pickleIntLists([[1, -2], [3]]))], ['y.npy', goodY]]), /expected document 0 to hold non-negative integers, got number -2/);
+  const negative = npy('|O', [2], pickleIntLists([[1, -2], [3]]));
+  check(new Map([['x.npy', negative], ['y.npy', goodY]]), /expected document 0 to hold non-negative integers, got number -2/);
 });
 
 test('missing and non-ZIP files are named in the error', () => {

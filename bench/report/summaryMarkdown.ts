@@ -20,7 +20,8 @@ export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[
       ? `- Server: ${report.url} (already running; the bench changed nothing in it)`
       : '- Servers: started by the bench for each scenario (`tidepool serve` on 127.0.0.1, a port from the OS, a private stats socket, no access log)',
   );
-  lines.push('- Raw data: `timeline.json` (every response, stats sample and pool event, per run)', '');
+  lines.push("- Load: the bench's own HTTP client on raw sockets; the closed-loop rows of throughput and compare say what drove them (wrk when installed)");
+  lines.push("- Raw data: `timeline.json` (every response, stats sample and pool event of the bench's own client, per run)", '');
   const chartsOf = (runName: string) => charts.filter((c) => c.run === runName);
   for (const result of report.results) {
     switch (result.kind) {

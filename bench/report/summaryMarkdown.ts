@@ -250,7 +250,7 @@ function crossCheckSection(r: CrossCheckResult): string[] {
 
 function goalLine(g: GoalCheck): string {
   if (g.met === null || g.value === null) return `- ${g.description}: not measured`;
-  return `- ${g.description}: ${g.value.toFixed(2)} at ${g.connections} connection${g.connections === 1 ? '' : 's'}: ${g.met ? '**met**' : '**missed**'}`;
+  return `- ${g.description}: ${g.value.toFixed(3)} at ${g.connections} connection${g.connections === 1 ? '' : 's'}: ${g.met ? '**met**' : '**missed**'}`;
 }
 
 function compareSection(r: CompareResult): string[] {

@@ -130,10 +130,9 @@ export async function measureClosedRow(ctx: RowContext, spec: ClosedRowSpec): Pr
   return { row, run };
 }
 
-/** Runs `play` (an open-loop run of the bench's client) and says what it cost, as for a closed row. */
-export async function measureOwnRun(serverPids: number[] | null, play: () => Promise<RunResult>): Promise<{ run: RunResult; cost: (n: number) => RowCost }> {
+/** Runs `play` (an open-loop run of the bench's client) and says what it cost per answer, as for a closed row. */
+export async function measureOwnRun(serverPids: number[] | null, play: () => Promise<RunResult>): Promise<{ run: RunResult; cost: RowCost }> {
   const end = startCpuWindow(serverPids);
   const run = await play();
-  const window = end();
-  return { run, cost: (answers) => cost('bench', window, answers) };
+  return { run, cost: cost('bench', end(), run.responses.length) };
 }

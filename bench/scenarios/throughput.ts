@@ -71,7 +71,7 @@ export async function throughput(ctx: TargetContext): Promise<ThroughputResult> 
       const measured = await measureOwnRun(await pids(), () => session.play(run));
       runs.push(measured.run);
       const row = openLoopRow(measured.run, rate, options.phaseSeconds);
-      rows.push({ ...row, ...measured.cost(measured.run.responses.length) });
+      rows.push({ ...row, ...measured.cost });
     }
     return { kind: 'throughput', server: serverInfo(target), driver, runs, rows };
   });

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { parseCommandLine } from '../core/cli/usage.js';
-import { HELP, parseBenchArgs } from './options.js';
+import { benchHelp, parseBenchArgs } from './options.js';
 import { attachProgress } from './render/progress.js';
 import type { BenchReport } from './report/benchReport.js';
 import { jsonOutput } from './report/jsonOutput.js';
@@ -11,11 +11,11 @@ import { getStatus, stopAllServers } from './target/startTidepool.js';
 
 /** Exit codes: 0 all measured, 1 a scenario failed or the cross-check disagreed, 2 bad options, 130 Ctrl-C. */
 export async function main(argv: string[]): Promise<number> {
-  const options = parseCommandLine('bench', () => parseBenchArgs(argv), () => HELP);
+  const options = parseCommandLine('bench', () => parseBenchArgs(argv), benchHelp);
   if (typeof options === 'number') return options;
   if (options.url !== undefined) {
-    // Against nothing, autocannon reconnects in a tight loop and every scenario would report
-    // thousands of refused connections: say it once instead. Any HTTP answer will do.
+    // Against nothing, every scenario would report a stream of refused connections: say it once
+    // instead. Any HTTP answer will do.
     const problem = await getStatus(`${options.url}/readyz`, 5000).then(() => null, (err: Error) => err.message);
     if (problem !== null) {
       process.stderr.write(`tidepool bench: --url ${options.url} does not answer HTTP (${problem}): is the server running there?\n`);

@@ -1,6 +1,11 @@
-import { coerceValue, ConfigError, findOption, type OptionSpec } from '../server/index.js';
+import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { coerceValue, ConfigError, findOption, OPTIONS as SERVE_OPTIONS, type OptionSpec } from '../server/index.js';
+import { DRIVER_REQUESTS, type DriverRequest } from './load/driver.js';
 import { PROFILE_NAMES, type ProfileName } from './load/profiles.js';
-import { UsageError } from '../core/cli/usage.js';
+import { REPORTS_DIR } from './report/writeReport.js';
+import { CROSS_CHECK_TOLERANCE } from './wrkCrossCheck.js';
+import { parseStrictArgs, UsageError } from '../core/cli/usage.js';
 
 export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck' | 'compare';
 export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare'] as const satisfies readonly ScenarioName[];
@@ -9,6 +14,9 @@ export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['burst', 'scale', 'th
 
 /** The classic experiment's request. */
 export const CLASSIC_TEXT = 'this is a news sample text about sports, and football in specific';
+
+/** Open-loop rates when --rate is not given: these shares of the best closed-loop throughput, below and near saturation. */
+export const OPEN_LOOP_SHARES = [0.5, 0.9] as const;
 
 export interface BenchOptions {
   scenarios: ScenarioName[];
@@ -21,15 +29,17 @@ export interface BenchOptions {
   help: boolean;
   text: string;
   timeoutS: number;
+  /** What drives the closed-loop load of compare and throughput. */
+  driver: DriverRequest;
   /** burst */
   requests: number;
   /** scale */
   clients: number;
   loadSeconds: number;
   cooldownSeconds: number;
-  /** throughput */
+  /** throughput and compare */
   connections: number[];
-  /** Open-loop rates; null: half and nine tenths of the best closed-loop throughput. */
+  /** Open-loop rates; null: OPEN_LOOP_SHARES of the best closed-loop throughput. */
   rates: number[] | null;
   phaseSeconds: number;
   /** profile */
@@ -47,15 +57,161 @@ export interface BenchOptions {
   simulateLatencyMs: number | null;
 }
 
-type Given = Partial<Record<BenchKey, string>>;
-type BenchKey =
-  | 'scenario' | 'url' | 'stats' | 'out' | 'text' | 'timeout' | 'requests' | 'clients' | 'duration' | 'cooldown'
-  | 'connections' | 'rate' | 'phase-seconds' | 'profile' | 'crosscheck-connections' | 'crosscheck-seconds';
-const VALUE_OPTIONS: readonly BenchKey[] = [
-  'scenario', 'url', 'stats', 'out', 'text', 'timeout', 'requests', 'clients', 'duration', 'cooldown',
-  'connections', 'rate', 'phase-seconds', 'profile', 'crosscheck-connections', 'crosscheck-seconds',
-];
-const FLAGS = ['quick', 'json', 'help'] as const;
+/** A default, or one for a full run and one for --quick. */
+type Default<T> = T | { full: T; quick: T };
+
+interface ValueSpec<T> {
+  flag: string;
+  metavar: string;
+  group: 'Scenarios' | 'Target' | 'Run';
+  help: string;
+  /** Absent: the option has no value unless given. */
+  default?: Default<T>;
+  /** How the default reads in --help; the value itself otherwise. */
+  show?: (value: T) => string;
+  parse(flag: string, text: string): T;
+}
+
+const spec = <T>(s: ValueSpec<T>) => s;
+
+function nonEmpty(flag: string, text: string): string {
+  if (text.trim() === '') throw new UsageError(`Expected --${flag} to be a non-empty value, got an empty string`);
+  return text;
+}
+
+const number = (min: number) => (flag: string, text: string): number => {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`Expected --${flag} to be a number >= ${min}, got ${JSON.stringify(text)}`);
+  return n;
+};
+
+const int = (min: number) => (flag: string, text: string): number => {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min) throw new UsageError(`Expected --${flag} to be a whole number >= ${min}, got ${JSON.stringify(text)}`);
+  return n;
+};
+
+const list = <T>(item: (flag: string, text: string) => T) => (flag: string, text: string): T[] => text.split(',').map((part) => item(flag, part));
+
+function positiveNumber(flag: string, text: string): number {
+  const n = number(0)(flag, text);
+  if (n <= 0) throw new UsageError(`Expected --${flag} to be numbers > 0 (comma-separated), got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function parseScenarios(flag: string, text: string): ScenarioName[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError(`Expected --${flag} to name one or more of ${SCENARIO_NAMES.join(', ')} or all, got ${JSON.stringify(text)}`);
+  const out = new Set<ScenarioName>();
+  for (const name of names) {
+    if (name === 'all') SCENARIO_NAMES.forEach((s) => out.add(s));
+    else if ((SCENARIO_NAMES as readonly string[]).includes(name)) out.add(name as ScenarioName);
+    else throw new UsageError(`Expected --${flag} to be ${SCENARIO_NAMES.join(', ')} or all (comma-separated for several), got ${JSON.stringify(name)}`);
+  }
+  // The order of the report is the bench's, whatever the order on the command line.
+  return SCENARIO_NAMES.filter((s) => out.has(s));
+}
+
+function parseProfiles(flag: string, text: string): ProfileName[] {
+  return text.split(',').map((name) => {
+    const n = name.trim();
+    if (!(PROFILE_NAMES as readonly string[]).includes(n)) {
+      throw new UsageError(`Expected --${flag} to be ${PROFILE_NAMES.join(', ')} (comma-separated for several), got ${JSON.stringify(n)}`);
+    }
+    return n as ProfileName;
+  });
+}
+
+function parseDriver(flag: string, text: string): DriverRequest {
+  if (!(DRIVER_REQUESTS as readonly string[]).includes(text)) {
+    throw new UsageError(`Expected --${flag} to be ${DRIVER_REQUESTS.join(', ')}, got ${JSON.stringify(text)}`);
+  }
+  return text as DriverRequest;
+}
+
+function parseUrl(flag: string, text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`Expected --${flag} to be http://HOST:PORT, got ${JSON.stringify(text)}`);
+  }
+  if (url.protocol !== 'http:') {
+    throw new UsageError(`Expected --${flag} to be http://HOST:PORT, got ${JSON.stringify(text)} (${url.protocol} is not supported)`);
+  }
+  if (url.pathname !== '/' || url.search !== '') {
+    const why = 'the bench requests /predict itself';
+    throw new UsageError(`Expected --${flag} to be the server's origin http://HOST:PORT without a path, got ${JSON.stringify(text)}: ${why}`);
+  }
+  return url.origin;
+}
+
+const commaList = (values: readonly unknown[]) => values.join(',');
+
+/** Every option of the bench's own: the parser, the defaults and --help are read off this table. */
+const VALUES = {
+  scenarios: spec<ScenarioName[]>({
+    flag: 'scenario', metavar: 'LIST', group: 'Scenarios', help: `${SCENARIO_NAMES.join(', ')} or all (comma-separated).`,
+    default: [...DEFAULT_SCENARIOS], show: commaList, parse: parseScenarios,
+  }),
+  url: spec<string>({ flag: 'url', metavar: 'http://HOST:PORT', group: 'Target', help: 'Bench a running server instead of starting one.', parse: parseUrl }),
+  stats: spec<string>({
+    flag: 'stats', metavar: 'ADDRESS', group: 'Target',
+    help: 'Its stats socket (UNIX path, @abstract, HOST:PORT or http://HOST:PORT). Without it the bench sees only its own requests.',
+    parse: nonEmpty,
+  }),
+  out: spec<string>({ flag: 'out', metavar: 'DIR', group: 'Run', help: `Report directory. Default: ${REPORTS_DIR}/<timestamp>/.`, parse: nonEmpty }),
+  text: spec<string>({
+    flag: 'text', metavar: 'TEXT', group: 'Run', help: 'The text sent to /predict.', default: CLASSIC_TEXT, show: (t) => JSON.stringify(t), parse: nonEmpty,
+  }),
+  timeoutS: spec<number>({ flag: 'timeout', metavar: 'S', group: 'Run', help: 'Seconds before a request counts as failed.', default: 60, parse: number(1) }),
+  driver: spec<DriverRequest>({
+    flag: 'driver', metavar: DRIVER_REQUESTS.join('|'), group: 'Run',
+    help: "throughput, compare: what drives the closed loop. auto: wrk when installed, else the bench's own client.",
+    default: 'auto', parse: parseDriver,
+  }),
+  requests: spec<number>({ flag: 'requests', metavar: 'N', group: 'Run', help: 'burst: requests.', default: 11, parse: int(1) }),
+  clients: spec<number>({
+    flag: 'clients', metavar: 'N', group: 'Run', help: 'scale: concurrent clients of the step.', default: { full: 40, quick: 4 }, parse: int(1),
+  }),
+  loadSeconds: spec<number>({
+    flag: 'duration', metavar: 'S', group: 'Run', help: 'scale: seconds of the step.', default: { full: 20, quick: 2.5 }, parse: number(0.5),
+  }),
+  cooldownSeconds: spec<number>({
+    flag: 'cooldown', metavar: 'S', group: 'Run', help: 'scale: quiet seconds after it.', default: { full: 15, quick: 0.5 }, parse: number(0),
+  }),
+  connections: spec<number[]>({
+    flag: 'connections', metavar: 'LIST', group: 'Run', help: 'throughput, compare: closed-loop connection counts (compare adds one-shot rows at the largest).',
+    default: { full: [1, 8, 32], quick: [1, 8] }, show: commaList, parse: list(int(1)),
+  }),
+  rates: spec<number[]>({
+    flag: 'rate', metavar: 'LIST', group: 'Run',
+    help: `throughput: open-loop rates in requests/s. Default: ${OPEN_LOOP_SHARES.map((s) => `${s * 100} %`).join(' and ')} of the best closed-loop rate.`,
+    parse: list(positiveNumber),
+  }),
+  phaseSeconds: spec<number>({
+    flag: 'phase-seconds', metavar: 'S', group: 'Run', help: 'throughput, compare: seconds per row (wrk rounds to whole seconds).',
+    default: { full: 5, quick: 0.75 }, parse: number(0.25),
+  }),
+  profiles: spec<ProfileName[]>({
+    flag: 'profile', metavar: 'LIST', group: 'Run', help: 'profile: the load profiles.', default: [...PROFILE_NAMES], show: commaList, parse: parseProfiles,
+  }),
+  crossConnections: spec<number>({
+    flag: 'crosscheck-connections', metavar: 'N', group: 'Run', help: 'crosscheck: connections of each tool.', default: 8, parse: int(1),
+  }),
+  crossSeconds: spec<number>({
+    flag: 'crosscheck-seconds', metavar: 'S', group: 'Run', help: 'crosscheck: seconds of each tool.', default: { full: 5, quick: 1 }, parse: number(1),
+  }),
+} as const;
+
+type ValueKey = keyof typeof VALUES;
+type ValueOf<K extends ValueKey> = (typeof VALUES)[K] extends ValueSpec<infer T> ? T : never;
+
+const FLAGS = {
+  quick: { group: 'Run', help: 'Everything shorter: the default set in under 30 s (the test suite\'s).' },
+  json: { group: 'Run', help: 'Print the results as JSON on stdout; no progress display.' },
+  help: { group: 'Run', help: 'Print this help.' },
+} as const;
 
 /** Server options the bench passes on: the pool's, the model's, the lifecycle's. Not listeners or stats. */
 const POOL_SECTION = 'Workers and scaling';
@@ -64,85 +220,116 @@ const PASSED_SECTIONS = new Set<string>([POOL_SECTION, 'Lifecycle', 'Model and r
 const POOL_EXTRA = new Set(['simulate-latency']);
 /** The bench owns these: it reads every response and needs no access log. */
 const NOT_PASSED = new Set(['disable-logging', 'log-format']);
+/** serve resolves --model against its own working directory, which the bench makes a temp dir. */
+const PATH_OPTIONS = new Set(['model']);
+
+const OWN_FLAGS = new Set<string>([...Object.values(VALUES).map((v) => v.flag), ...Object.keys(FLAGS)]);
+
+/** Every `serve` option name and alias (and --no-NAME for booleans), so that parseArgs knows their shape. */
+function serveFlags(): Record<string, { type: 'string' | 'boolean' }> {
+  const flags: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const option of SERVE_OPTIONS as readonly OptionSpec[]) {
+    for (const name of [option.name, ...(option.aliases ?? [])]) {
+      if (OWN_FLAGS.has(name)) continue;
+      flags[name] = { type: option.type === 'bool' ? 'boolean' : 'string' };
+      if (option.type === 'bool') flags[`no-${name}`] = { type: 'boolean' };
+    }
+  }
+  return flags;
+}
+
+const PARSE_OPTIONS: ParseArgsConfig['options'] = {
+  ...Object.fromEntries(Object.values(VALUES).map((v) => [v.flag, { type: 'string' }])),
+  quick: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  ...serveFlags(),
+};
+const KEY_OF_FLAG = new Map(Object.entries(VALUES).map(([key, v]) => [v.flag, key as ValueKey]));
+
+/** node:util's token shapes, as this parser reads them. */
+type Token = { kind: 'option'; name: string; rawName: string; value?: string } | { kind: 'positional' | 'option-terminator' };
+
+function defaultOf<T>(d: Default<T>, quick: boolean): T {
+  return typeof d === 'object' && d !== null && 'full' in d ? (quick ? d.quick : d.full) : d;
+}
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
-  const given: Given = {};
+  const { tokens } = parseStrictArgs('bench', { args: [...argv], strict: true, allowPositionals: false, tokens: true, options: PARSE_OPTIONS });
+  const given = new Map<ValueKey, string>();
   const flags = { quick: false, json: false, help: false };
   const poolArgs: string[] = [];
   const serverArgs: string[] = [];
   let scalingChosen = false;
   let simulateLatencyMs: number | null = null;
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h') {
-      flags.help = true;
+  for (const token of tokens as Token[]) {
+    if (token.kind !== 'option') continue;
+    const { name } = token;
+    const key = KEY_OF_FLAG.get(name);
+    if (key !== undefined) {
+      given.set(key, token.value!);
       continue;
     }
-    const m = /^--([a-z0-9-]+)(?:=(.*))?$/s.exec(arg);
-    if (!m) throw new UsageError(`Unexpected argument ${JSON.stringify(arg)}: options start with -- (see tidepool bench --help)`);
-    const name = m[1]!;
-    const inline = m[2];
-    const takeValue = (): string => {
-      if (inline !== undefined) return inline;
-      const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`Option --${name} expects a value, got nothing`);
-      i++;
-      return next;
-    };
-    if ((FLAGS as readonly string[]).includes(name)) {
-      if (inline !== undefined) throw new UsageError(`Option --${name} takes no value, got ${JSON.stringify(inline)}`);
-      flags[name as (typeof FLAGS)[number]] = true;
-      continue;
-    }
-    if ((VALUE_OPTIONS as readonly string[]).includes(name)) {
-      given[name as BenchKey] = takeValue();
+    if (name in flags) {
+      flags[name as keyof typeof flags] = true;
       continue;
     }
     const negated = name.startsWith('no-') ? findOption(name.slice(3)) : undefined;
-    const spec = findOption(name) ?? (negated?.type === 'bool' ? negated : undefined);
-    if (spec && PASSED_SECTIONS.has(spec.section) && !NOT_PASSED.has(spec.name)) {
-      const raw = spec.type === 'bool' ? (inline ?? !negated) : takeValue();
-      const value = coerceServeOption(spec, raw, `--${name}`);
-      const args = spec.type === 'bool' ? [`--${value ? '' : 'no-'}${spec.name}`] : [`--${spec.name}`, String(raw)];
-      const pool = spec.section === POOL_SECTION || POOL_EXTRA.has(spec.name);
-      (pool ? poolArgs : serverArgs).push(...args);
-      if (spec.section === POOL_SECTION) scalingChosen = true;
-      if (spec.name === 'simulate-latency') simulateLatencyMs = Number(value);
-      continue;
+    const serve = negated?.type === 'bool' ? negated : findOption(name)!;
+    if (!PASSED_SECTIONS.has(serve.section) || NOT_PASSED.has(serve.name)) {
+      const why = 'it chooses the listeners, the stats socket and the logging itself';
+      throw new UsageError(`Option ${token.rawName} is a \`tidepool serve\` option the bench does not pass on: ${why}`);
     }
-    if (spec) throw new UsageError(`Option --${name} is a \`tidepool serve\` option the bench does not pass on: it chooses the listeners, the stats socket and the logging itself`);
-    throw new UsageError(`Unknown option --${name} (see tidepool bench --help)`);
+    const raw = serve.type === 'bool' ? negated === undefined : token.value!;
+    const value = coerceServeOption(serve, raw, token.rawName);
+    const passed = PATH_OPTIONS.has(serve.name) ? path.resolve(String(raw)) : String(raw);
+    const args = serve.type === 'bool' ? [`--${value ? '' : 'no-'}${serve.name}`] : [`--${serve.name}`, passed];
+    const pool = serve.section === POOL_SECTION || POOL_EXTRA.has(serve.name);
+    (pool ? poolArgs : serverArgs).push(...args);
+    if (serve.section === POOL_SECTION) scalingChosen = true;
+    if (serve.name === 'simulate-latency') simulateLatencyMs = Number(value);
   }
 
-  if (given.stats !== undefined && given.url === undefined) {
+  if (given.has('stats') && !given.has('url')) {
     throw new UsageError('Option --stats needs --url: without --url the bench starts its own server with a private stats socket');
   }
-  if (given.url !== undefined && poolArgs.length + serverArgs.length > 0) {
+  if (given.has('url') && poolArgs.length + serverArgs.length > 0) {
     throw new UsageError(`Server options (${[...poolArgs, ...serverArgs].filter((a) => a.startsWith('--')).join(', ')}) have no effect with --url: the bench does not start a server then`);
   }
-  const q = flags.quick;
-  const scenarios = parseScenarios(given.scenario);
+  const quick = flags.quick;
+  function value<K extends ValueKey>(key: K): ValueOf<K>;
+  function value<K extends ValueKey>(key: K, optional: true): ValueOf<K> | undefined;
+  function value<K extends ValueKey>(key: K): ValueOf<K> | undefined {
+    const s = VALUES[key] as unknown as ValueSpec<ValueOf<K>>;
+    const text = given.get(key);
+    if (text !== undefined) return s.parse(s.flag, text);
+    return s.default === undefined ? undefined : defaultOf(s.default, quick);
+  }
+  const url = value('url', true);
+  const stats = value('stats', true);
+  const out = value('out', true);
   return {
-    scenarios,
-    ...(given.url !== undefined ? { url: parseUrl(given.url) } : {}),
-    ...(given.stats !== undefined ? { stats: nonEmpty('stats', given.stats) } : {}),
-    ...(given.out !== undefined ? { out: nonEmpty('out', given.out) } : {}),
-    quick: q,
+    scenarios: value('scenarios'),
+    ...(url !== undefined ? { url } : {}),
+    ...(stats !== undefined ? { stats } : {}),
+    ...(out !== undefined ? { out } : {}),
+    quick,
     json: flags.json,
     help: flags.help,
-    text: given.text !== undefined ? nonEmpty('text', given.text) : CLASSIC_TEXT,
-    timeoutS: number('timeout', given.timeout, 60, { min: 1 }),
-    requests: int('requests', given.requests, 11, 1),
-    clients: int('clients', given.clients, q ? 4 : 40, 1),
-    loadSeconds: number('duration', given.duration, q ? 2.5 : 20, { min: 0.5 }),
-    cooldownSeconds: number('cooldown', given.cooldown, q ? 0.5 : 15, { min: 0 }),
-    connections: intList('connections', given.connections, q ? [1, 8] : [1, 8, 32]),
-    rates: given.rate === undefined ? null : numberList('rate', given.rate),
-    phaseSeconds: number('phase-seconds', given['phase-seconds'], q ? 0.75 : 5, { min: 0.25 }),
-    profiles: parseProfiles(given.profile),
-    crossConnections: int('crosscheck-connections', given['crosscheck-connections'], 8, 1),
-    crossSeconds: number('crosscheck-seconds', given['crosscheck-seconds'], q ? 1 : 5, { min: 1 }),
+    text: value('text'),
+    timeoutS: value('timeoutS'),
+    driver: value('driver'),
+    requests: value('requests'),
+    clients: value('clients'),
+    loadSeconds: value('loadSeconds'),
+    cooldownSeconds: value('cooldownSeconds'),
+    connections: value('connections'),
+    rates: value('rates', true) ?? null,
+    phaseSeconds: value('phaseSeconds'),
+    profiles: value('profiles'),
+    crossConnections: value('crossConnections'),
+    crossSeconds: value('crossSeconds'),
     poolArgs,
     serverArgs,
     scalingChosen,
@@ -160,76 +347,45 @@ function coerceServeOption(spec: OptionSpec, raw: string | boolean, source: stri
   }
 }
 
-function parseScenarios(text: string | undefined): ScenarioName[] {
-  if (text === undefined) return [...DEFAULT_SCENARIOS];
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError(`Expected --scenario to name one or more of ${SCENARIO_NAMES.join(', ')} or all, got ${JSON.stringify(text)}`);
-  const out = new Set<ScenarioName>();
-  for (const name of names) {
-    if (name === 'all') SCENARIO_NAMES.forEach((s) => out.add(s));
-    else if ((SCENARIO_NAMES as readonly string[]).includes(name)) out.add(name as ScenarioName);
-    else throw new UsageError(`Expected --scenario to be ${SCENARIO_NAMES.join(', ')} or all (comma-separated for several), got ${JSON.stringify(name)}`);
+/** "Default: 40 (quick 4)." from the table. */
+function defaultText<T>(s: ValueSpec<T>): string {
+  if (s.default === undefined) return '';
+  const show = (v: T) => (s.show ? s.show(v) : String(v));
+  const d = s.default;
+  const text = typeof d === 'object' && d !== null && 'full' in d ? `${show(d.full)} (quick ${show(d.quick)})` : show(d);
+  return ` Default: ${text}.`;
+}
+
+/** `  --flag METAVAR   help`, the help wrapped under itself. */
+function helpLine(left: string, text: string): string[] {
+  const indent = 28;
+  const width = 100 - indent;
+  const words = text.split(' ');
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
-  // The order of the report is the bench's, whatever the order on the command line.
-  return SCENARIO_NAMES.filter((s) => out.has(s));
+  lines.push(line);
+  const first = left.length + 2 <= indent ? [left.padEnd(indent) + lines.shift()!] : [left];
+  return [...first, ...lines.map((l) => ' '.repeat(indent) + l)];
 }
 
-function parseProfiles(text: string | undefined): ProfileName[] {
-  if (text === undefined) return [...PROFILE_NAMES];
-  return text.split(',').map((name) => {
-    const n = name.trim();
-    if (!(PROFILE_NAMES as readonly string[]).includes(n)) throw new UsageError(`Expected --profile to be ${PROFILE_NAMES.join(', ')} (comma-separated for several), got ${JSON.stringify(n)}`);
-    return n as ProfileName;
-  });
+function optionLines(group: ValueSpec<unknown>['group']): string[] {
+  const values = (Object.values(VALUES) as ValueSpec<unknown>[]).filter((v) => v.group === group);
+  const flags = Object.entries(FLAGS).filter(([, f]) => f.group === group);
+  return [
+    ...values.flatMap((v) => helpLine(`  --${v.flag} ${v.metavar}`, v.help + defaultText(v))),
+    ...flags.flatMap(([name, f]) => helpLine(name === 'help' ? '  -h, --help' : `  --${name}`, f.help)),
+  ];
 }
 
-function parseUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`Expected --url to be http://HOST:PORT, got ${JSON.stringify(text)}`);
-  }
-  if (url.protocol !== 'http:') throw new UsageError(`Expected --url to be http://HOST:PORT, got ${JSON.stringify(text)} (${url.protocol} is not supported)`);
-  if (url.pathname !== '/' || url.search !== '') {
-    throw new UsageError(`Expected --url to be the server's origin http://HOST:PORT without a path, got ${JSON.stringify(text)}: the bench requests /predict itself`);
-  }
-  return url.origin;
-}
-
-function nonEmpty(name: string, text: string): string {
-  if (text.trim() === '') throw new UsageError(`Expected --${name} to be a non-empty value, got an empty string`);
-  return text;
-}
-
-function number(name: string, text: string | undefined, fallback: number, bounds: { min: number }): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < bounds.min) throw new UsageError(`Expected --${name} to be a number >= ${bounds.min}, got ${JSON.stringify(text)}`);
-  return n;
-}
-
-function int(name: string, text: string | undefined, fallback: number, min: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min) throw new UsageError(`Expected --${name} to be a whole number >= ${min}, got ${JSON.stringify(text)}`);
-  return n;
-}
-
-function intList(name: string, text: string | undefined, fallback: number[]): number[] {
-  if (text === undefined) return fallback;
-  return text.split(',').map((part) => int(name, part, 0, 1));
-}
-
-function numberList(name: string, text: string): number[] {
-  return text.split(',').map((part) => {
-    const n = number(name, part, 0, { min: 0 });
-    if (n <= 0) throw new UsageError(`Expected --${name} to be numbers > 0 (comma-separated), got ${JSON.stringify(part)}`);
-    return n;
-  });
-}
-
-export const HELP = `Usage: tidepool bench [options] [-- nothing]
+export function benchHelp(): string {
+  const tolerance = `${CROSS_CHECK_TOLERANCE * 100} %`;
+  return `Usage: tidepool bench [options]
 
 Loads a tidepool (or any uWSGI-stats) server and answers: does it scale when load arrives, and how
 fast is it. Reads the server's stats socket while it loads it. Writes a report directory with
@@ -238,50 +394,36 @@ summary.md, timeline.json and SVG charts.
 Without --url the bench starts its own tidepool server for each scenario (127.0.0.1, a port from
 the OS, a private stats socket), and stops it after (also on Ctrl-C and errors).
 
-Scenarios:
-  --scenario LIST           burst, scale, throughput, profile, crosscheck or all (comma-separated).
-                            Default: burst,scale,throughput,crosscheck (under 3 minutes on 2 cores).
+Scenarios (the default set: ${DEFAULT_SCENARIOS.join(',')}, under 3 minutes on 2 cores):
+${optionLines('Scenarios').join('\n')}
     burst       N one-shot GETs at once, each on its own connection: each answer with its latency
                 and the worker that served it (the classic test_parallel_requests.sh).
     scale       a step of blocking requests (--simulate-latency), sampling the pool 4 times a
                 second: uWSGI's classic spare step 3 beside tidepool's defaults.
-    throughput  /predict at fixed connection counts (closed loop) and at fixed rates (open loop,
-                latency from the intended send time: coordinated omission corrected).
+    throughput  /predict at fixed connection counts (closed loop: wrk when installed) and at fixed
+                rates (open loop, latency from the intended send time: coordinated omission
+                corrected), with the client's CPU share and the server's CPU per request.
     profile     constant, step, ramp and spike-then-cooldown loads.
-    crosscheck  wrk and the autocannon harness on the same server, URL, duration and connections,
-                two rounds; their best throughputs must agree within 15 % (else exit 1).
-    compare     tidepool /predict with and without batching, and a bare node:http cluster
-                (constant JSON, same process count): req/s, p50/p99, CPU per request, ratios.
-                Starts its own servers (not with --url); not in the default set.
+    crosscheck  wrk, the bench's own client and autocannon on the same server, URL, duration and
+                connections, two rounds; the bench's client must agree with wrk within ${tolerance}
+                (else exit 1).
+    compare     tidepool with and without batching, a node:http cluster answering a constant JSON
+                and one running tidepool's predictor (same process count), kept alive and
+                one-shot: req/s, p50/p99, CPU per request, ratios and goals. Starts its own
+                servers (not with --url); not in the default set. Quick look:
+                tidepool bench --scenario compare --phase-seconds 2
 
 Target:
-  --url http://HOST:PORT    Bench a running server instead of starting one.
-  --stats ADDRESS           Its stats socket (UNIX path, @abstract, HOST:PORT or http://HOST:PORT).
-                            Without it the bench sees only its own requests.
+${optionLines('Target').join('\n')}
 
 Run:
-  --quick                   Everything shorter: the default set in under 30 s (the test suite's).
-  --json                    Print the results as JSON on stdout; no progress display.
-  --out DIR                 Report directory. Default: bench-reports/<timestamp>/.
-  --text TEXT               The text sent to /predict. Default: the classic sports sentence.
-  --timeout S               Seconds before a request counts as failed. Default: 60.
-  --requests N              burst: requests. Default: 11.
-  --clients N               scale: concurrent clients of the step. Default: 40 (quick 4).
-  --duration S              scale: seconds of the step. Default: 20 (quick 2.5).
-  --cooldown S              scale: quiet seconds after it. Default: 15 (quick 0.5).
-  --connections LIST        throughput: closed-loop connection counts. Default: 1,8,32 (quick 1,8).
-  --rate LIST               throughput: open-loop rates in requests/s. Default: 50 % and 90 % of
-                            the best closed-loop throughput.
-  --phase-seconds S         throughput: seconds per load level. Default: 5 (quick 0.75).
-  --profile LIST            profile: constant, step, ramp, spike. Default: all four.
-  --crosscheck-connections N, --crosscheck-seconds S
-                            crosscheck: connections and seconds of each tool. Default: 8, 5 (quick 1).
-  -h, --help                Print this help.
+${optionLines('Run').join('\n')}
 
-Server options (only without --url): any \`tidepool serve\` option of the sections Workers and
-scaling, Lifecycle, Model and requests (see tidepool serve --help). The pool options
+Server options (only without --url): any \`tidepool serve\` option of the sections
+${[...PASSED_SECTIONS].join(', ')} (see tidepool serve --help). The pool options
 (--workers, --cheaper, --cheaper-algo, --cheaper-step, ... and --simulate-latency) go to the
 servers of burst, scale and profile; a cheaper option makes scale run that one configuration
 instead of the comparison. The others (--model, --backend, ...) go to every server. Example:
   tidepool bench --scenario scale --cheaper-algo spare2 --cheaper-step 4
 `;
+}

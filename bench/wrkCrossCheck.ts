@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
+import { runAutocannon, type AutocannonResult } from './load/autocannonRun.js';
 import { LoadRun } from './run/loadRun.js';
 import type { BenchSession } from './run/session.js';
 import type { RunResult } from './run/types.js';
 
 /**
- * Measures the same server with wrk (C, outside node) and with the autocannon harness, same URL,
- * connections and duration, and compares their throughputs. A harness that drops or double
- * counts requests (autocannon behind `Connection: close`, for one) shows here.
+ * Measures the same server with wrk (C, outside node), with the bench's own closed-loop client
+ * (the harness) and with autocannon, same URL, connections and duration, and compares their
+ * throughputs. A client that drops or double counts requests (autocannon behind
+ * `Connection: close`, for one) shows here; the verdict is the harness's against wrk's.
  */
 
 export const CROSS_CHECK_TOLERANCE = 0.15;
@@ -19,8 +21,8 @@ export interface WrkResult {
   non2xx: number;
   socketErrors: { connect: number; read: number; write: number; timeout: number };
   latencyAvgMs: number | null;
-  /** with `latency`: wrk's latency distribution, 50 / 75 / 90 / 99 % */
-  percentilesMs?: Record<'p50' | 'p75' | 'p90' | 'p99', number>;
+  /** From `--latency`'s distribution, and the Max of the thread stats; null without them. */
+  latencyMs: { p50: number; p75: number; p90: number; p99: number; max: number } | null;
 }
 
 export interface HarnessResult {
@@ -35,13 +37,16 @@ export interface CrossCheck {
   url: string;
   connections: number;
   durationS: number;
-  /** wrk then the harness, this many times. */
-  rounds: { wrk: WrkResult; harness: HarnessResult }[];
+  /** wrk, the harness, then autocannon, this many times. */
+  rounds: { wrk: WrkResult; harness: HarnessResult; autocannon: AutocannonResult }[];
   /** The best round of each tool. */
   wrk: WrkResult;
   harness: HarnessResult;
+  autocannon: AutocannonResult;
   /** harness rps / wrk rps, best against best */
   ratio: number;
+  /** autocannon rps / wrk rps, best against best: reported, not part of the verdict. */
+  autocannonRatio: number;
   tolerance: number;
   agree: boolean;
 }
@@ -54,7 +59,11 @@ export function parseWrkOutput(text: string): WrkResult {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
   if (!total || !rps) throw new Error(`wrk output has no "N requests in T" and "Requests/sec:" lines:\n${text.trim().slice(0, 600)}`);
   const errors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
-  const latency = /Latency\s+([\d.]+)(us|ms|s|m)\b/.exec(text);
+  const time = (value: string, unit: string) => Number(value) * UNIT_MS[unit]!;
+  const latency = /Latency\s+([\d.]+)(us|ms|s|m)\s+([\d.]+)(us|ms|s|m)\s+([\d.]+)(us|ms|s|m)\b/.exec(text) ?? /Latency\s+([\d.]+)(us|ms|s|m)\b/.exec(text);
+  const percentiles = new Map([...text.matchAll(/^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s|m)\s*$/gm)].map((m) => [m[1]!, time(m[2]!, m[3]!)]));
+  const max = latency?.[5] !== undefined ? time(latency[5], latency[6]!) : null;
+  const at = (p: string) => percentiles.get(p)!;
   return {
     requests: Number(total[1]),
     durationS: (Number(total[2]) * UNIT_MS[total[3]!]!) / 1000,
@@ -66,20 +75,9 @@ export function parseWrkOutput(text: string): WrkResult {
       write: Number(errors?.[3] ?? 0),
       timeout: Number(errors?.[4] ?? 0),
     },
-    latencyAvgMs: latency ? Number(latency[1]) * UNIT_MS[latency[2]!]! : null,
-    ...wrkPercentiles(text),
+    latencyAvgMs: latency ? time(latency[1]!, latency[2]!) : null,
+    latencyMs: percentiles.size === 4 && max !== null ? { p50: at('50'), p75: at('75'), p90: at('90'), p99: at('99'), max } : null,
   };
-}
-
-/** wrk --latency's "Latency Distribution" block, when it is there. */
-function wrkPercentiles(text: string): Pick<WrkResult, 'percentilesMs'> {
-  const at = (p: number): number | null => {
-    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\b`, 'm').exec(text);
-    return m ? Number(m[1]) * UNIT_MS[m[2]!]! : null;
-  };
-  const [p50, p75, p90, p99] = [at(50), at(75), at(90), at(99)];
-  if (p50 === null || p75 === null || p90 === null || p99 === null) return {};
-  return { percentilesMs: { p50, p75, p90, p99 } };
 }
 
 export interface WrkOptions {
@@ -89,22 +87,26 @@ export interface WrkOptions {
   durationS: number;
   /** Default: $WRK, else `wrk` on the PATH. */
   wrkPath?: string;
-  signal?: AbortSignal;
-  /** ask wrk for its latency distribution (percentilesMs) */
-  latency?: boolean;
-  /** seconds after which wrk counts a request as timed out; default 30 */
+  /** `Connection: close` on every request: a new connection for each. */
+  oneShot?: boolean;
+  /** Whole seconds before wrk counts a request as timed out. Default 30. */
   timeoutS?: number;
+  signal?: AbortSignal;
 }
 
-/** One wrk thread: on a small machine a second one only takes CPU from the server. */
+/** The command line of one run: one thread, since on a small machine a second one only takes CPU from the server. */
+export function wrkArgs(options: WrkOptions): string[] {
+  const close = options.oneShot ? ['-H', 'Connection: close'] : [];
+  const timeout = `${Math.max(1, Math.round(options.timeoutS ?? 30))}s`;
+  return ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--latency', '--timeout', timeout, ...close, options.url];
+}
+
 export function runWrk(options: WrkOptions): Promise<WrkResult> {
   if (!Number.isInteger(options.durationS) || options.durationS < 1) {
     return Promise.reject(new RangeError(`Expected the wrk duration to be a whole number of seconds >= 1, got ${options.durationS}`));
   }
   const wrk = options.wrkPath ?? process.env.WRK ?? 'wrk';
-  const args = ['-t1', `-c${options.connections}`, `-d${options.durationS}s`, '--timeout', `${options.timeoutS ?? 30}s`];
-  if (options.latency) args.push('--latency');
-  args.push(options.url);
+  const args = wrkArgs(options);
   return new Promise((resolve, reject) => {
     const child = spawn(wrk, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(options.signal ? { signal: options.signal } : {}) });
     let out = '';
@@ -180,15 +182,25 @@ export async function crossCheck(options: CrossCheckOptions): Promise<{ check: C
     session?.emit('note', `cross-check round ${i}/${total}: wrk -t1 -c${connections} -d${durationS}s`);
     const wrk = await runWrk({ url, connections, durationS, ...(options.wrkPath ? { wrkPath: options.wrkPath } : {}), ...(signal ? { signal } : {}) });
     session?.emit('note', `cross-check round ${i}/${total}: wrk ${wrk.rps.toFixed(1)} req/s; now the harness, ${connections} connections for ${durationS} s`);
-    const run = await play(closed(total > 1 ? `crosscheck: autocannon harness ${i}` : 'crosscheck: autocannon harness', `${connections} connections`, durationS));
+    const run = await play(closed(total > 1 ? `crosscheck: harness ${i}` : 'crosscheck: harness', `${connections} connections`, durationS));
     runs.push(run);
-    rounds.push({ wrk, harness: harnessResult(run) });
+    const harness = harnessResult(run);
+    session?.emit('note', `cross-check round ${i}/${total}: harness ${harness.rps.toFixed(1)} req/s; now autocannon, the same load`);
+    const autocannon = await runAutocannon({ url, connections, durationS, timeoutS, ...(signal ? { signal } : {}) });
+    rounds.push({ wrk, harness, autocannon });
   }
   if (rounds.length === 0) throw new Error('cross-check interrupted before its first round');
-  const wrk = rounds.map((r) => r.wrk).reduce((a, b) => (b.rps > a.rps ? b : a));
-  const harness = rounds.map((r) => r.harness).reduce((a, b) => (b.rps > a.rps ? b : a));
+  const best = <T extends { rps: number }>(pick: (r: CrossCheck['rounds'][number]) => T) => rounds.map(pick).reduce((a, b) => (b.rps > a.rps ? b : a));
+  const wrk = best((r) => r.wrk);
+  const harness = best((r) => r.harness);
+  const autocannon = best((r) => r.autocannon);
   return {
-    check: { url, connections, durationS, rounds, wrk, harness, ...compareThroughput(wrk.rps, harness.rps), tolerance: CROSS_CHECK_TOLERANCE },
+    check: {
+      url, connections, durationS, rounds, wrk, harness, autocannon,
+      ...compareThroughput(wrk.rps, harness.rps),
+      autocannonRatio: compareThroughput(wrk.rps, autocannon.rps).ratio,
+      tolerance: CROSS_CHECK_TOLERANCE,
+    },
     runs,
   };
 }

@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { LoadCounts, LoadGroup, LoadHandlers } from './closedLoop.js';
-import { ResponseParser, type ParsedResponse } from './responseParser.js';
+import { RawConnection, rawTarget } from './rawConnection.js';
+import type { ParsedResponse } from './responseParser.js';
+import type { LoadCounts, LoadGroup, LoadHandlers } from './types.js';
 
 export interface OpenLoopOptions {
   /** Full URL of the request. */
@@ -40,25 +40,20 @@ interface Due {
 }
 
 interface Connection {
-  socket: net.Socket;
-  parser: ResponseParser;
-  request: (Due & { sent: number }) | null;
+  raw: RawConnection;
+  request: (Due & { queued: number }) | null;
 }
 
 /**
  * Sends requests at a fixed rate, each on a free kept-alive connection (up to `maxSockets`,
- * opened as needed). Raw sockets and a pre-built request: node:http's client costs so much CPU
- * per request that at a few thousand requests per second on 2 cores the sender itself became
- * the queue it was measuring. autocannon's `overallRate` records latency from the send with a
- * 1 ms expected interval, which corrects nothing. When the timer fires late, every overdue
- * request is queued at once, each keeping its own due time.
+ * opened as needed), on the bench's raw-socket connections (rawConnection.ts). autocannon's
+ * `overallRate` records latency from the send with a 1 ms expected interval, which corrects
+ * nothing. When the timer fires late, every overdue request is queued at once, each keeping its
+ * own due time.
  */
 export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers): LoadGroup {
   if (!(options.rate > 0)) throw new RangeError(`Expected the open-loop rate to be a positive number of requests per second, got ${options.rate}`);
-  const url = new URL(options.url);
-  const request = Buffer.from(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nUser-Agent: tidepool-bench\r\n\r\n`, 'latin1');
-  const port = Number(url.port || 80);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const target = rawTarget(options.url);
   const maxSockets = options.maxSockets ?? 64;
   const timeoutMs = options.timeoutS * 1000;
   const counts: LoadCounts = { completed: 0, failed: 0, cancelled: 0 };
@@ -84,7 +79,7 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
     if (!connections.delete(conn)) return;
     const i = idle.indexOf(conn);
     if (i >= 0) idle.splice(i, 1);
-    conn.socket.destroy();
+    conn.raw.destroy();
     if (conn.request && reason !== null) {
       conn.request = null;
       inFlight--;
@@ -94,40 +89,29 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
   };
 
   const open = (): Connection => {
-    const socket = net.connect({ host, port });
-    socket.setNoDelay(true);
-    const conn: Connection = { socket, parser: new ResponseParser(), request: null };
+    const conn: Connection = {
+      raw: new RawConnection(target, {
+        response: (res, sentAt) => {
+          answer(conn, res, sentAt);
+          dispatch();
+        },
+        lost: (loss) => {
+          drop(conn, loss.message);
+          dispatch();
+        },
+      }),
+      request: null,
+    };
     connections.add(conn);
-    socket.on('data', (chunk: Buffer) => {
-      let responses: ParsedResponse[];
-      try {
-        responses = conn.parser.push(chunk);
-      } catch (err) {
-        drop(conn, `bad response: ${(err as Error).message}`);
-        return dispatch();
-      }
-      for (const res of responses) answer(conn, res);
-      dispatch();
-    });
-    socket.on('error', (err) => {
-      drop(conn, err.message);
-      dispatch();
-    });
-    socket.on('close', () => {
-      const last = conn.parser.end();
-      if (last) answer(conn, last);
-      drop(conn, 'the server closed the connection before answering');
-      dispatch();
-    });
     return conn;
   };
 
-  const answer = (conn: Connection, res: ParsedResponse) => {
+  const answer = (conn: Connection, res: ParsedResponse, sentAt: number) => {
     const req = conn.request;
     if (!req) return;
     conn.request = null;
     inFlight--;
-    const { latencyMs, serviceMs } = openLoopLatency(req.due, req.sent, performance.now());
+    const { latencyMs, serviceMs } = openLoopLatency(req.due, sentAt, performance.now());
     counts.completed++;
     handlers.answer({ latencyMs, serviceMs, status: res.status, worker: res.worker });
     if (res.close) drop(conn, null);
@@ -138,9 +122,9 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
     while (head < waiting.length && (idle.length > 0 || connections.size < maxSockets)) {
       // Oldest idle first: the connections (and the workers holding them) take turns.
       const conn = idle.shift() ?? open();
-      conn.request = { ...waiting[head++]!, sent: performance.now() };
+      conn.request = { ...waiting[head++]!, queued: performance.now() };
       inFlight++;
-      conn.socket.write(request);
+      conn.raw.send();
     }
     if (head > 4096 && head * 2 > waiting.length) {
       waiting.splice(0, head);
@@ -163,7 +147,7 @@ export function startOpenLoop(options: OpenLoopOptions, handlers: LoadHandlers):
   // A request without an answer after the timeout fails, and its connection goes with it.
   const sweep = setInterval(() => {
     const now = performance.now();
-    for (const conn of connections) if (conn.request && now - conn.request.sent > timeoutMs) drop(conn, `request timed out after ${options.timeoutS} s`);
+    for (const conn of connections) if (conn.request && now - conn.request.queued > timeoutMs) drop(conn, `request timed out after ${options.timeoutS} s`);
     dispatch();
   }, 250);
   pump();

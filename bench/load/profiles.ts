@@ -1,8 +1,8 @@
 import type { Phase } from '../run/types.js';
 
 /**
- * Load profiles as phase lists. autocannon has no ramps: the run core turns each closed-loop
- * phase into added or removed groups of connections.
+ * Load profiles as phase lists. A closed-loop group has a fixed number of connections: the run
+ * core turns each closed-loop phase into added or removed groups of connections.
  */
 export type ProfileName = 'constant' | 'step' | 'ramp' | 'spike';
 export const PROFILE_NAMES = ['constant', 'step', 'ramp', 'spike'] as const satisfies readonly ProfileName[];

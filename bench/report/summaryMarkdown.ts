@@ -1,5 +1,9 @@
+import type { GoalCheck } from '../analysis/compareGoals.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
-import type { BurstResult, CompareResult, CompareRow, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult } from '../scenarios/results.js';
+import type { RowCost } from '../run/closedRow.js';
+import type {
+  BurstResult, CompareResult, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult,
+} from '../scenarios/results.js';
 import type { WrkResult } from '../wrkCrossCheck.js';
 import type { BenchReport } from './benchReport.js';
 import { formatMs, formatRate, formatSeconds } from './format.js';
@@ -16,7 +20,8 @@ export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[
       ? `- Server: ${report.url} (already running; the bench changed nothing in it)`
       : '- Servers: started by the bench for each scenario (`tidepool serve` on 127.0.0.1, a port from the OS, a private stats socket, no access log)',
   );
-  lines.push('- Raw data: `timeline.json` (every response, stats sample and pool event, per run)', '');
+  lines.push("- Load: the bench's own HTTP client on raw sockets; the closed-loop rows of throughput and compare say what drove them (wrk when installed)");
+  lines.push("- Raw data: `timeline.json` (every response, stats sample and pool event of the bench's own client, per run)", '');
   const chartsOf = (runName: string) => charts.filter((c) => c.run === runName);
   for (const result of report.results) {
     switch (result.kind) {
@@ -58,7 +63,12 @@ function chartLines(charts: readonly ChartFile[]): string[] {
   return charts.length === 0 ? [] : [...charts.map((c) => `![${c.title}](${c.file})`), ''];
 }
 
-function latencyCells(l: LatencyStats | null | undefined): string {
+/** One row of a Markdown table. */
+function tableRow(...cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+function latencyCells(l: Pick<LatencyStats, 'p50' | 'p90' | 'p99'> | null | undefined): string {
   return l ? `${formatMs(l.p50)} | ${formatMs(l.p90)} | ${formatMs(l.p99)}` : 'n/a | n/a | n/a';
 }
 
@@ -137,21 +147,49 @@ function scaleSection(r: ScaleResult, charts: readonly ChartFile[]): string[] {
   return lines;
 }
 
+/** The load client's share of the machine's CPU during a row: "23 %". */
+function clientCpuCell(cost: RowCost): string {
+  return cost.clientCpuShare === null ? 'n/a' : `${Math.round(cost.clientCpuShare * 100)} %`;
+}
+
+function serverCpuCell(cost: RowCost): string {
+  return cost.serverCpuUsPerRequest === null ? 'n/a' : `${Math.round(cost.serverCpuUsPerRequest)} µs`;
+}
+
+const SHARED_MACHINE =
+  "The bench and the server share this machine: at high rates the client's own CPU is part of what is measured (the client CPU column says how much).";
+
+const COST_NOTE =
+  "Client CPU: the load client's CPU time over the row's wall time, as a share of all the machine's cores (from /proc: wrk's once it has exited, " +
+  "the bench process's own for its client). " +
+  'Server CPU per request: user + system time of every server process over the row (from /proc), divided by its answers.';
+
 function throughputSection(r: ThroughputResult, charts: readonly ChartFile[]): string[] {
-  const lines = ['## Throughput', '', serverLine(r.server), ''];
-  lines.push('| mode | load | req/s | p50 | p90 | p99 | p99 from actual send | non-2xx | errors | workers |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const lines = ['## Throughput', '', serverLine(r.server), '', `Closed loop driven by ${r.driver.detail}; open loop by the bench's own sender.`, ''];
+  lines.push(
+    '| mode | load | client | req/s | p50 | p90 | p99 | p99 from actual send | non-2xx | errors | workers | client CPU | server CPU / request |',
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const row of r.rows) {
     const mode = row.mode === 'closed' ? 'closed loop' : 'open loop (CO corrected)';
     const uncorrected = row.mode === 'open' ? formatMs(row.uncorrected?.p99) : '-';
-    lines.push(`| ${mode} | ${row.load} | ${formatRate(row.rps)} | ${latencyCells(row.latency)} | ${uncorrected} | ${row.non2xx} | ${row.errors} | ${row.workers} |`);
+    lines.push(
+      tableRow(
+        mode, row.load, row.client, formatRate(row.rps), latencyCells(row.latency), uncorrected, row.non2xx, row.errors, row.workers ?? 'n/a',
+        clientCpuCell(row), serverCpuCell(row),
+      ),
+    );
   }
   lines.push(
     '',
-    ...(r.server.started ? ['The bench and the server share this machine: at high rates the clients\' own CPU is part of what is measured.', ''] : []),
-    'Closed loop: each connection sends its next request when the previous one is answered (autocannon); latency from the write. ' +
+    ...(r.server.started ? [SHARED_MACHINE, ''] : []),
+    'Closed loop: each connection sends its next request when the previous one is answered; latency from the write. ' +
       'Open loop: requests leave on a fixed schedule whatever the server does; latency counts from the moment each request was due, ' +
       'so time spent waiting for a connection is charged to the server (coordinated omission corrected). ' +
-      'The "from actual send" column is what a closed-loop tool would have reported for the same requests.',
+      'The "from actual send" column is what a closed-loop tool would have reported for the same requests. ' +
+      'wrk sees no headers: it cannot tell which workers answered.',
+    '',
+    COST_NOTE,
     '',
   );
   for (const run of r.runs) lines.push(...chartLines(charts.filter((c) => c.run === run.name && c.file.endsWith('-latency.svg'))));
@@ -172,12 +210,17 @@ function profileSection(r: ProfileResult, charts: readonly ChartFile[]): string[
   return lines;
 }
 
+function toolErrors(t: { errors: number; non2xx: number }): number {
+  return t.errors + t.non2xx;
+}
+
 function wrkErrors(w: WrkResult): number {
   return w.non2xx + w.socketErrors.connect + w.socketErrors.read + w.socketErrors.write + w.socketErrors.timeout;
 }
 
 function crossCheckSection(r: CrossCheckResult): string[] {
   const c = r.check;
+  const tolerance = `${c.tolerance * 100} %`;
   return [
     '## Cross-check with wrk',
     '',
@@ -188,38 +231,56 @@ function crossCheckSection(r: CrossCheckResult): string[] {
     '',
     '| round | tool | requests | seconds | req/s | errors |',
     '|---:|---|---:|---:|---:|---:|',
-    ...c.rounds.flatMap((r, i) => [
-      `| ${i + 1} | wrk -t1 | ${r.wrk.requests} | ${r.wrk.durationS.toFixed(2)} | ${formatRate(r.wrk.rps)} | ${wrkErrors(r.wrk)} |`,
-      `| ${i + 1} | autocannon harness | ${r.harness.requests} | ${r.harness.durationS.toFixed(2)} | ${formatRate(r.harness.rps)} | ${r.harness.errors + r.harness.non2xx} |`,
-    ]),
+    ...c.rounds.flatMap((r, i) => {
+      const tool = (name: string, t: { requests: number; durationS: number; rps: number }, errors: number) =>
+        tableRow(i + 1, name, t.requests, t.durationS.toFixed(2), formatRate(t.rps), errors);
+      return [
+        tool('wrk -t1', r.wrk, wrkErrors(r.wrk)),
+        tool("the bench's client (harness)", r.harness, toolErrors(r.harness)),
+        tool('autocannon (public API)', r.autocannon, toolErrors(r.autocannon)),
+      ];
+    }),
     '',
-    `Best: wrk ${formatRate(c.wrk.rps)} req/s, harness ${formatRate(c.harness.rps)} req/s. ` +
-      `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${c.tolerance * 100} %)` : `**DISAGREE** (more than ${c.tolerance * 100} % apart)`}.`,
+    `Best: wrk ${formatRate(c.wrk.rps)} req/s, harness ${formatRate(c.harness.rps)} req/s, autocannon ${formatRate(c.autocannon.rps)} req/s. ` +
+      `Ratio harness / wrk: ${c.ratio.toFixed(3)}: ${c.agree ? `**agree** (within ${tolerance})` : `**DISAGREE** (more than ${tolerance} apart)`}. ` +
+      `autocannon / wrk: ${c.autocannonRatio.toFixed(3)} (a third opinion, not part of the verdict).`,
     '',
   ];
 }
 
+function goalLine(g: GoalCheck): string {
+  if (g.met === null || g.value === null) return `- ${g.description}: not measured`;
+  return `- ${g.description}: ${g.value.toFixed(3)} at ${g.connections} connection${g.connections === 1 ? '' : 's'}: ${g.met ? '**met**' : '**missed**'}`;
+}
+
 function compareSection(r: CompareResult): string[] {
-  const lines = ['## Compare: tidepool against the ceiling', ''];
-  lines.push('Closed loop (autocannon) at fixed connection counts, one target after the other in this run. CPU per request: user + system time of every server process (master and workers) over the phase, divided by the answered requests; the load generator runs on the same cores.', '');
-  lines.push('| target | connections | req/s | p50 | p99 | CPU per request | errors |', '|---|---:|---:|---:|---:|---:|---:|');
+  const lines = ['## Compare: tidepool against node:http clusters', ''];
+  lines.push(
+    `Load: ${r.driver.detail}, closed loop, one target after another in this run. ${r.workers} worker process${r.workers === 1 ? '' : 'es'} per target ` +
+      "(besides tidepool's master and the cluster's primary). One-shot: `Connection: close` on every request, so each one comes on a new connection.",
+    '',
+  );
+  lines.push(tableRow('target', 'connections', 'connection', 'req/s', 'p50', 'p99', 'server CPU / request', 'client CPU', 'errors'));
+  lines.push('|---|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const row of r.rows) {
-    const cpu = row.cpuUsPerRequest === null ? 'n/a' : `${Math.round(row.cpuUsPerRequest)} µs`;
-    lines.push(`| ${row.target} | ${row.connections} | ${formatRate(row.rps)} | ${formatMs(row.latency?.p50)} | ${formatMs(row.latency?.p99)} | ${cpu} | ${row.errors} |`);
+    lines.push(
+      tableRow(
+        row.target, row.connections, row.oneShot ? 'one-shot' : 'keep-alive', formatRate(row.rps), formatMs(row.latency?.p50), formatMs(row.latency?.p99),
+        serverCpuCell(row), clientCpuCell(row), row.errors + row.non2xx,
+      ),
+    );
   }
-  lines.push('');
-  const at = (prefix: string, c: number): CompareRow | undefined => r.rows.find((x) => x.target.startsWith(prefix) && x.connections === c);
-  const ratios: string[] = [];
-  for (const c of [...new Set(r.rows.map((x) => x.connections))]) {
-    const batched = at('tidepool, batching', c);
-    const plain = at('tidepool, no batching', c);
-    const bare = at('bare', c);
-    if (!batched || !bare || bare.rps === 0) continue;
-    const parts = [`tidepool / bare ${(batched.rps / bare.rps * 100).toFixed(0)} %`];
-    if (plain && plain.rps > 0) parts.push(`batching / no batching ${(batched.rps / plain.rps).toFixed(2)}x`);
-    parts.push(`tidepool / classic stack (${r.classicRps} req/s) ${(batched.rps / r.classicRps).toFixed(1)}x`);
-    ratios.push(`- ${c} connection${c === 1 ? '' : 's'}: ${parts.join('; ')}`);
+  lines.push('', COST_NOTE, '', 'Ratios of req/s, taken in this run:', '');
+  const points = [...new Set(r.ratios.map((x) => `${x.oneShot ? 1 : 0}:${x.connections}`))];
+  for (const point of points) {
+    const ratios = r.ratios.filter((x) => `${x.oneShot ? 1 : 0}:${x.connections}` === point);
+    const { connections, oneShot } = ratios[0]!;
+    const tidepool = r.rows.find((x) => x.targetId === 'tidepool' && x.connections === connections && x.oneShot === oneShot);
+    const classicRatio = tidepool && !oneShot ? (tidepool.rps / r.classicRps).toFixed(2) : null;
+    const classic = classicRatio ? [`tidepool / classic Flask + uWSGI + nginx stack (${r.classicRps} req/s) ${classicRatio}`] : [];
+    const parts = [...ratios.map((x) => `${x.name} ${x.value.toFixed(2)}`), ...classic];
+    lines.push(`- ${connections} connection${connections === 1 ? '' : 's'}, ${oneShot ? 'one-shot' : 'keep-alive'}: ${parts.join('; ')}`);
   }
-  lines.push('Ratios:', '', ...ratios, '');
+  lines.push('', 'Goals (tidepool, batching):', '', ...r.goals.map(goalLine), '');
   return lines;
 }

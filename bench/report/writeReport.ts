@@ -14,9 +14,12 @@ export interface WrittenReport {
   markdown: string;
 }
 
+/** Where reports go without --out, under the working directory. */
+export const REPORTS_DIR = 'bench-reports';
+
 /** bench-reports/2026-11-24T14-30-12/ under the working directory. */
 export function defaultReportDir(startedAt: Date, cwd = process.cwd()): string {
-  return path.join(cwd, 'bench-reports', startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, ''));
+  return path.join(cwd, REPORTS_DIR, startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, ''));
 }
 
 export function chartsOf(results: readonly ScenarioResult[]): ChartFile[] {

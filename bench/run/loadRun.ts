@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { aggregateSeconds, secondSample } from '../analysis/timeline.js';
-import { startClosedLoop, type LoadGroup, type LoadHandlers } from '../load/closedLoop.js';
+import { startClosedLoop } from '../load/closedLoop.js';
+import type { LoadGroup, LoadHandlers } from '../load/types.js';
 import { startOpenLoop } from '../load/openLoop.js';
 import { StatsSampler } from './statsSampler.js';
 import type { Phase, PhaseRecord, RequestFailure, ResponseRecord, RunEvents, RunResult, ScalingEvent, StatsSample } from './types.js';
@@ -142,7 +143,8 @@ export class LoadRun extends EventEmitter<RunEvents> {
         return this.wait(phase.durationMs);
       case 'closed': {
         const missing = phase.connections - this.openConnections();
-        if (missing > 0) this.groups.push({ connections: missing, load: startClosedLoop({ url, connections: missing, timeoutS }, this.handlers()) });
+        const oneShot = phase.oneShot ?? false;
+        if (missing > 0) this.groups.push({ connections: missing, load: startClosedLoop({ url, connections: missing, timeoutS, oneShot }, this.handlers()) });
         return this.wait(phase.durationMs);
       }
       case 'open': {
@@ -163,14 +165,16 @@ export class LoadRun extends EventEmitter<RunEvents> {
   }
 
   /**
-   * Stops the clients `next` does not keep: all of them unless it is a closed-loop phase, else
-   * the newest groups until no more than its connections are open (ramps down stop whole
-   * groups; play() tops up). Requests in flight in a stopped group are cancelled, as when
-   * clients leave.
+   * Stops the clients `next` does not keep: all of them unless it is a closed-loop phase of the
+   * same kind of connection, else the newest groups until no more than its connections are open
+   * (ramps down stop whole groups; play() tops up). Requests in flight in a stopped group are
+   * cancelled, as when clients leave.
    */
   private async keepFor(next: Phase | undefined): Promise<void> {
     const closedGroupsOnly = this.groups.every((g) => g.connections > 0);
-    if (next?.kind !== 'closed' || !closedGroupsOnly || this.spec.phases[this.phaseIndex]?.kind === 'burst') return this.stopGroups(0);
+    const current = this.spec.phases[this.phaseIndex];
+    const sameClients = next?.kind === 'closed' && current?.kind === 'closed' && (next.oneShot ?? false) === (current.oneShot ?? false);
+    if (!sameClients || !closedGroupsOnly) return this.stopGroups(0);
     while (this.openConnections() > next.connections) await this.stopGroups(this.groups.length - 1);
   }
 

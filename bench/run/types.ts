@@ -4,7 +4,8 @@ import type { LatencyStats } from '../analysis/percentiles.js';
 /**
  * What the harness offers the server during one phase of a run.
  * - closed: `connections` clients, each sending its next request when the previous is answered
- *   (autocannon); the server's speed sets the rate.
+ *   (load/closedLoop.ts); the server's speed sets the rate. `oneShot`: `Connection: close` on
+ *   every request, so each one comes on a new connection.
  * - open: requests at a fixed `rate` whatever the server does; latency counts from the moment
  *   each request was due (coordinated omission corrected).
  * - burst: `requests` one-shot GETs at once, each on its own connection; the phase lasts until
@@ -12,7 +13,7 @@ import type { LatencyStats } from '../analysis/percentiles.js';
  * - quiet: no load, the pool is watched (scale-down).
  */
 export type Phase =
-  | { kind: 'closed'; label: string; connections: number; durationMs: number }
+  | { kind: 'closed'; label: string; connections: number; durationMs: number; oneShot?: boolean }
   | { kind: 'open'; label: string; rate: number; durationMs: number }
   | { kind: 'burst'; label: string; requests: number }
   | { kind: 'quiet'; label: string; durationMs: number };
@@ -85,7 +86,7 @@ export interface PhaseRecord {
   endAt: number;
   /** Requests put on the wire (closed loop: minus those written to a connection the server was closing). */
   sent: number;
-  /** Requests still unanswered when the phase's clients left (autocannon drops them). */
+  /** Requests still unanswered when the phase's clients left (not failures: nobody waits for them). */
   cancelled: number;
 }
 

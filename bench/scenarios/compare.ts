@@ -1,85 +1,103 @@
 /**
- * How fast is tidepool against the ceiling: /predict with and without dynamic batching, and a
- * bare node:http cluster returning a constant JSON with the same number of processes, each at
- * fixed connection counts, in one run on this machine; requests/s, p50/p99 and CPU per request
- * (every process of the server: master and workers).
+ * How fast is tidepool against node:http clusters with the same number of worker processes, in
+ * one run on this machine: tidepool with and without dynamic batching, a cluster answering a
+ * constant JSON (the ceiling for any Node server here) and a cluster running tidepool's own
+ * predictor per request (the model without tidepool's master and batching). Closed loop at fixed
+ * connection counts, kept alive, and one-shot (`Connection: close`) at the most connections;
+ * requests/s, p50/p99, the client's CPU share and the server's CPU per request; ratios and goals.
  */
 import { availableParallelism } from 'node:os';
-import { latencyStats } from '../analysis/percentiles.js';
-import { processCpuMs } from '../analysis/processCpu.js';
-import { LoadRun } from '../run/loadRun.js';
+import { checkGoals, compareRatios, COMPARE_TARGETS, type CompareTargetId } from '../analysis/compareGoals.js';
+import { chooseDriver, findWrk } from '../load/driver.js';
+import { measureClosedRow, type RowContext } from '../run/closedRow.js';
 import type { RunResult } from '../run/types.js';
-import { startBareCluster } from '../target/bareCluster.js';
-import { predictUrl, withTarget, type TargetContext } from '../target/target.js';
-import { fetchStats } from '../../core/stats/fetchStats.js';
-import type { CompareResult, CompareRow } from './results.js';
+import { startBareCluster, type BareCluster, type BareClusterMode } from '../target/bareCluster.js';
+import { modelOf, predictUrl, serverPids, withTarget, type TargetContext } from '../target/target.js';
+import type { CompareResult, CompareRow, ServerInfo } from './results.js';
 import { serverInfo } from './serverInfo.js';
 
 /** The classic Flask + uWSGI + nginx stack on this machine (the performance issue's figure). */
 export const CLASSIC_STACK_RPS = 3200;
 
 interface Target {
-  label: string;
+  id: CompareTargetId;
   url: string;
   pids: () => Promise<number[]>;
+  /** Measured with `Connection: close` too. */
+  oneShot: boolean;
 }
 
-async function measure(ctx: TargetContext, target: Target, connections: readonly number[], runs: RunResult[]): Promise<CompareRow[]> {
-  const { options } = ctx;
-  const rows: CompareRow[] = [];
-  // A short warm-up at the highest load, so that no row pays for the JIT.
-  await ctx.session.play(new LoadRun({ name: `compare: ${target.label}, warm-up`, url: target.url, timeoutS: options.timeoutS, signal: ctx.signal, phases: [{ kind: 'closed', label: 'warm-up', connections: Math.max(...connections), durationMs: options.quick ? 300 : 1000 }] }));
-  for (const c of connections) {
-    if (ctx.signal.aborted) break;
-    const pids = await target.pids();
-    const cpuBefore = processCpuMs(pids);
-    const run = await ctx.session.play(
-      new LoadRun({ name: `compare: ${target.label}, ${c} connections`, url: target.url, timeoutS: options.timeoutS, signal: ctx.signal, phases: [{ kind: 'closed', label: `${c} connections`, connections: c, durationMs: options.phaseSeconds * 1000 }] }),
-    );
-    const cpuMs = processCpuMs(pids) - cpuBefore;
-    runs.push(run);
-    const record = run.phases[0]!;
-    const seconds = Math.max(0.001, (record.endAt - record.startAt) / 1000);
-    const ok = run.responses.filter((r) => r.status === 200);
-    rows.push({
-      target: target.label,
-      connections: c,
-      rps: ok.length / seconds,
-      latency: latencyStats(ok.map((r) => r.latencyMs)),
-      cpuUsPerRequest: ok.length > 0 ? (cpuMs * 1000) / ok.length : null,
-      errors: run.failures.length + run.responses.length - ok.length,
-    });
+/**
+ * Every target is running before the first row, and each row is measured on every target in
+ * turn: on a shared machine, load from elsewhere then falls on the rows a ratio compares alike
+ * (seconds apart rather than minutes).
+ */
+async function measureAll(ctx: TargetContext, rowCtx: RowContext, targets: readonly Target[], runs: RunResult[]): Promise<CompareRow[]> {
+  const { options, signal } = ctx;
+  const most = Math.max(...options.connections);
+  for (const target of targets) {
+    // A short warm-up at the highest load, so that no row pays for the JIT.
+    const name = `compare: ${COMPARE_TARGETS[target.id]}, warm-up`;
+    await measureClosedRow(rowCtx, { name, url: target.url, connections: most, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null });
   }
-  return rows;
+  const rows: CompareRow[] = [];
+  // Kept alive at every count, then one-shot at the most.
+  for (const { c, oneShot } of [...options.connections.map((n) => ({ c: n, oneShot: false })), { c: most, oneShot: true }]) {
+    for (const target of targets) {
+      if (signal.aborted) return rows;
+      if (oneShot && !target.oneShot) continue;
+      const label = COMPARE_TARGETS[target.id];
+      const name = `compare: ${label}, ${c} connection${c === 1 ? '' : 's'}${oneShot ? ', one-shot' : ''}`;
+      const spec = { name, url: target.url, connections: c, seconds: options.phaseSeconds, oneShot, serverPids: await target.pids() };
+      const { row, run } = await measureClosedRow(rowCtx, spec);
+      if (run) runs.push(run);
+      rows.push({ ...row, target: label, targetId: target.id, connections: c, oneShot });
+    }
+  }
+  const at = (r: CompareRow) => Object.keys(COMPARE_TARGETS).indexOf(r.targetId);
+  return rows.sort((a, b) => at(a) - at(b));
 }
 
 export async function compare(ctx: TargetContext): Promise<CompareResult> {
-  const { options } = ctx;
-  if (options.url !== undefined) throw new Error('compare starts its own servers (tidepool twice and a bare node:http cluster); run it without --url');
+  const { options, session, signal } = ctx;
+  if (options.url !== undefined) throw new Error('compare starts its own servers (tidepool twice and two node:http clusters); run it without --url');
+  const driver = chooseDriver(options.driver, findWrk());
+  session.emit('note', `compare: load by ${driver.detail}`);
+  const rowCtx: RowContext = { driver, session, signal, timeoutS: options.timeoutS };
   const workers = options.quick ? 1 : availableParallelism();
-  const connections = options.quick ? [1, 8] : [1, 8, 32, 64];
-  const pool = ['--workers', String(workers), '--cheaper', '0'];
+  const pool = ['--workers', String(workers), '--cheaper', '0', ...options.serverArgs];
+  const model = modelOf(options.serverArgs);
   const runs: RunResult[] = [];
-  const rows: CompareRow[] = [];
-  let server = null;
-  for (const [label, args] of [
-    ['tidepool, batching (default)', pool],
-    ['tidepool, no batching', [...pool, '--batch-max-size', '1']],
-  ] as const) {
-    server = await withTarget(ctx, `compare: ${label}`, args, async (t) => {
-      const pids = async (): Promise<number[]> => {
-        const doc = (await fetchStats(t.stats!)).stats;
-        return [doc.pid, ...doc.workers.map((w) => w.pid).filter((p) => p > 0)];
-      };
-      rows.push(...(await measure(ctx, { label, url: predictUrl(t.url, options.text), pids }, connections, runs)));
-      return serverInfo(t);
+  const targets: Target[] = [];
+  const servers: ServerInfo[] = [];
+  const clusters: BareCluster[] = [];
+
+  const withTidepool = async (id: CompareTargetId, args: readonly string[], then: () => Promise<CompareRow[]>) =>
+    withTarget(ctx, `compare: ${COMPARE_TARGETS[id]}`, args, async (t) => {
+      servers.push(serverInfo(t));
+      targets.push({ id, url: predictUrl(t.url, options.text), pids: () => serverPids(t.stats!), oneShot: id === 'tidepool' });
+      return then();
     });
-  }
-  const bare = await startBareCluster(workers);
-  try {
-    rows.push(...(await measure(ctx, { label: `bare node:http cluster, ${workers} processes (constant JSON)`, url: `${bare.url}/`, pids: async () => bare.pids }, connections, runs)));
-  } finally {
-    await bare.stop();
-  }
-  return { kind: 'compare', server: server!, runs, rows, classicRps: CLASSIC_STACK_RPS };
+  const rows = await withTidepool('tidepool', pool, () =>
+    withTidepool('tidepool-no-batching', [...pool, '--batch-max-size', '1'], async () => {
+      try {
+        for (const [id, mode] of [
+          ['cluster-constant', { kind: 'constant' }],
+          ['cluster-model', { kind: 'model', ...model }],
+        ] as const satisfies readonly (readonly [CompareTargetId, BareClusterMode])[]) {
+          if (signal.aborted) return [];
+          session.emit('note', `compare: starting the ${COMPARE_TARGETS[id]} (${workers} worker${workers === 1 ? '' : 's'})`);
+          const cluster = await startBareCluster(workers, mode);
+          clusters.push(cluster);
+          targets.push({ id, url: predictUrl(cluster.url, options.text), pids: async () => cluster.pids, oneShot: true });
+        }
+        return await measureAll(ctx, rowCtx, targets, runs);
+      } finally {
+        await Promise.all(clusters.map((c) => c.stop()));
+      }
+    }),
+  );
+  const server = servers[0];
+  if (server === undefined) throw new Error('compare interrupted before its first server was ready');
+  return { kind: 'compare', server, driver, workers, runs, rows, ratios: compareRatios(rows), goals: checkGoals(rows), classicRps: CLASSIC_STACK_RPS };
 }

@@ -1,6 +1,9 @@
+import type { CompareRatio, CompareTargetId, GoalCheck } from '../analysis/compareGoals.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 import type { PoolUsage, ScaleMetrics } from '../analysis/scaleMetrics.js';
+import type { Driver } from '../load/driver.js';
 import type { ProfileName } from '../load/profiles.js';
+import type { ClosedRow, RowCost, RowLatency } from '../run/closedRow.js';
 import type { RunResult } from '../run/types.js';
 import type { CrossCheck } from '../wrkCrossCheck.js';
 
@@ -48,7 +51,7 @@ export interface ScaleResult {
   variants: ScaleVariant[];
 }
 
-export interface ThroughputRow {
+export interface ThroughputRow extends RowCost {
   mode: 'closed' | 'open';
   /** "8 connections" or "150 req/s". */
   load: string;
@@ -56,18 +59,20 @@ export interface ThroughputRow {
   rate?: number;
   rps: number;
   /** Closed: from the write. Open: from the intended send time (coordinated omission corrected). */
-  latency: LatencyStats | null;
+  latency: RowLatency | null;
   /** Open loop only: from the actual send, what a closed-loop tool would have said. */
   uncorrected?: LatencyStats | null;
   non2xx: number;
   errors: number;
-  /** Distinct workers that answered. */
-  workers: number;
+  /** Distinct workers that answered; null when the client cannot see (wrk). */
+  workers: number | null;
 }
 
 export interface ThroughputResult {
   kind: 'throughput';
   server: ServerInfo;
+  /** What drove the closed-loop rows; the open loop is always the bench's own sender. */
+  driver: Driver;
   runs: RunResult[];
   rows: ThroughputRow[];
 }
@@ -97,21 +102,25 @@ export interface CrossCheckResult {
   runs: RunResult[];
 }
 
-export interface CompareRow {
+export interface CompareRow extends ClosedRow {
   target: string;
+  targetId: CompareTargetId;
   connections: number;
-  rps: number;
-  latency: LatencyStats | null;
-  /** CPU (user + system) of every server process per answered request, microseconds */
-  cpuUsPerRequest: number | null;
-  errors: number;
+  /** `Connection: close` on every request: each one on a new connection. */
+  oneShot: boolean;
 }
 
 export interface CompareResult {
   kind: 'compare';
   server: ServerInfo;
+  driver: Driver;
+  /** Worker processes of every target (besides tidepool's master and the cluster's primary). */
+  workers: number;
+  /** Runs of the bench's own client (none when wrk drove the load). */
   runs: RunResult[];
   rows: CompareRow[];
+  ratios: CompareRatio[];
+  goals: GoalCheck[];
   /** the classic Flask + uWSGI + nginx stack's req/s on this machine, for the ratio */
   classicRps: number;
 }

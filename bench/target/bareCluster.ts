@@ -8,21 +8,25 @@ export interface BareCluster {
   stop(): Promise<void>;
 }
 
+/** What the cluster's workers answer (see bareClusterMain.ts). */
+export type BareClusterMode = { kind: 'constant' } | { kind: 'model'; modelDir: string; backend: string } | { kind: 'app'; file: string };
+
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'bareClusterMain.js');
 
-/**
- * Start the bare node:http cluster (see bareClusterMain.ts) and wait until it listens; with
- * `appFile`, each worker serves that file's `app` export instead of a constant.
- */
-export function startBareCluster(workers: number, timeoutMs = 15000, appFile?: string): Promise<BareCluster> {
-  const child = spawn(process.execPath, [MAIN, String(workers), ...(appFile === undefined ? [] : [appFile])], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Start a bare node:http cluster and wait until every worker listens (a model or an app loads first). */
+export function startBareCluster(workers: number, mode: BareClusterMode = { kind: 'constant' }, timeoutMs = 60000): Promise<BareCluster> {
+  const args = mode.kind === 'constant' ? ['constant'] : mode.kind === 'model' ? ['model', mode.modelDir, mode.backend] : ['app', mode.file];
+  const child = spawn(process.execPath, [MAIN, String(workers), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`the bare node:http cluster did not listen within ${timeoutMs} ms`));
+      reject(new Error(`the bare node:http cluster (${args[0]}) did not listen within ${timeoutMs} ms`));
     }, timeoutMs);
-    child.once('exit', (code) => reject(new Error(`the bare node:http cluster exited with code ${code} before listening`)));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the bare node:http cluster (${args[0]}) exited with code ${code} before listening`));
+    });
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
       const line = out.split('\n')[0];

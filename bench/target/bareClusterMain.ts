@@ -1,16 +1,55 @@
 /**
- * The ceiling for any Node server on this machine: a bare node:http cluster (round-robin, one
- * process per worker) answering a constant JSON; or, given an app file, the usual way to run a
- * Node app on several cores: node:cluster with the file's `app` export (an express app, a
- * (req, res) handler) in each worker. Prints `{"port":N,"pids":[...]}` once every worker listens.
- * Usage: node dist/bench/target/bareClusterMain.js WORKERS [APP_FILE]
+ * The node:http clusters tidepool is measured against (round-robin, one process per worker, no
+ * master queue, no batching). Prints `{"port":N,"pids":[...]}` once every worker listens.
+ * Usage: node dist/bench/target/bareClusterMain.js WORKERS constant
+ *        node dist/bench/target/bareClusterMain.js WORKERS model MODEL_DIR BACKEND
+ *        node dist/bench/target/bareClusterMain.js WORKERS app APP_FILE
+ * - constant: a constant JSON answer, the ceiling for any Node server on the machine.
+ * - model: tidepool's own predictor (models/index.ts) on every GET /predict?text=..., with
+ *   tidepool's answer; what the model costs without tidepool's master around it.
+ * - app: the usual way to run a Node app on several cores: node:cluster with the file's `app`
+ *   export (an express app, a (req, res) handler) in each worker.
  */
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
+import { loadPredictor, parseBackendRequest } from '../../models/index.js';
 
-const workers = Number(process.argv[2] ?? 2);
-const appFile = process.argv[3];
+const [workersArg = '2', mode = 'constant', modelDirOrApp, backend = 'auto'] = process.argv.slice(2);
+const workers = Number(workersArg);
+
+type Answer = (url: string) => { status: number; body: string };
+
+function constantAnswer(): Answer {
+  const body = JSON.stringify({ prediction: '3' });
+  return () => ({ status: 200, body });
+}
+
+async function modelAnswer(modelDir: string): Promise<Answer> {
+  const predictor = await loadPredictor(modelDir, { backend: parseBackendRequest(backend) });
+  return (url) => {
+    const text = new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('text');
+    if (!text) return { status: 400, body: JSON.stringify({ error: 'Missing query parameter `text`: call /predict?text=...' }) };
+    const p = predictor.predict([text])[0]!;
+    return { status: 200, body: JSON.stringify({ prediction: String(p.prediction), label: p.label, probability: p.probability }) };
+  };
+}
+
+function answering(answer: Answer): http.RequestListener {
+  return (req, res) => {
+    const { status, body } = answer(req.url ?? '/');
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+}
+
+async function listener(): Promise<http.RequestListener> {
+  if (mode === 'constant') return answering(constantAnswer());
+  if (mode === 'model' && modelDirOrApp !== undefined) return answering(await modelAnswer(modelDirOrApp));
+  if (mode === 'app' && modelDirOrApp !== undefined) return ((await import(pathToFileURL(modelDirOrApp).href)) as { app: http.RequestListener }).app;
+  throw new Error(`Expected the mode to be constant, model MODEL_DIR [BACKEND] or app APP_FILE, got ${process.argv.slice(3).join(' ')}`);
+}
+
 if (cluster.isPrimary) {
   let listening = 0;
   const pids = [process.pid];
@@ -18,18 +57,19 @@ if (cluster.isPrimary) {
     pids.push(worker.process.pid ?? 0);
     if (++listening === workers) process.stdout.write(JSON.stringify({ port: address.port, pids }) + '\n');
   });
+  cluster.on('exit', (worker, code) => {
+    if (listening < workers) {
+      process.stderr.write(`bare cluster: worker ${worker.process.pid} exited with code ${code} before listening\n`);
+      process.exit(1);
+    }
+  });
   for (let i = 0; i < workers; i++) cluster.fork();
   process.on('SIGTERM', () => {
     for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     process.exit(0);
   });
 } else {
-  const body = JSON.stringify({ prediction: '3' });
-  const constant: http.RequestListener = (_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-    res.end(body);
-  };
-  const app = appFile === undefined ? constant : ((await import(pathToFileURL(appFile).href)) as { app: http.RequestListener }).app;
+  const app = await listener();
   // Listening on port 0 in a cluster gives every worker the same port.
   http.createServer(app).listen(0, '127.0.0.1');
 }

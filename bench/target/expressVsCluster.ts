@@ -70,7 +70,7 @@ async function watchPool<T>(stats: string | undefined, enough: number, run: () =
 }
 
 async function cluster(size: number): Promise<Target> {
-  const c = await startBareCluster(size, 60000, EXPRESS_APP);
+  const c = await startBareCluster(size, { kind: 'app', file: EXPRESS_APP });
   return { name: 'node:cluster', url: c.url, stop: () => c.stop() };
 }
 
@@ -98,13 +98,13 @@ async function throughput(): Promise<string[]> {
       const best = new Map<string, WrkResult>();
       for (let round = 0; round < rounds; round++) {
         for (const t of targets) {
-          const r = await runWrk({ url: t.url + PREDICT, connections, durationS: throughputS, latency: true });
+          const r = await runWrk({ url: t.url + PREDICT, connections, durationS: throughputS });
           if ((best.get(t.name)?.rps ?? -1) < r.rps) best.set(t.name, r);
         }
       }
       const [a, b] = [best.get('tidepool')!, best.get('node:cluster')!];
       const ratio = `${((100 * a.rps) / b.rps).toFixed(0)} %`;
-      const cells = [connections, a.rps.toFixed(0), ms(a.percentilesMs?.p50), b.rps.toFixed(0), ms(b.percentilesMs?.p50), ratio, `${errors(a)}; ${errors(b)}`];
+      const cells = [connections, a.rps.toFixed(0), ms(a.latencyMs?.p50), b.rps.toFixed(0), ms(b.latencyMs?.p50), ratio, `${errors(a)}; ${errors(b)}`];
       lines.push(`| ${cells.join(' | ')} |`);
     }
   } finally {
@@ -133,9 +133,9 @@ async function scaling(): Promise<string[]> {
     const t = await start();
     try {
       const { result: r, pool: grown } = await watchPool(t.stats, SCALE_CLIENTS, () =>
-        runWrk({ url: t.url + SLEEP, connections: SCALE_CLIENTS, durationS: scaleS, latency: true, timeoutS: 120 }),
+        runWrk({ url: t.url + SLEEP, connections: SCALE_CLIENTS, durationS: scaleS, timeoutS: 120 }),
       );
-      const p = r.percentilesMs;
+      const p = r.latencyMs;
       const ratio = p ? (p.p50 / (SERVICE_S * 1000)).toFixed(2) : '-';
       lines.push(`| ${[t.name, pool, grown, r.requests, ms(p?.p50), ratio, ms(p?.p90), ms(p?.p99), errors(r)].join(' | ')} |`);
     } finally {

@@ -1,3 +1,5 @@
+import { fetchStats } from '../../core/stats/fetchStats.js';
+import { DEFAULT_MODEL_DIR } from '../../models/index.js';
 import type { BenchOptions } from '../options.js';
 import type { BenchSession } from '../run/session.js';
 import { startTidepool } from './startTidepool.js';
@@ -25,13 +27,29 @@ export function predictUrl(origin: string, text: string): string {
   return `${origin}/predict?text=${encodeURIComponent(text)}`;
 }
 
-/** The simulated latency of a `serve` argument list (the last value wins, as in serve). */
-export function simulatedLatency(args: readonly string[]): number | null {
-  let ms: number | null = null;
+/** The value of `--name VALUE` in a `serve` argument list as the bench writes it (the last one wins, as in serve). */
+function lastValue(args: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
   args.forEach((a, i) => {
-    if (a === '--simulate-latency' && args[i + 1] !== undefined) ms = Number(args[i + 1]) || null;
+    if (a === `--${name}` && args[i + 1] !== undefined) value = args[i + 1];
   });
-  return ms;
+  return value;
+}
+
+/** The simulated latency of a `serve` argument list. */
+export function simulatedLatency(args: readonly string[]): number | null {
+  return Number(lastValue(args, 'simulate-latency')) || null;
+}
+
+/** The model and backend a `serve` argument list serves with, for a server that runs the same model. */
+export function modelOf(args: readonly string[]): { modelDir: string; backend: string } {
+  return { modelDir: lastValue(args, 'model') ?? DEFAULT_MODEL_DIR, backend: lastValue(args, 'backend') ?? 'auto' };
+}
+
+/** The processes of a server from its stats: the master and every worker running now. */
+export async function serverPids(stats: string): Promise<number[]> {
+  const doc = (await fetchStats(stats)).stats;
+  return [doc.pid, ...doc.workers.map((w) => w.pid).filter((p) => p > 0)];
 }
 
 /**

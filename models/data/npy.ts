@@ -97,20 +97,6 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   return { ...parseHeaderDict(text, file), body: bytes.subarray(headerStart + headerLength) };
 }
 
-/** np.save's layout: magic, version 1.0, header dict padded with spaces to a multiple of 64 bytes, '\n'. */
-export function formatNpy(header: NpyHeader, body: Uint8Array): Buffer {
-  const shape = header.shape.length === 1 ? `(${header.shape[0]},)` : `(${header.shape.join(', ')})`;
-  let dict = `{'descr': '${header.descr}', 'fortran_order': ${header.fortranOrder ? 'True' : 'False'}, 'shape': ${shape}, }`;
-  const unpadded = 10 + dict.length + 1;
-  dict += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const preamble = Buffer.alloc(10);
-  Buffer.from(MAGIC).copy(preamble);
-  preamble[6] = 1;
-  preamble[7] = 0;
-  preamble.writeUInt16LE(dict.length, 8);
-  return Buffer.concat([preamble, Buffer.from(dict, 'latin1'), body]);
-}
-
 const INTEGER_TYPES: Record<string, { size: number; read: (view: DataView, at: number, little: boolean) => number | bigint }> = {
   i1: { size: 1, read: (v, at) => v.getInt8(at) },
   u1: { size: 1, read: (v, at) => v.getUint8(at) },

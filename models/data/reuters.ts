@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { RandomState } from './randomState.js';
-import { DatasetError, readZip, writeZip } from './zip.js';
-import { formatNpy, npyIntegers, parseNpy } from './npy.js';
-import { pickledArray, pickleObjectArrayOfIntLists, readPickle, describe } from './pickle.js';
+import { DatasetError, readZip } from './zip.js';
+import { npyIntegers, parseNpy } from './npy.js';
+import { pickledArray, readPickle, describe } from './pickle.js';
 
 export { DatasetError } from './zip.js';
 
@@ -93,20 +92,6 @@ export function readWordIndex(file: string): Map<string, number> {
     index.set(word, rank);
   }
   return index;
-}
-
-/** Writes a corpus as Keras ships Reuters: reuters.npz (np.savez layout) and reuters_word_index.json. */
-export function writeReutersFiles(dir: string, data: RawDataset, wordIndex: ReadonlyMap<string, number>, options: { deflate?: boolean } = {}): { npz: string; wordIndex: string } {
-  if (data.xs.length !== data.labels.length) throw new RangeError(`Expected one label per document, got ${data.xs.length} documents and ${data.labels.length} labels`);
-  const x = formatNpy({ descr: '|O', fortranOrder: false, shape: [data.xs.length] }, pickleObjectArrayOfIntLists(data.xs));
-  const y = Buffer.alloc(8 * data.labels.length);
-  data.labels.forEach((label, i) => y.writeBigInt64LE(BigInt(label), 8 * i));
-  fs.mkdirSync(dir, { recursive: true });
-  const npz = path.join(dir, NPZ_FILE);
-  const index = path.join(dir, WORD_INDEX_FILE);
-  fs.writeFileSync(npz, writeZip(new Map([['x.npy', x], ['y.npy', formatNpy({ descr: '<i8', fortranOrder: false, shape: [data.labels.length] }, y)]]), options));
-  fs.writeFileSync(index, JSON.stringify(Object.fromEntries(wordIndex)));
-  return { npz, wordIndex: index };
 }
 
 /**

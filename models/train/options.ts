@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { TFJS_BACKEND_REQUESTS, type TfjsBackendRequest } from '../runtime/backend.js';
 import { DEFAULT_MODEL_DIR } from '../model/layout.js';
-import { UsageError } from '../../core/cli/usage.js';
+import type { ParseArgsConfig } from 'node:util';
+import { parseStrictArgs, UsageError } from '../../core/cli/usage.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -103,30 +104,26 @@ function convert(spec: OptionSpec, text: string): TrainOptions[keyof TrainOption
 
 export type ParsedArgs = { help: true } | { help: false; options: TrainOptions };
 
-/** Parses `--flag value` and `--flag=value` forms; unknown flags and stray words are errors. */
+/** node's parseArgs, configured from the table: every option takes a value, --help none. */
+const PARSE_CONFIG = {
+  strict: true,
+  allowPositionals: false,
+  tokens: true,
+  options: { ...Object.fromEntries(OPTIONS.map((spec) => [spec.flag.slice(2), { type: 'string' }] as const)), help: { type: 'boolean', short: 'h' } },
+} as const satisfies ParseArgsConfig;
+
+/** Parses `--flag value` and `--flag=value` forms; unknown flags, stray words and repeats are errors. */
 export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
+  const { values, tokens } = parseStrictArgs('train', { ...PARSE_CONFIG, args: [...argv] });
+  if (values.help) return { help: true };
   const options: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS };
   const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { help: true };
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const spec = OPTIONS.find((candidate) => candidate.flag === flag);
-    if (!spec) {
-      throw new UsageError(arg.startsWith('-') ? `Unknown option ${flag} (see tidepool train --help)` : `Unexpected argument ${JSON.stringify(arg)}: tidepool train takes only --options (see --help)`);
-    }
-    if (seen.has(flag)) throw new UsageError(`Option ${flag} was given twice; give it once`);
-    seen.add(flag);
-    let value: string;
-    if (eq >= 0) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`Option ${flag} expects a value (${expected(spec.kind)}), got nothing`);
-      value = next;
-      i++;
-    }
-    (options as unknown as Record<string, unknown>)[spec.key] = convert(spec, value);
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const spec = OPTIONS.find((candidate) => candidate.flag === token.rawName)!;
+    if (seen.has(spec.flag)) throw new UsageError(`Option ${spec.flag} was given twice; give it once`);
+    seen.add(spec.flag);
+    (options as unknown as Record<string, unknown>)[spec.key] = convert(spec, token.value!);
   }
   if (options.data !== null && seen.has('--samples')) throw new UsageError('Options --samples and --data do not go together: --samples sizes the synthetic corpus, --data trains on real files instead');
   return { help: false, options };

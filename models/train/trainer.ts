@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Tensor } from '@tensorflow/tfjs';
@@ -8,7 +6,7 @@ import { buildMlp } from '../model/architecture.js';
 import { writeModelFiles } from '../model/store.js';
 import type { DataSource, ModelMetadata } from '../model/metadata.js';
 import { generateCorpus } from '../data/synthetic.js';
-import { loadData, readWordIndex, writeReutersFiles, NPZ_FILE, WORD_INDEX_FILE, type LoadedData } from '../data/reuters.js';
+import { loadData, prepareData, readWordIndex, NPZ_FILE, WORD_INDEX_FILE, type LoadedData } from '../data/reuters.js';
 import { REUTERS_TOPICS } from '../data/topics.js';
 import { REUTERS_ENCODING } from '../text/vocabulary.js';
 import { sequencesToMatrix } from '../text/matrix.js';
@@ -47,8 +45,8 @@ interface Dataset {
 }
 
 /**
- * Reads the training data through the same loader either way: the synthetic corpus is first
- * written in Keras' reuters.npz / reuters_word_index.json formats, then read back.
+ * Real files go through Keras' reader; the synthetic corpus is already the raw data that reader
+ * returns, so it goes straight to the same load_data preparation (shuffle, offsets, split).
  */
 function readDataset(options: TrainOptions): Dataset {
   const split = { numWords: options.numWords, testSplit: options.testSplit, seed: options.seed };
@@ -58,18 +56,12 @@ function readDataset(options: TrainOptions): Dataset {
     return { loaded: loadData({ path: npz, ...split }), wordIndex: readWordIndex(index), data: { kind: 'files', npz, wordIndex: index }, description: `Reuters files ${npz}` };
   }
   const corpus = generateCorpus({ samples: options.samples, seed: options.seed });
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-synthetic-'));
-  try {
-    const files = writeReutersFiles(scratch, { xs: corpus.sequences, labels: corpus.labels }, corpus.wordIndex);
-    return {
-      loaded: loadData({ path: files.npz, ...split }),
-      wordIndex: readWordIndex(files.wordIndex),
-      data: { kind: 'synthetic', seed: options.seed, samples: options.samples },
-      description: `synthetic Reuters-like corpus (seed ${options.seed}, ${options.samples} documents)`,
-    };
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
+  return {
+    loaded: prepareData({ xs: corpus.sequences, labels: corpus.labels }, split),
+    wordIndex: corpus.wordIndex,
+    data: { kind: 'synthetic', seed: options.seed, samples: options.samples },
+    description: `synthetic Reuters-like corpus (seed ${options.seed}, ${options.samples} documents)`,
+  };
 }
 
 function oneHot(labels: readonly number[], classes: number): Float32Array {

@@ -37,6 +37,16 @@ function bench(args: string[], timeoutMs = 120000): Promise<Outcome> {
   });
 }
 
+interface ThroughputRowJson {
+  mode: string;
+  load: string;
+  client: string;
+  rps: number;
+  workers: number | null;
+  clientCpuShare: number | null;
+  serverCpuUsPerRequest: number | null;
+}
+
 const seriesOf = (svg: string) => findAll(parseXml(svg), (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']);
 
 test('npm run bench -- --quick --json: every default scenario, the report on disk', async () => {
@@ -67,6 +77,12 @@ test('npm run bench -- --quick --json: every default scenario, the report on dis
   assert.ok(scale.variants[1].metrics.spawns > 0, 'tidepool spawns for waiting requests');
   assert.deepEqual([...new Set(throughput.rows.map((x: { mode: string }) => x.mode))], ['closed', 'open']);
   assert.ok(throughput.rows.every((x: { rps: number }) => x.rps > 0));
+  assert.equal(throughput.driver.name, 'wrk', 'wrk is installed here (.ci/run): it drives the closed loop');
+  for (const row of throughput.rows as ThroughputRowJson[]) {
+    assert.equal(row.client, row.mode === 'closed' ? 'wrk' : 'bench');
+    assert.ok(row.clientCpuShare! > 0 && row.clientCpuShare! < 1, `${row.load}: client CPU share ${row.clientCpuShare}`);
+    assert.ok(row.serverCpuUsPerRequest! > 0, `${row.load}: server CPU per request ${row.serverCpuUsPerRequest}`);
+  }
   assert.equal(crosscheck.check.agree, true);
 
   assert.ok(fs.existsSync(json.files.summary) && fs.existsSync(json.files.timeline));
@@ -136,23 +152,59 @@ test('--help describes the scenarios and exits 0', async () => {
   for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out']) assert.ok(r.stdout.includes(name), name);
 });
 
-test('--scenario compare: tidepool with and without batching against a bare node:http cluster, with CPU per request and ratios', async () => {
+test('--scenario compare: tidepool with and without batching, the constant and same-model clusters, kept alive and one-shot; ratios, goals', async () => {
   const out = tempDir('tidepool-bench-compare-');
-  const r = await bench(['--scenario', 'compare', '--quick', '--json', '--out', out]);
+  const r = await bench(['--scenario', 'compare', '--quick', '--json', '--out', out, '--connections', '1,4', '--phase-seconds', '1']);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   const json = JSON.parse(r.stdout);
   const result = json.results.find((x: { kind: string }) => x.kind === 'compare');
-  const targets = new Set(result.rows.map((row: { target: string }) => row.target.split(',')[0]));
-  assert.deepEqual([...targets].sort(), ['bare node:http cluster', 'tidepool'].sort());
-  assert.equal(result.rows.length, 6, 'three targets at two connection counts');
-  for (const row of result.rows) {
-    assert.ok(row.rps > 0, `${row.target} answered`);
-    assert.equal(row.errors, 0);
-    assert.ok(row.cpuUsPerRequest > 0, `${row.target}: CPU per request measured`);
+  assert.equal(result.driver.name, 'wrk');
+  interface Row {
+    targetId: string;
+    connections: number;
+    oneShot: boolean;
+    rps: number;
+    errors: number;
+    non2xx: number;
+    clientCpuShare: number;
+    serverCpuUsPerRequest: number;
   }
+  const rows = result.rows as Row[];
+  const key = (x: (typeof rows)[number]) => `${x.targetId} ${x.connections}${x.oneShot ? ' one-shot' : ''}`;
+  assert.deepEqual(rows.map(key), [
+    'tidepool 1', 'tidepool 4', 'tidepool 4 one-shot',
+    'tidepool-no-batching 1', 'tidepool-no-batching 4',
+    'cluster-constant 1', 'cluster-constant 4', 'cluster-constant 4 one-shot',
+    'cluster-model 1', 'cluster-model 4', 'cluster-model 4 one-shot',
+  ]);
+  for (const row of rows) {
+    assert.ok(row.rps > 0, `${key(row)} answered`);
+    assert.equal(row.errors + row.non2xx, 0, `${key(row)}: no failures`);
+    assert.ok(row.serverCpuUsPerRequest > 0, `${key(row)}: server CPU per request measured`);
+    assert.ok(row.clientCpuShare > 0 && row.clientCpuShare < 1, `${key(row)}: client CPU share ${row.clientCpuShare}`);
+  }
+  assert.ok(result.ratios.some((x: { name: string; oneShot: boolean }) => x.name === 'tidepool / same-model cluster' && x.oneShot));
+  assert.deepEqual(result.goals.map((g: { met: boolean | null }) => typeof g.met), ['boolean', 'boolean', 'boolean'], 'every goal measured');
   const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
-  assert.match(summary, /## Compare: tidepool against the ceiling/);
-  assert.match(summary, /tidepool \/ bare \d+ %; batching \/ no batching [\d.]+x/);
+  assert.match(summary, /## Compare: tidepool against node:http clusters/);
+  assert.match(summary, /Load: wrk -t1 \(/);
+  assert.match(summary, /- 4 connections, one-shot: tidepool \/ constant-JSON cluster [\d.]+; tidepool \/ same-model cluster [\d.]+/);
+  assert.match(summary, /- one-shot req\/s >= 0\.95 x the same-model cluster: [\d.]+ at 4 connections: \*\*(met|missed)\*\*/);
+});
+
+test('--driver bench: without wrk the closed loop is the bench\'s own client, which sees the workers', async () => {
+  const out = tempDir('tidepool-bench-driver-');
+  const r = await bench(['--scenario', 'throughput', '--quick', '--json', '--out', out, '--driver', 'bench', '--connections', '2', '--rate', '40']);
+  assert.equal(r.code, 0, r.stderr.slice(-2000));
+  const throughput = JSON.parse(r.stdout).results[0];
+  assert.equal(throughput.driver.name, 'bench');
+  const rows = throughput.rows as ThroughputRowJson[];
+  assert.deepEqual(rows.map((x) => [x.mode, x.client]), [['closed', 'bench'], ['open', 'bench']]);
+  for (const row of rows) {
+    assert.equal(row.workers, 1, 'one worker answered, named by X-Tidepool-Worker');
+    assert.ok(row.clientCpuShare! > 0 && row.serverCpuUsPerRequest! > 0);
+  }
+  assert.match(fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), /Closed loop driven by the bench's own closed-loop client \(--driver bench\)/);
 });
 
 test('--url and --stats against a real uWSGI 2.0: the burst is answered in full and its spawns read from uWSGI\'s stats', { skip: uwsgiMissing() ?? false }, async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, test } from 'node:test';
 import { listen } from './localServer.js';
-import { startClosedLoop, type Answer } from '../../bench/load/closedLoop.js';
+import { startClosedLoop } from '../../bench/load/closedLoop.js';
+import type { Answer } from '../../bench/load/types.js';
 
 
 test('regression: behind `Connection: close`, latencies stay one service time (autocannon grew them by one per reconnect)', async () => {
@@ -44,13 +45,12 @@ test('amount: one request per connection, then the group ends by itself', async 
 test('timeouts are failures, named', async () => {
   const url = await listen(() => {});
   const failures: string[] = [];
-  // autocannon counts timeouts in whole seconds, 1 at least.
   const group = startClosedLoop({ url, connections: 1, timeoutS: 1 }, { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) });
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 1600));
   const counts = await group.stop();
-  assert.ok(failures.length >= 1, `got ${failures.length}`);
-  assert.match(failures[0]!, /timed out/);
-  assert.equal(counts.failed, failures.length);
+  assert.equal(failures.length, 1, `one request timed out at 1 s, the next was in flight: ${failures.join('; ')}`);
+  assert.match(failures[0]!, /timed out after 1 s/);
+  assert.deepEqual(counts, { completed: 0, failed: 1, cancelled: 1 });
 });
 
 /** A raw TCP server: `answer` gets each connection's first request bytes and writes what it likes. */
@@ -99,4 +99,63 @@ test('a connection closed in the middle of a response is a failure, not a silent
   assert.equal(counts.completed, 0);
   assert.equal(counts.failed, 1);
   assert.match(failures[0]!, /closed the connection in the middle of a response/);
+});
+
+test('a kept-alive connection closed before any byte of the answer: the request is sent once more on a new one, not failed', async () => {
+  // The second request on each connection is dropped unanswered, as a server closing an idle
+  // kept-alive connection just as the request arrives would.
+  let requests = 0;
+  const server = net.createServer((socket) => {
+    let onThisConnection = 0;
+    socket.on('data', () => {
+      requests++;
+      if (++onThisConnection === 2) return socket.destroy();
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+    });
+    socket.on('error', () => {});
+  });
+  rawServers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/predict?text=x`;
+  const answers: Answer[] = [];
+  const handlers = { answer: (a: Answer) => answers.push(a), failure: (m: string) => assert.fail(m) };
+  const counts = await startClosedLoop({ url, connections: 1, amount: 3, timeoutS: 10 }, handlers).done;
+  assert.deepEqual(counts, { completed: 3, failed: 0, cancelled: 0 });
+  assert.equal(requests, 5, 'three answered; the second request on each connection was dropped and resent (twice)');
+});
+
+test('a new connection closed before answering is a failure (resending would never end)', async () => {
+  const server = await rawServer((socket) => socket.end());
+  const failures: string[] = [];
+  const handlers = { answer: () => assert.fail('no answer expected'), failure: (m: string) => failures.push(m) };
+  const counts = await startClosedLoop({ url: server.url, connections: 1, amount: 2, timeoutS: 10 }, handlers).done;
+  assert.deepEqual(counts, { completed: 0, failed: 2, cancelled: 0 });
+  assert.match(failures[0]!, /closed the connection before answering/);
+  assert.equal(server.requests(), 2);
+});
+
+test('oneShot: `Connection: close` on every request, a new connection each time even if the server would keep it', async () => {
+  const ports = new Set<number>();
+  const headers: (string | undefined)[] = [];
+  const url = await listen((req, res) => {
+    ports.add(req.socket.remotePort!);
+    headers.push(req.headers.connection);
+    res.end('{}');
+  });
+  const handlers = { answer: () => {}, failure: (m: string) => assert.fail(m) };
+  const counts = await startClosedLoop({ url, connections: 2, amount: 6, timeoutS: 10, oneShot: true }, handlers).done;
+  assert.equal(counts.completed, 6);
+  assert.equal(ports.size, 6, 'six connections for six requests');
+  assert.deepEqual(headers, Array(6).fill('close'));
+});
+
+test('keep-alive: one connection per client carries all of its requests', async () => {
+  const ports = new Set<number>();
+  const url = await listen((req, res) => {
+    ports.add(req.socket.remotePort!);
+    res.end('{}');
+  });
+  const counts = await startClosedLoop({ url, connections: 2, amount: 20, timeoutS: 10 }, { answer: () => {}, failure: (m) => assert.fail(m) }).done;
+  assert.equal(counts.completed, 20);
+  assert.equal(ports.size, 2);
 });

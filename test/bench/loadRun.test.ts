@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { LoadRun } from '../../bench/run/loadRun.js';
+import { listen } from './localServer.js';
 import type { SecondSample } from '../../bench/run/types.js';
 
 const servers: http.Server[] = [];
@@ -61,11 +62,23 @@ test('a ramp adds connections per phase, a quiet phase stops them; every event i
 });
 
 test('a burst is N one-shot requests at once; the phase ends when all are answered', async () => {
-  const { url, state } = await slowServer(200);
-  const result = await new LoadRun({ name: 'burst', url, timeoutS: 5, phases: [{ kind: 'burst', label: 'burst', requests: 7 }] }).run();
+  // The server answers once all seven are in, or after 3 s: requests sent one after another
+  // would each wait the 3 s, while a burst is answered as soon as its last request arrives
+  // (however loaded the machine is).
+  let inProgress = 0;
+  let peak = 0;
+  const waiting: (() => void)[] = [];
+  const url = await listen((_req, res) => {
+    peak = Math.max(peak, ++inProgress);
+    waiting.push(() => res.end('{}'));
+    const release = () => waiting.splice(0).forEach((answer) => answer());
+    if (inProgress === 7) release();
+    else setTimeout(release, 3000);
+  });
+  const result = await new LoadRun({ name: 'burst', url, timeoutS: 10, phases: [{ kind: 'burst', label: 'burst', requests: 7 }] }).run();
   assert.equal(result.responses.length, 7);
-  assert.equal(state.peak, 7, 'all seven at once');
-  assert.ok(result.durationMs < 2000, `one round of 200 ms, not seven: ${result.durationMs} ms`);
+  assert.equal(peak, 7, 'all seven at once');
+  assert.ok(result.durationMs < 2500, `answered when the seventh arrived, not after a 3 s wait: ${result.durationMs} ms`);
 });
 
 test('Ctrl-C (the abort signal) ends the current phase and skips the rest', async () => {

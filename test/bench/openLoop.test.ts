@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { listen } from './localServer.js';
 import { latencyStats } from '../../bench/analysis/percentiles.js';
-import type { Answer } from '../../bench/load/closedLoop.js';
+import type { Answer } from '../../bench/load/types.js';
 import { dueAt, dueCount, openLoopLatency, startOpenLoop } from '../../bench/load/openLoop.js';
 
 test('the schedule does not bend: request i is due at i / rate', () => {

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readReutersNpz } from '../../models/data/reuters.js';
-import { formatNpy, npyIntegers, parseNpy } from '../../models/data/npy.js';
-import { pickledArray, pickleObjectArrayOfIntLists, readPickle } from '../../models/data/pickle.js';
-import { DatasetError, readZip, writeZip } from '../../models/data/zip.js';
+import { npyIntegers, parseNpy } from '../../models/data/npy.js';
+import { pickledArray, readPickle } from '../../models/data/pickle.js';
+import { DatasetError, readZip } from '../../models/data/zip.js';
 import { FIXTURE_X, FIXTURE_Y, PICKLE_PROTOCOL_2_BASE64, PICKLE_PROTOCOL_3_HEX, SAVEZ_BASE64, SAVEZ_COMPRESSED_BASE64 } from './numpyFixtures.js';
+import { npy } from './npzWriter.js';
 import { tempDir } from './tempDir.js';
 
 function tempFile(name: string, bytes: Uint8Array): string {
@@ -28,8 +29,9 @@ test('reads a protocol 2 pickle as CPython writes it (bytes via _codecs.encode)'
   assert.deepEqual(array, { shape: [4], dtype: 'O8', items: FIXTURE_X });
 });
 
-test('our pickle writer emits the bytes CPython\'s pickler emits for the same array', () => {
-  assert.equal(pickleObjectArrayOfIntLists(FIXTURE_X).toString('hex'), PICKLE_PROTOCOL_3_HEX);
+test('reads a protocol 3 pickle as CPython writes it (BINPUT memo, SHORT_BINBYTES, APPENDS batches)', () => {
+  const array = pickledArray(readPickle(Buffer.from(PICKLE_PROTOCOL_3_HEX, 'hex'), 'p3'), 'p3');
+  assert.deepEqual(array, { shape: [4], dtype: 'O8', items: FIXTURE_X });
 });
 
 /** Opcode-by-opcode builder for hand-written pickles. */
@@ -64,14 +66,14 @@ test('unknown or unsupported opcodes are refused by name and offset', () => {
   assert.throws(() => readPickle(bytes(0x80, 2, 0x68, 9, 0x2e), 'f.pkl'), /memo entry 9 was never stored/);
 });
 
-test('np.save header layout: padded with spaces to a multiple of 64, ending in a newline', () => {
-  const npy = formatNpy({ descr: '<i8', fortranOrder: false, shape: [3] }, Buffer.alloc(24));
-  assert.equal(npy.subarray(0, 8).toString('latin1'), '\x93NUMPY\x01\x00');
-  const headerLength = npy.readUInt16LE(8);
-  assert.equal((10 + headerLength) % 64, 0);
-  assert.equal(npy.subarray(10, 10 + headerLength).toString('latin1').trimEnd(), "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }");
-  assert.equal(npy[10 + headerLength - 1], 0x0a);
-  assert.deepEqual(parseNpy(npy, 'a.npy').shape, [3]);
+test('np.save headers as numpy wrote them: dtype, order, shape; the body starts on a 64-byte boundary', () => {
+  const members = readZip(Buffer.from(SAVEZ_BASE64, 'base64'), 'fixture.npz');
+  const x = parseNpy(members.get('x.npy')!, 'x.npy');
+  const y = parseNpy(members.get('y.npy')!, 'y.npy');
+  assert.deepEqual([x.descr, x.fortranOrder, x.shape], ['|O', false, [4]]);
+  assert.deepEqual([y.descr, y.fortranOrder, y.shape], ['<i8', false, [4]]);
+  assert.equal((members.get('y.npy')!.length - y.body.length) % 64, 0);
+  assert.deepEqual(npyIntegers(y, 'y.npy'), FIXTURE_Y);
 });
 
 test('parses version 2.0 headers, multi-dimensional shapes and both byte orders', () => {
@@ -84,7 +86,7 @@ test('parses version 2.0 headers, multi-dimensional shapes and both byte orders'
   body.writeInt32BE(70000, 4);
   const array = parseNpy(Buffer.concat([preamble, Buffer.from(dict, 'latin1'), body]), 'v2.npy');
   assert.deepEqual(npyIntegers(array, 'v2.npy'), [-7, 70000]);
-  const matrix = parseNpy(formatNpy({ descr: '<f4', fortranOrder: true, shape: [2, 3] }, Buffer.alloc(24)), 'm.npy');
+  const matrix = parseNpy(npy('<f4', [2, 3], Buffer.alloc(24), true), 'm.npy');
   assert.deepEqual([matrix.descr, matrix.fortranOrder, matrix.shape], ['<f4', true, [2, 3]]);
 });
 
@@ -93,22 +95,21 @@ test('.npy errors say what was expected and what came', () => {
   const dict = "{'descr': [('a', '<i4')], 'fortran_order': False, 'shape': (1,), }\n";
   const structured = Buffer.concat([Buffer.from('\x93NUMPY\x01\x00', 'latin1'), Buffer.from([dict.length, 0]), Buffer.from(dict, 'latin1')]);
   assert.throws(() => parseNpy(structured, 's.npy'), /s\.npy: \.npy header .* is not understood: .*structured dtypes are not supported/);
-  const floats = parseNpy(formatNpy({ descr: '<f8', fortranOrder: false, shape: [1] }, Buffer.alloc(8)), 'f.npy');
+  const floats = parseNpy(npy('<f8', [1], Buffer.alloc(8)), 'f.npy');
   assert.throws(() => npyIntegers(floats, 'f.npy'), /expected an integer dtype such as '<i8', got "<f8"/);
-  const short = parseNpy(formatNpy({ descr: '<i8', fortranOrder: false, shape: [4] }, Buffer.alloc(16)), 't.npy');
+  const short = parseNpy(npy('<i8', [4], Buffer.alloc(16)), 't.npy');
   assert.throws(() => npyIntegers(short, 't.npy'), /needs 32 bytes, got 16 \(truncated\?\)/);
 });
 
-test('ZIP: round trip stored and deflated; corruption, truncation and foreign files are caught', () => {
-  const members = new Map([['a.npy', Buffer.from('hello hello hello')], ['b.npy', Buffer.alloc(0)]]);
-  for (const deflate of [false, true]) {
-    const zip = writeZip(members, { deflate });
-    assert.deepEqual(readZip(zip, 'z.npz'), members);
-  }
-  const zip = writeZip(members);
+test('ZIP: numpy\'s members come out whole; corruption, truncation and foreign files are caught', () => {
+  const zip = Buffer.from(SAVEZ_BASE64, 'base64');
+  const stored = readZip(zip, 'z.npz');
+  assert.deepEqual([...stored.keys()], ['x.npy', 'y.npy']);
+  assert.deepEqual(readZip(Buffer.from(SAVEZ_COMPRESSED_BASE64, 'base64'), 'zc.npz'), stored, 'deflated members inflate to the stored bytes');
   const corrupt = Buffer.from(zip);
-  corrupt[30 + 'a.npy'.length] ^= 0xff;
-  assert.throws(() => readZip(corrupt, 'c.npz'), /c\.npz: .*"a\.npy" fails its CRC-32 check/);
+  // x.npy's data starts after its 30-byte local header, its name and numpy's 20-byte zip64 extra field.
+  corrupt[30 + 'x.npy'.length + 20 + 8] ^= 0xff;
+  assert.throws(() => readZip(corrupt, 'c.npz'), /c\.npz: .*"x\.npy" fails its CRC-32 check/);
   assert.throws(() => readZip(zip.subarray(0, 40), 't.npz'), /t\.npz: not a readable ZIP archive \(\.npz\): no end-of-central-directory record/);
   assert.throws(() => readZip(Buffer.from('{"not": "a zip"}'), 'j.npz'), /no end-of-central-directory record/);
 });

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateCorpus } from '../../models/data/synthetic.js';
-import { readReutersNpz, readWordIndex, writeReutersFiles } from '../../models/data/reuters.js';
 import { REUTERS_TOPICS } from '../../models/data/topics.js';
 import { textToWordSequence } from '../../models/text/wordSequence.js';
-import { tempDir } from './tempDir.js';
 
 test('the same seed gives the same corpus, another seed another one', () => {
   const a = generateCorpus({ samples: 200, seed: 5 });
@@ -35,14 +33,6 @@ test('word ranks are 1..V by corpus frequency, and every word survives Keras tok
   for (const document of corpus.sequences) for (const rank of document) counts.set(rank, (counts.get(rank) ?? 0) + 1);
   for (let rank = 2; rank <= ranks.length; rank++) assert.ok(counts.get(rank - 1)! >= counts.get(rank)!, `rank ${rank - 1} is less frequent than rank ${rank}`);
   for (const word of corpus.wordIndex.keys()) assert.deepEqual(textToWordSequence(word), [word]);
-});
-
-test('written in Keras\' formats and read back by the same loader unchanged', () => {
-  const corpus = generateCorpus({ samples: 300, seed: 9 });
-  const dir = tempDir('synthetic');
-  const files = writeReutersFiles(dir, { xs: corpus.sequences, labels: corpus.labels }, corpus.wordIndex, { deflate: true });
-  assert.deepEqual(readReutersNpz(files.npz), { xs: corpus.sequences, labels: corpus.labels });
-  assert.deepEqual(readWordIndex(files.wordIndex), corpus.wordIndex);
 });
 
 test('bad sizes are refused', () => {

@@ -8,7 +8,8 @@ import { main } from '../../models/train/main.js';
 import { loadPredictor } from '../../models/predictor.js';
 import { parseMetadata } from '../../models/model/metadata.js';
 import { generateCorpus } from '../../models/data/synthetic.js';
-import { writeReutersFiles } from '../../models/data/reuters.js';
+import { SAVEZ_BASE64 } from './numpyFixtures.js';
+import { writeReutersFiles } from './npzWriter.js';
 import { tempDir } from './tempDir.js';
 
 const CLI = fileURLToPath(new URL('../../models/train/main.js', import.meta.url));
@@ -32,7 +33,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
 test('main() trains a tiny model on Keras-format files (--data) and it loads back', async () => {
   const data = tempDir('train');
   const corpus = generateCorpus({ samples: 240, seed: 3 });
-  writeReutersFiles(data, { xs: corpus.sequences, labels: corpus.labels }, corpus.wordIndex);
+  writeReutersFiles(data, corpus.sequences, corpus.labels, corpus.wordIndex);
   const out = path.join(tempDir('train'), 'model');
   assert.equal(await main(['--data', data, '--epochs', '1', '--num-words', '300', '--hidden-units', '16', '--out', out, '--seed', '7']), 0);
 
@@ -51,6 +52,17 @@ test('main() trains a tiny model on Keras-format files (--data) and it loads bac
   } finally {
     predictor.dispose();
   }
+});
+
+test('--data trains from the reuters.npz numpy itself wrote (np.savez: zip64 members, pickle protocol 4)', async () => {
+  const data = tempDir('train');
+  fs.writeFileSync(path.join(data, 'reuters.npz'), Buffer.from(SAVEZ_BASE64, 'base64'));
+  fs.writeFileSync(path.join(data, 'reuters_word_index.json'), JSON.stringify({ the: 1, of: 2, profit: 3 }));
+  const out = path.join(tempDir('train'), 'model');
+  assert.equal(await main(['--data', data, '--epochs', '1', '--num-words', '50', '--hidden-units', '4', '--out', out, '--validation-split', '0']), 0);
+  const metadata = parseMetadata(JSON.parse(fs.readFileSync(path.join(out, 'metadata.json'), 'utf8')), 'metadata.json');
+  assert.deepEqual([metadata.data.train, metadata.data.validation, metadata.data.test], [3, 0, 1], 'int(4 * 0.8) documents to train on, one to test');
+  assert.equal(metadata.wordIndex.words, 3);
 });
 
 test('the CLI prints plain progress lines when not on a TTY and a final test accuracy line', async () => {

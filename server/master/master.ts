@@ -17,7 +17,7 @@ import { createHttpConnectionServer } from '../protocol/httpConnection.js';
 import { createUwsgiConnectionServer } from '../protocol/uwsgiConnection.js';
 import type { ServeHooks } from '../protocol/hooks.js';
 import { log } from '../log.js';
-import { REPORT_EVERY_MS, WORKER_SETTINGS_ENV, type WorkerSettings } from '../worker/settings.js';
+import { modelSettings, REPORT_EVERY_MS, WORKER_SETTINGS_ENV, type WorkerSettings } from '../worker/settings.js';
 import { ADMIN_PATHS, createAdminRoutes, type AdminFacts, type ExtraRoute } from './adminRoutes.js';
 import { chooseWorker } from './choose.js';
 import { exitWords } from './exitWords.js';
@@ -208,8 +208,7 @@ export class Master {
     const c = this.config;
     return {
       slot,
-      modelDir: c.model,
-      backend: c.backend,
+      ...modelSettings(c),
       simulateLatencyMs: c['simulate-latency'],
       maxBodySize: c['max-body-size'],
       maxBatch: c['max-batch'],
@@ -285,7 +284,7 @@ export class Master {
         s.readyAt = Date.now();
         s.loadMs = Math.round(s.readyAt - s.spawnedAt);
         this.backend = { name: m.backend, detail: m.backendDetail };
-        if (!this.everReady) log('info', `model backend: ${m.backendDetail}`);
+        if (!this.everReady) log('info', `model: ${m.model}\nmodel backend: ${m.backendDetail}`);
         this.everReady = true;
         this.events.record('ready', `model loaded in ${Math.round(m.loadMs)} ms (spawn to ready ${s.loadMs} ms)`, { worker: s.id, pid: s.pid, detail: { load_ms: Math.round(m.loadMs), spawn_to_ready_ms: s.loadMs } });
         this.releaseReplaced(s);
@@ -295,10 +294,20 @@ export class Master {
         this.pump();
         return;
       case 'load-failed':
-        log('error', `worker ${s.id} (pid ${s.pid}) could not load the model: ${m.error}`);
+        // At start every worker fails alike: say it once, and stop before any is counted ready.
         if (!this.everReady) {
-          log('error', 'no worker has ever loaded the model: stopping. Check the `model` and `backend` options.');
+          if (this.shuttingDown) return;
+          log('error', `cannot serve the model: ${m.error}`);
+          log('error', 'no worker has ever loaded the model: stopping. Check the `model`, `word-index`, `labels` and `backend` options.');
           void this.shutdown('model failed to load', 1);
+          return;
+        }
+        log('error', `worker ${s.id} (pid ${s.pid}) could not load the model: ${m.error}`);
+        // A chain reload onto a file that does not load stops there: the other workers keep the model they loaded.
+        if (this.chain[0] === s.id) {
+          log('error', `chain reload stopped at worker ${s.id}: the ${this.chain.length - 1} workers not reloaded yet keep serving the model they loaded; worker ${s.id} keeps retrying`);
+          this.events.record('reload', `chain reload stopped: worker ${s.id} cannot load the model`);
+          this.chain = [];
         }
         return;
       case 'busy':

@@ -3,7 +3,7 @@
  * then serves the connections the master hands it.
  */
 import type net from 'node:net';
-import { loadPredictor, type Predictor } from '../../models/index.js';
+import { describeModel, loadPredictor, type Predictor } from '../../models/index.js';
 import { createApp } from '../app/routes.js';
 import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
 import type { ServeHooks } from '../protocol/hooks.js';
@@ -29,7 +29,7 @@ process.on('SIGINT', () => {});
 process.on('SIGHUP', () => {});
 
 const loadStart = performance.now();
-const predictor: Predictor = await loadPredictor(settings.modelDir, { backend: settings.backend }).catch((e: Error) => {
+const predictor: Predictor = await loadPredictor(settings.model, settings.modelOptions).catch((e: Error) => {
   send({ t: 'load-failed', error: e.message });
   // Let the IPC message flush, then leave with the code the master reads as "model failed to load".
   setTimeout(() => process.exit(MODEL_LOAD_FAILED_EXIT), 50);
@@ -101,17 +101,18 @@ function maybeAskRecycle(): void {
   }
 }
 
-// Batching pays where the model's cost per call is high (TensorFlow.js); see batch-max-size.
+// Batching pays where the model's cost per call is high (TensorFlow.js); see batch-max-size. A
+// model whose batch dimension is fixed at 1 runs one row per call: there is nothing to batch.
 const batcher =
-  settings.batchMaxSize > 1
-    ? new Batcher((texts, top) => predictor.predict(texts, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
+  settings.batchMaxSize > 1 && predictor.info.fixedBatch !== 1
+    ? new Batcher((inputs, top) => predictor.predict(inputs, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
     : undefined;
 let batchesReported = { batches: 0, texts: 0 };
 
 const hooks: ServeHooks = {
   handler: createApp({
     predictor,
-    limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch, maxTop: predictor.info.numClasses },
+    limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch },
     simulateLatencyMs: settings.simulateLatencyMs,
     describe: () => ({ worker: settings.slot, pid: process.pid, backend: predictor.backend.name }),
     headers: { 'X-Tidepool-Worker': String(settings.slot) },
@@ -202,4 +203,4 @@ if (settings.maxWorkerLifetimeS > 0) {
   }, settings.maxWorkerLifetimeS * 1000).unref();
 }
 
-send({ t: 'ready', loadMs, backend: predictor.backend.name, backendDetail: predictor.backend.detail });
+send({ t: 'ready', loadMs, backend: predictor.backend.name, backendDetail: predictor.backend.detail, model: describeModel(predictor.info) });

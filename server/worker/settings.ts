@@ -1,10 +1,13 @@
-import type { BackendRequest } from '../../models/index.js';
+import path from 'node:path';
+import type { LoadOptions } from '../../models/index.js';
+import type { Config } from '../config/index.js';
 
 /** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
 export interface WorkerSettings {
   slot: number;
-  modelDir: string;
-  backend: BackendRequest;
+  /** The model file or directory, and how to read and run it */
+  model: string;
+  modelOptions: LoadOptions;
   simulateLatencyMs: number;
   maxBodySize: number;
   maxBatch: number;
@@ -18,6 +21,24 @@ export interface WorkerSettings {
   minWorkerLifetimeS: number;
   maxWorkerLifetimeS: number;
   reloadOnRssMb: number;
+}
+
+/**
+ * The model options of the configuration as loadPredictor() takes them. Paths are absolute, so a
+ * worker reads the very files the master was told about.
+ */
+export function modelSettings(c: Config): Pick<WorkerSettings, 'model' | 'modelOptions'> {
+  const file = (value: string) => (value === '' ? undefined : path.resolve(value));
+  const wordIndex = file(c['word-index']);
+  return {
+    model: c.model,
+    modelOptions: {
+      backend: c.backend,
+      ...(wordIndex ? { text: { wordIndex, numWords: c['num-words'], mode: c['text-mode'], encoding: c['text-encoding'] } } : {}),
+      ...(c.labels ? { labels: file(c.labels) } : {}),
+      output: c.output,
+    },
+  };
 }
 
 /** A worker that cannot load its model exits with this code; the master says so in words. */

@@ -1,0 +1,44 @@
+/**
+ * The `inputs` of a POST /predict for a model that takes numbers: rows nested as the model's input
+ * after its batch dimension ([1000] -> rows of 1000 numbers; [28, 28] -> rows of 28 rows of 28).
+ * Pure: every value is checked, and the first wrong one is named with where it is.
+ */
+import type { FeatureRows, ModelInput } from '../../models/index.js';
+import { BadRequest, describeValue } from './badRequest.js';
+
+type FeatureInput = Extract<ModelInput, { kind: 'features' }>;
+
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function parseFeatureRows(value: unknown, input: FeatureInput, maxBatch: number): FeatureRows {
+  const { shape, dtype } = input;
+  const integer = dtype === 'int32' || dtype === 'int64';
+  const perRow = shape.reduce((a, b) => a * b, 1);
+  const example = shape.length === 1 ? `${shape[0]} numbers` : `nested as ${shapeText(shape)}`;
+  if (!Array.isArray(value)) throw new BadRequest(400, `Expected field \`inputs\` to be an array of rows (each ${example}), got ${describeValue(value)}`);
+  if (value.length === 0 || value.length > maxBatch) {
+    throw new BadRequest(value.length > maxBatch ? 413 : 400, `Expected field \`inputs\` to hold 1 to ${maxBatch} rows (max-batch), got ${value.length}`);
+  }
+  const data = new Float64Array(value.length * perRow);
+  let at = 0;
+  const walk = (item: unknown, depth: number, where: string): void => {
+    if (depth === shape.length) {
+      if (typeof item !== 'number') throw new BadRequest(400, `Expected ${where} to be a number, got ${describeValue(item)}`);
+      // JSON has no NaN; 1e999 parses as Infinity.
+      if (!Number.isFinite(item)) throw new BadRequest(400, `Expected ${where} to be a finite number, got ${item}`);
+      if (integer && !Number.isInteger(item)) throw new BadRequest(400, `Expected ${where} to be an integer (the model's input is ${dtype}), got ${item}`);
+      data[at++] = item;
+      return;
+    }
+    const size = shape[depth]!;
+    if (!Array.isArray(item) || item.length !== size) {
+      const expected = depth === 0 ? `a row of ${example} (the model's input is ${shapeText(shape)} per row)` : `an array of ${size} (row shape ${shapeText(shape)})`;
+      throw new BadRequest(400, `Expected ${where} to be ${expected}, got ${describeValue(item)}`);
+    }
+    item.forEach((inner, i) => walk(inner, depth + 1, `${where}[${i}]`));
+  };
+  value.forEach((row, i) => walk(row, 0, `inputs[${i}]`));
+  return { count: value.length, data };
+}

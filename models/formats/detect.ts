@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { METADATA_FILE, MODEL_FILE } from '../model/layout.js';
+import { METADATA_FILE, MODEL_FILE, WORD_INDEX_FILE } from '../model/layout.js';
 import { ModelError } from '../model/modelError.js';
 import { onnxProblem } from './onnx/onnxEngine.js';
 
@@ -80,10 +80,9 @@ function jsonFormat(file: string): ModelFormat {
 function directory(dir: string): ModelSource {
   const entries = fs.readdirSync(dir);
   if (entries.includes(SAVED_MODEL_FILE)) return { format: 'saved-model', path: dir };
-  if (entries.includes(MODEL_FILE)) {
-    if (entries.includes(METADATA_FILE)) return { format: 'tidepool', path: dir };
-    return { format: jsonFormat(path.join(dir, MODEL_FILE)), path: path.join(dir, MODEL_FILE) };
-  }
+  // tidepool's own directory, even with a file missing: its reader then says which.
+  if (entries.includes(METADATA_FILE) || entries.includes(WORD_INDEX_FILE)) return { format: 'tidepool', path: dir };
+  if (entries.includes(MODEL_FILE)) return { format: jsonFormat(path.join(dir, MODEL_FILE)), path: path.join(dir, MODEL_FILE) };
   const models = entries.filter((e) => /\.(h5|hdf5|keras|onnx)$/i.test(e));
   const hint = models.length > 0 ? `; it holds ${models.slice(0, 3).join(', ')}: give that file as the model` : '';
   throw new ModelError(`${dir}: a directory without a model: expected ${MODEL_FILE} or ${SAVED_MODEL_FILE} in it${hint}`);

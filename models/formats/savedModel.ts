@@ -31,7 +31,8 @@ export function conversionAdvice(dir: string): string {
 
 export async function loadSavedModel(runtime: Runtime, dir: string): Promise<Engine> {
   if (runtime.backend.name !== 'tfjs-node') {
-    const why = runtime.backend.notes.find((note) => note.startsWith('tfjs-node:')) ?? `the backend is ${runtime.backend.name}`;
+    const note = runtime.backend.notes.find((n) => n.startsWith('tfjs-node: '));
+    const why = note === undefined ? `the backend is ${runtime.backend.name}` : note.slice('tfjs-node: '.length);
     throw new BackendError(`${dir}: a TensorFlow SavedModel, which needs libtensorflow through @tensorflow/tfjs-node (${why}); ${conversionAdvice(dir)}`);
   }
   let model: TfSavedModel;

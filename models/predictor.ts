@@ -96,8 +96,8 @@ export interface LoadOptions {
 
 /** One line for logs: "torch_mlp.onnx: ONNX (pytorch 2.13.0); features [1000] -> 46 classes (class index); batch dimension dynamic". */
 export function describeModel(info: ModelInfo): string {
-  const input = info.input.kind === 'text' ? `text (${info.input.mode} bag of ${info.input.numWords} words, ${info.input.encoding} encoding, ${info.input.wordIndex})` : `features ${describeShape(info.input.shape)} ${info.input.dtype}`;
-  const output = info.output.kind === 'classes' ? `${info.output.labels.length} classes (labels from ${info.output.labelsFrom})` : `raw outputs ${describeShape(info.output.shape)}`;
+  const input = info.input.kind === 'text' ? `text (${info.input.mode} bag of ${info.input.numWords} words, ${info.input.encoding} encoding, ${info.input.wordIndex})` : `features [${info.input.shape.join(', ')}] ${info.input.dtype}`;
+  const output = info.output.kind === 'classes' ? `${info.output.labels.length} classes (labels from ${info.output.labelsFrom})` : `raw outputs [${info.output.shape.join(', ')}] per row`;
   const batch =
     info.fixedBatch === null
       ? 'batch dimension dynamic'

@@ -285,7 +285,7 @@ export async function loadPredictor(source: string = DEFAULT_MODEL_DIR, options:
 }
 
 function notLayers(format: ModelFormat): string {
-  return `it is a ${FORMAT_NAMES[format]}, not a TensorFlow.js layers model, whose Dense layers the sparse path copies`;
+  return `it is not a TensorFlow.js layers model, whose Dense layers the sparse path copies, but a ${FORMAT_NAMES[format]}`;
 }
 
 /** Feature rows are served by the format's engine: the sparse path serves texts. */

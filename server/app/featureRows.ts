@@ -23,22 +23,34 @@ export function parseFeatureRows(value: unknown, input: FeatureInput, maxBatch: 
   }
   const data = new Float64Array(value.length * perRow);
   let at = 0;
-  const walk = (item: unknown, depth: number, where: string): void => {
+  // Where a value is ("inputs[3][17]") is only spelled out for the error: rows of a thousand
+  // numbers would otherwise build a thousand strings per request.
+  const path: number[] = [];
+  const where = (): string => `inputs${path.map((i) => `[${i}]`).join('')}`;
+  const walk = (item: unknown, depth: number): void => {
     if (depth === shape.length) {
-      if (typeof item !== 'number') throw new BadRequest(400, `Expected ${where} to be a number, got ${describeValue(item)}`);
+      if (typeof item !== 'number') throw new BadRequest(400, `Expected ${where()} to be a number, got ${describeValue(item)}`);
       // JSON has no NaN; 1e999 parses as Infinity.
-      if (!Number.isFinite(item)) throw new BadRequest(400, `Expected ${where} to be a finite number, got ${item}`);
-      if (integer && !Number.isInteger(item)) throw new BadRequest(400, `Expected ${where} to be an integer (the model's input is ${dtype}), got ${item}`);
+      if (!Number.isFinite(item)) throw new BadRequest(400, `Expected ${where()} to be a finite number, got ${item}`);
+      if (integer && !Number.isInteger(item)) throw new BadRequest(400, `Expected ${where()} to be an integer (the model's input is ${dtype}), got ${item}`);
       data[at++] = item;
       return;
     }
     const size = shape[depth]!;
     if (!Array.isArray(item) || item.length !== size) {
       const expected = depth === 0 ? `a row of ${example} (the model's input is ${shapeText(shape)} per row)` : `an array of ${size} (row shape ${shapeText(shape)})`;
-      throw new BadRequest(400, `Expected ${where} to be ${expected}, got ${describeValue(item)}`);
+      throw new BadRequest(400, `Expected ${where()} to be ${expected}, got ${describeValue(item)}`);
     }
-    item.forEach((inner, i) => walk(inner, depth + 1, `${where}[${i}]`));
+    path.push(0);
+    for (let i = 0; i < size; i++) {
+      path[depth + 1] = i;
+      walk(item[i], depth + 1);
+    }
+    path.pop();
   };
-  value.forEach((row, i) => walk(row, 0, `inputs[${i}]`));
+  for (let i = 0; i < value.length; i++) {
+    path[0] = i;
+    walk(value[i], 0);
+  }
   return { count: value.length, data };
 }

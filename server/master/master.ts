@@ -305,7 +305,8 @@ export class Master {
         log('error', `worker ${s.id} (pid ${s.pid}) could not load the model: ${m.error}`);
         // A chain reload onto a file that does not load stops there: the other workers keep the model they loaded.
         if (this.chain[0] === s.id) {
-          log('error', `chain reload stopped at worker ${s.id}: the ${this.chain.length - 1} workers not reloaded yet keep serving the model they loaded; worker ${s.id} keeps retrying`);
+          const rest = this.chain.length - 1;
+          log('error', `chain reload stopped at worker ${s.id}: the ${rest} worker${rest === 1 ? '' : 's'} not reloaded yet keep serving the model they loaded; worker ${s.id} keeps retrying`);
           this.events.record('reload', `chain reload stopped: worker ${s.id} cannot load the model`);
           this.chain = [];
         }

@@ -22,6 +22,12 @@ const file = (name: string, content: string | Uint8Array): string => {
 };
 const truncated = (source: string, name: string, bytes: number): string => file(name, fs.readFileSync(fixture(source)).subarray(0, bytes));
 const wordIndex = path.join(DEFAULT_MODEL_DIR, 'word_index.json');
+/** The Keras 2 fixture with one thing of its model_config replaced. */
+async function edited(name: string, from: string, to: string): Promise<string> {
+  const p = path.join(dir, name);
+  await withEditedConfig(fixture('keras2style_m.h5'), p, (config) => config.replace(from, to));
+  return p;
+}
 
 interface Case {
   what: string;
@@ -52,21 +58,13 @@ const CASES: Case[] = [
   },
   {
     what: 'a layer TensorFlow.js does not have',
-    model: async () => {
-      const p = path.join(dir, 'custom.h5');
-      await withEditedConfig(fixture('keras2style_m.h5'), p, (config) => config.replace('"class_name": "Dropout"', '"class_name": "MyTeamDropout"'));
-      return p;
-    },
+    model: () => edited('custom.h5', '"class_name": "Dropout"', '"class_name": "MyTeamDropout"'),
     error: 'ModelError',
     message: /^: layer "dropout" is a MyTeamDropout, which TensorFlow\.js \(tfjs-layers 4\.22\.0\) cannot build; serve the model as ONNX instead/,
   },
   {
     what: 'weights that do not fit the config',
-    model: async () => {
-      const p = path.join(dir, 'resized.h5');
-      await withEditedConfig(fixture('keras2style_m.h5'), p, (config) => config.replace('"units": 512', '"units": 256'));
-      return p;
-    },
+    model: () => edited('resized.h5', '"units": 512', '"units": 256'),
     error: 'ModelError',
     message: /^: weight model_weights\/dense\/dense\/kernel:0 has shape \[1000,512\]; layer "dense" expects \[1000,256\] for dense\/kernel$/,
   },

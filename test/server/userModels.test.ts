@@ -181,7 +181,7 @@ describe('a new model file and a chain reload', () => {
     const broken = runLoad(() => post(s, rows).then((r) => r.status), 2, 60000);
     await sleep(200);
     assert.equal(ctl(fifo, 'chain-reload'), 0);
-    await s.waitForLog(/chain reload stopped at worker \d: the 1 workers not reloaded yet keep serving the model they loaded/, 40000);
+    await s.waitForLog(/chain reload stopped at worker \d: the 1 worker not reloaded yet keep serving the model they loaded/, 40000);
     await sleep(500);
     const during = await broken.stop();
     assert.deepEqual(during.failed, []);

@@ -39,6 +39,13 @@ function wrap(file: string, group: H5.Group): Hdf5Node {
   const fail = (what: string, error: unknown): never => {
     throw new ModelError(`${file}: cannot read ${what} (HDF5: ${hdf5Cause(error)})`);
   };
+  const get = (name: string): ReturnType<H5.Group['get']> => {
+    try {
+      return group.get(name);
+    } catch (error) {
+      return fail(`${group.path}/${name}`, error);
+    }
+  };
   const node: Hdf5Node = {
     path: group.path,
     attr(name) {
@@ -60,21 +67,11 @@ function wrap(file: string, group: H5.Group): Hdf5Node {
       }
     },
     group(name) {
-      let entity: ReturnType<H5.Group['get']>;
-      try {
-        entity = group.get(name);
-      } catch (error) {
-        return fail(`${group.path}/${name}`, error);
-      }
+      const entity = get(name);
       return entity !== null && 'keys' in entity ? wrap(file, entity as H5.Group) : null;
     },
     dataset(name) {
-      let entity: ReturnType<H5.Group['get']>;
-      try {
-        entity = group.get(name);
-      } catch (error) {
-        return fail(`${group.path}/${name}`, error);
-      }
+      const entity = get(name);
       if (entity === null || !('shape' in entity)) return null;
       const dataset = entity as H5.Dataset;
       let value: unknown;

@@ -4,7 +4,8 @@
  * differences of form, translated here. Pure: JSON in, JSON out.
  */
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type KerasJson = null | boolean | number | string | KerasJson[] | { [key: string]: KerasJson };
+type Json = KerasJson;
 type JsonObject = { [key: string]: Json };
 
 export interface KerasLayerRef {
@@ -115,4 +116,3 @@ export function configLayers(config: Json, options: { nested?: boolean } = {}): 
   return out;
 }
 
-export type { Json as KerasJson };

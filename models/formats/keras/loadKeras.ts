@@ -50,7 +50,7 @@ async function build(tf: Tf, file: string, config: KerasJson, weights: LayerWeig
   checkLayerClasses(tf, file, translated);
   let model: LayersModel;
   try {
-    model = await tf.models.modelFromJSON({ modelTopology: translated as object as never });
+    model = await tf.models.modelFromJSON({ modelTopology: translated } as Parameters<Tf['models']['modelFromJSON']>[0]);
   } catch (error) {
     throw new ModelError(`${file}: TensorFlow.js cannot build the model from its config (${(error as Error).message.split('\n')[0]})`);
   }

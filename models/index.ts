@@ -31,4 +31,5 @@ export {
   type Prediction,
   type Predictor,
   type RawPrediction,
+  type Servable,
 } from './predictor.js';

@@ -71,17 +71,22 @@ export interface ModelInfo {
 }
 
 /**
- * What serves /predict: texts or feature rows in, class predictions or raw outputs out. Any
- * object with this shape can be served; tidepool's own come from loadPredictor().
+ * What /predict serves: texts or feature rows in (as `info.input` says), class predictions or raw
+ * outputs out (as `info.output` says). Any object of this shape can be served; a Predictor is one.
  */
-export interface Predictor {
-  readonly backend: BackendChoice;
-  readonly info: ModelInfo;
+export interface Servable {
+  readonly info: Pick<ModelInfo, 'input' | 'output'>;
   /**
    * Synchronous on purpose where the engine is (TensorFlow.js, sparse): a worker blocks on it like
    * a synchronous model would. onnxruntime-node only answers through a promise.
    */
   predict(inputs: ModelInputs, options?: { top?: number }): Prediction[] | Promise<Prediction[]>;
+}
+
+/** A loaded model file (loadPredictor()), with the backend that runs it. */
+export interface Predictor extends Servable {
+  readonly backend: BackendChoice;
+  readonly info: ModelInfo;
   dispose(): void;
 }
 
@@ -169,11 +174,10 @@ function fixedRowShape(file: string, what: string, shape: readonly (number | nul
 async function outputRowShape(file: string, engine: Engine): Promise<number[]> {
   const row = engine.output.shape.slice(1);
   if (row.every((d) => d !== null)) return row as number[];
+  if (row.length !== 1) throw new ModelError(`${file}: the model's output has shape ${describeShape(engine.output.shape)} with open dimensions after the batch one; tidepool serves fixed output shapes`);
   const rows = engine.input.shape[0] ?? 1;
   const values = await runInBatches(engine, new Float32Array(rows * rowSize(engine.input)), rows);
-  const width = values.length / rows;
-  if (row.length !== 1) throw new ModelError(`${file}: the model's output has shape ${describeShape(engine.output.shape)} with open dimensions after the batch one; tidepool serves fixed output shapes`);
-  return [width];
+  return [values.length / rows];
 }
 
 function chooseOutput(file: string, engine: Engine, shape: number[], options: LoadOptions, described: DescribedText | null): ModelOutput {

@@ -1,15 +1,15 @@
 /**
  * The worker's HTTP API, independent of the protocol that carried the request. /predict serves
- * any Predictor (models/index.ts): tidepool's loaded models, or any object of that shape.
+ * any Servable (models/index.ts): a model file loadPredictor() loaded, or any object of that shape.
  */
-import { isClassPrediction, type Predictor, type Prediction } from '../../models/index.js';
+import { isClassPrediction, type Prediction, type Servable } from '../../models/index.js';
 import { type AppHandler, type AppRequest, type AppResponse, errorResponse, jsonResponse } from './types.js';
 import { BadRequest, fromJsonBody, fromQuery, type PredictInput, type PredictLimits } from './predictRequest.js';
 import { blockFor } from './blockFor.js';
 import type { Batcher } from '../worker/batcher.js';
 
 export interface AppOptions {
-  predictor: Predictor;
+  predictor: Servable;
   /** body and batch limits; what the model takes and how many classes it has come from the predictor */
   limits: Pick<PredictLimits, 'maxBodySize' | 'maxBatch'>;
   /** hold the worker this long per /predict, blocking like a synchronous model (0 = off) */

@@ -27,24 +27,35 @@ export function parseFeatureRows(value: unknown, input: FeatureInput, maxBatch: 
   // numbers would otherwise build a thousand strings per request.
   const path: number[] = [];
   const where = (): string => `inputs${path.map((i) => `[${i}]`).join('')}`;
+  const bad = (item: unknown, expected: string): never => {
+    throw new BadRequest(400, `Expected ${where()} to be ${expected}, got ${describeValue(item)}`);
+  };
   const walk = (item: unknown, depth: number): void => {
-    if (depth === shape.length) {
-      if (typeof item !== 'number') throw new BadRequest(400, `Expected ${where()} to be a number, got ${describeValue(item)}`);
-      // JSON has no NaN; 1e999 parses as Infinity.
-      if (!Number.isFinite(item)) throw new BadRequest(400, `Expected ${where()} to be a finite number, got ${item}`);
-      if (integer && !Number.isInteger(item)) throw new BadRequest(400, `Expected ${where()} to be an integer (the model's input is ${dtype}), got ${item}`);
-      data[at++] = item;
-      return;
-    }
     const size = shape[depth]!;
     if (!Array.isArray(item) || item.length !== size) {
-      const expected = depth === 0 ? `a row of ${example} (the model's input is ${shapeText(shape)} per row)` : `an array of ${size} (row shape ${shapeText(shape)})`;
-      throw new BadRequest(400, `Expected ${where()} to be ${expected}, got ${describeValue(item)}`);
+      bad(item, depth === 0 ? `a row of ${example} (the model's input is ${shapeText(shape)} per row)` : `an array of ${size} (row shape ${shapeText(shape)})`);
     }
+    const list = item as unknown[];
     path.push(0);
-    for (let i = 0; i < size; i++) {
-      path[depth + 1] = i;
-      walk(item[i], depth + 1);
+    if (depth < shape.length - 1) {
+      for (let i = 0; i < size; i++) {
+        path[depth + 1] = i;
+        walk(list[i], depth + 1);
+      }
+    } else {
+      // The innermost numbers, in a plain loop: most of a request's values are here.
+      for (let i = 0; i < size; i++) {
+        const value = list[i];
+        if (typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value))) {
+          data[at++] = value;
+          continue;
+        }
+        path[depth + 1] = i;
+        if (typeof value !== 'number') bad(value, 'a number');
+        // JSON has no NaN; 1e999 parses as Infinity.
+        else if (!Number.isFinite(value)) throw new BadRequest(400, `Expected ${where()} to be a finite number, got ${value}`);
+        else throw new BadRequest(400, `Expected ${where()} to be an integer (the model's input is ${dtype}), got ${value}`);
+      }
     }
     path.pop();
   };

@@ -36,8 +36,8 @@ function formatPrediction(p: Prediction, withTop: boolean): Record<string, unkno
 
 export function createApp(options: AppOptions): AppHandler {
   const { predictor, simulateLatencyMs } = options;
-  const { input, output } = predictor.info;
-  const limits: PredictLimits = { ...options.limits, input, maxTop: output.kind === 'classes' ? output.labels.length : 0 };
+  const { info } = predictor;
+  const limits: PredictLimits = { ...options.limits, input: info.input, maxTop: info.output.kind === 'classes' ? info.output.labels.length : 0 };
 
   function answer(input: PredictInput, results: Prediction[]): AppResponse {
     if (input.batch) return jsonResponse(200, { predictions: results.map((r) => formatPrediction(r, input.top > 0)) });

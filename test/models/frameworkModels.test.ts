@@ -10,6 +10,7 @@ import { describeModel, isClassPrediction, loadPredictor, type Predictor, type R
 import { fixture, reference, rowsOf, SAME_MLP } from './frameworkFixtures.js';
 import { writeKerasArchive } from './kerasFiles.js';
 import { withExternalData } from './onnxFiles.js';
+import { writeMlpGraphModel } from './tfjsFiles.js';
 import { maxDifference } from './smallModels.js';
 import { tempDir } from './tempDir.js';
 import { DEFAULT_MODEL_DIR } from '../../models/model/layout.js';
@@ -58,16 +59,17 @@ test('scikit-learn through skl2onnx: the labels are the classifier\'s own classe
   }
 });
 
-test('a Keras 3 .keras archive of the same model, and ONNX with its weights in an external .onnx.data file', async () => {
+test('the same model as a Keras 3 .keras archive, as ONNX with external .onnx.data weights, and as a graph model with a dynamic batch', async () => {
   const dir = tempDir('framework');
   const archive = path.join(dir, 'reuters.keras');
   await writeKerasArchive(fixture('jax_m.h5'), archive);
   const external = withExternalData(fixture('torch_mlp.onnx'), dir);
+  const graph = await writeMlpGraphModel(fixture('jax_m.h5'), path.join(dir, 'graph'));
   const { x, y } = reference('jax_ref.json');
-  for (const [file, format] of [[archive, 'keras'], [external, 'onnx']] as const) {
+  for (const [file, format] of [[archive, 'keras'], [external, 'onnx'], [graph, 'tfjs-graph']] as const) {
     const predictor = await loadPredictor(file);
     try {
-      assert.equal(predictor.info.format, format);
+      assert.deepEqual([predictor.info.format, predictor.info.fixedBatch], [format, null]);
       const delta = maxDifference(await outputs(predictor, x), y);
       assert.ok(delta <= 1e-5, `${file}: max |Δ| ${delta}`);
     } finally {

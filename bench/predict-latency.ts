@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BACKEND_REQUESTS, DEFAULT_MODEL_DIR, loadPredictor, parseBackendRequest, type BackendName, type BackendRequest, type ModelInputs, type Predictor } from '../models/index.js';
+import {
+  BACKEND_REQUESTS,
+  DEFAULT_MODEL_DIR,
+  loadPredictor,
+  parseBackendRequest,
+  type BackendName,
+  type BackendRequest,
+  type ModelInputs,
+  type Predictor,
+} from '../models/index.js';
 import { percentile } from './analysis/percentiles.js';
 
 export interface LatencyReport {
@@ -157,7 +166,8 @@ export function renderReports(reports: readonly LatencyReport[]): string {
 }
 
 const USAGE =
-  'Usage: node dist/bench/predict-latency.js [--model <file or dir>] [--word-index <file>] [--backend <name>[,<name>...]] [--calls <n>] [--batch-size <n>] [--batches <n>] [--json]\n' +
+  'Usage: node dist/bench/predict-latency.js [--model <file or dir>] [--word-index <file>] [--backend <name>[,<name>...]]\n' +
+  '         [--calls <n>] [--batch-size <n>] [--batches <n>] [--json]\n' +
   '  --model: any model tidepool serves (tidepool directory, .h5, .keras, .onnx, model.json); with --word-index it takes texts, else feature rows\n' +
   `  backends: ${BACKEND_REQUESTS.join(', ')} (default ${DEFAULT_BACKENDS.join(',')}), each measured in its own process\n`;
 

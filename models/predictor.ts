@@ -101,8 +101,10 @@ export interface LoadOptions {
 
 /** One line for logs: "torch_mlp.onnx: ONNX (pytorch 2.13.0); features [1000] -> 46 classes (class index); batch dimension dynamic". */
 export function describeModel(info: ModelInfo): string {
-  const input = info.input.kind === 'text' ? `text (${info.input.mode} bag of ${info.input.numWords} words, ${info.input.encoding} encoding, ${info.input.wordIndex})` : `features [${info.input.shape.join(', ')}] ${info.input.dtype}`;
-  const output = info.output.kind === 'classes' ? `${info.output.labels.length} classes (labels from ${info.output.labelsFrom})` : `raw outputs [${info.output.shape.join(', ')}] per row`;
+  const { input: i, output: o } = info;
+  const input =
+    i.kind === 'text' ? `text (${i.mode} bag of ${i.numWords} words, ${i.encoding} encoding, ${i.wordIndex})` : `features [${i.shape.join(', ')}] ${i.dtype}`;
+  const output = o.kind === 'classes' ? `${o.labels.length} classes (labels from ${o.labelsFrom})` : `raw outputs [${o.shape.join(', ')}] per row`;
   const batch =
     info.fixedBatch === null
       ? 'batch dimension dynamic'
@@ -127,7 +129,9 @@ class ModelPredictor implements Predictor {
   private rows(inputs: ModelInputs): number {
     const { input } = this.info;
     if (input.kind === 'text') {
-      if (!Array.isArray(inputs)) throw new TypeError(`Expected texts (an array of strings) for this text model, got ${inputs === null ? 'null' : typeof inputs}`);
+      if (!Array.isArray(inputs)) {
+        throw new TypeError(`Expected texts (an array of strings) for this text model, got ${inputs === null ? 'null' : typeof inputs}`);
+      }
       inputs.forEach((text, i) => {
         if (typeof text !== 'string') throw new TypeError(`Expected texts[${i}] to be a string, got ${text === null ? 'null' : typeof text}`);
       });
@@ -136,7 +140,10 @@ class ModelPredictor implements Predictor {
     const rows = inputs as FeatureRows;
     const size = input.shape.reduce((a, b) => a * b, 1);
     if (Array.isArray(inputs) || !(rows?.data instanceof Float64Array) || rows.data.length !== rows.count * size) {
-      throw new TypeError(`Expected feature rows ({count, data: Float64Array of count x ${size}}) for this model of input ${describeShape(input.shape)}, got ${Array.isArray(inputs) ? 'texts' : typeof inputs}`);
+      throw new TypeError(
+        `Expected feature rows ({count, data: Float64Array of count x ${size}}) for this model of input ${describeShape(input.shape)}, ` +
+          `got ${Array.isArray(inputs) ? 'texts' : typeof inputs}`,
+      );
     }
     return rows.count;
   }
@@ -146,8 +153,10 @@ class ModelPredictor implements Predictor {
     const { output } = this.info;
     const top = options.top;
     if (top !== undefined) {
-      if (output.kind !== 'classes') throw new RangeError(`Expected no top for this model's raw outputs ${describeShape(output.shape)}, got ${JSON.stringify(top)}`);
-      if (!Number.isInteger(top) || top < 1 || top > output.labels.length) throw new RangeError(`Expected top to be an integer from 1 to ${output.labels.length}, got ${JSON.stringify(top)}`);
+      const got = JSON.stringify(top);
+      if (output.kind !== 'classes') throw new RangeError(`Expected no top for this model's raw outputs [${output.shape.join(', ')}], got ${got}`);
+      const classes = output.labels.length;
+      if (!Number.isInteger(top) || top < 1 || top > classes) throw new RangeError(`Expected top to be an integer from 1 to ${classes}, got ${got}`);
     }
     const rows = this.rows(inputs);
     if (rows === 0) return [];
@@ -166,7 +175,9 @@ class ModelPredictor implements Predictor {
 
 function fixedRowShape(file: string, what: string, shape: readonly (number | null)[]): number[] {
   const row = shape.slice(1);
-  if (row.some((d) => d === null)) throw new ModelError(`${file}: the model's ${what} has shape ${describeShape(shape)}; tidepool needs its dimensions after the batch one to be fixed`);
+  if (row.some((d) => d === null)) {
+    throw new ModelError(`${file}: the model's ${what} has shape ${describeShape(shape)}; tidepool needs its dimensions after the batch one to be fixed`);
+  }
   return row as number[];
 }
 
@@ -174,7 +185,10 @@ function fixedRowShape(file: string, what: string, shape: readonly (number | nul
 async function outputRowShape(file: string, engine: Engine): Promise<number[]> {
   const row = engine.output.shape.slice(1);
   if (row.every((d) => d !== null)) return row as number[];
-  if (row.length !== 1) throw new ModelError(`${file}: the model's output has shape ${describeShape(engine.output.shape)} with open dimensions after the batch one; tidepool serves fixed output shapes`);
+  if (row.length !== 1) {
+    const shape = describeShape(engine.output.shape);
+    throw new ModelError(`${file}: the model's output has shape ${shape}, open after the batch dimension; tidepool serves fixed shapes`);
+  }
   const rows = engine.input.shape[0] ?? 1;
   const values = await runInBatches(engine, new Float32Array(rows * rowSize(engine.input)), rows);
   return [values.length / rows];
@@ -184,10 +198,16 @@ function chooseOutput(file: string, engine: Engine, shape: number[], options: Lo
   const request = options.output ?? 'auto';
   const vector = shape.length === 1 && shape[0]! >= 2;
   if (request === 'raw' || (request === 'auto' && !vector)) {
-    if (options.labels) throw new ModelError(`${options.labels}: labels name classes, but the output of ${file} is served raw (${describeShape([null, ...shape])}); set output = class for a classifier`);
+    if (options.labels) {
+      const served = describeShape([null, ...shape]);
+      throw new ModelError(`${options.labels}: labels name classes, but the output of ${file} is served raw (${served}); set output = class`);
+    }
     return { kind: 'raw', shape };
   }
-  if (!vector) throw new ModelError(`${file}: output = class needs one score per class ([batch, classes]), but the model's output has shape ${describeShape([null, ...shape])}; use output = raw`);
+  if (!vector) {
+    const got = describeShape([null, ...shape]);
+    throw new ModelError(`${file}: output = class needs one score per class ([batch, classes]), but the output has shape ${got}; use output = raw`);
+  }
   const classes = shape[0]!;
   if (options.labels) return { kind: 'classes', labels: readLabels(options.labels, classes), labelsFrom: 'labels file' };
   if (described) return { kind: 'classes', labels: described.metadata.labels, labelsFrom: 'metadata.json' };
@@ -203,24 +223,29 @@ interface TextSide {
 
 function textSide(file: string, engine: Engine, options: LoadOptions, described: DescribedText | null): TextSide | null {
   if (described) {
-    if (options.text) throw new ModelError(`${file}: a tidepool model directory, whose metadata.json describes its text input; drop the word-index option (or serve its model.json alone)`);
-    const { metadata } = described;
+    if (options.text) {
+      throw new ModelError(`${file}: a tidepool model directory, whose metadata.json describes its text input; drop word-index (or serve model.json alone)`);
+    }
+    const { metadata, wordIndex } = described;
     return {
       vocabulary: described.vocabulary,
-      wordIndex: described.wordIndex,
-      input: { kind: 'text', numWords: metadata.numWords, mode: 'binary', encoding: 'metadata', wordIndex: metadata.wordIndex.file, words: described.wordIndex.size },
+      wordIndex,
+      input: { kind: 'text', numWords: metadata.numWords, mode: 'binary', encoding: 'metadata', wordIndex: metadata.wordIndex.file, words: wordIndex.size },
     };
   }
   if (!options.text) return null;
   const { input } = engine;
   if (input.shape.length !== 2 || (input.dtype !== 'float32' && input.dtype !== 'float64')) {
-    throw new ModelError(`${file}: a text pipeline (word-index) feeds a bag of words of shape [batch, numWords], but the model's input ${JSON.stringify(input.name)} is ${input.dtype} ${describeShape(input.shape)}`);
+    throw new ModelError(
+      `${file}: a text pipeline (word-index) feeds a bag of words of shape [batch, numWords], ` +
+        `but the model's input ${JSON.stringify(input.name)} is ${input.dtype} ${describeShape(input.shape)}`,
+    );
   }
   const text = readTextInput(options.text, input.shape[1]!, file);
   return {
     vocabulary: text.vocabulary,
     wordIndex: text.wordIndex,
-    input: { kind: 'text', numWords: text.vocabulary.encoding.numWords, mode: text.mode, encoding: text.encoding, wordIndex: text.file, words: text.wordIndex.size },
+    input: { kind: 'text', numWords: input.shape[1]!, mode: text.mode, encoding: text.encoding, wordIndex: text.file, words: text.wordIndex.size },
   };
 }
 
@@ -256,7 +281,8 @@ export async function loadPredictor(source: string = DEFAULT_MODEL_DIR, options:
 
     if (text === null) {
       const backend = chooseServingBackend(requested, { ...engine.backend, requested }, sparseOutcomeWithoutText(requested, engine), file);
-      return new ModelPredictor(info, backend, (inputs) => runInBatches(engine, (inputs as FeatureRows).data, (inputs as FeatureRows).count), () => engine.dispose());
+      const forward = (inputs: ModelInputs) => runInBatches(engine, (inputs as FeatureRows).data, (inputs as FeatureRows).count);
+      return new ModelPredictor(info, backend, forward, () => engine.dispose());
     }
     const { vocabulary, wordIndex } = text;
     const mode = text.input.mode;
@@ -281,7 +307,8 @@ export async function loadPredictor(source: string = DEFAULT_MODEL_DIR, options:
       const forward = sparse;
       return new ModelPredictor(info, backend, (inputs) => forward.probabilities(inputs as readonly string[]), () => {});
     }
-    return new ModelPredictor(info, backend, (inputs) => runInBatches(engine, toRows(inputs as readonly string[]), (inputs as readonly string[]).length), () => engine.dispose());
+    const forward = (inputs: ModelInputs) => runInBatches(engine, toRows(inputs as readonly string[]), (inputs as readonly string[]).length);
+    return new ModelPredictor(info, backend, forward, () => engine.dispose());
   } catch (error) {
     engine.dispose();
     throw error;

@@ -70,7 +70,10 @@ function jsonFormat(file: string): ModelFormat {
   }
   const model = json as { modelTopology?: unknown; format?: unknown } | null;
   if (typeof model !== 'object' || model === null || typeof model.modelTopology !== 'object' || model.modelTopology === null) {
-    throw new ModelError(`${file}: a JSON file, but not a TensorFlow.js model: expected a "modelTopology" object${model && typeof model === 'object' ? `, got the keys ${JSON.stringify(Object.keys(model).slice(0, 8))}` : ''}`);
+    throw new ModelError(
+      `${file}: a JSON file, but not a TensorFlow.js model: expected a "modelTopology" object` +
+        (model && typeof model === 'object' ? `, got the keys ${JSON.stringify(Object.keys(model).slice(0, 8))}` : ''),
+    );
   }
   if (model.format === 'graph-model' || (model.format === undefined && 'node' in model.modelTopology)) return 'tfjs-graph';
   if (model.format === undefined || model.format === 'layers-model') return 'tfjs-layers';
@@ -90,7 +93,10 @@ function directory(dir: string): ModelSource {
 
 function describeBytes(bytes: Buffer): string {
   const hex = [...bytes.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-  const printable = bytes.subarray(0, 16).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+  const printable = bytes
+    .subarray(0, 16)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '.');
   return `it starts with the bytes ${hex} (${JSON.stringify(printable)})`;
 }
 
@@ -114,5 +120,7 @@ export function detectModel(source: string): ModelSource {
   const problem = onnxProblem(bytes);
   if (problem === null) return { format: 'onnx', path: file, bytes };
   const onnxNamed = /\.onnx$/i.test(file);
-  throw new ModelError(`${file}: ${onnxNamed ? `named .onnx but not a whole ONNX model (${problem})` : `not a model file: expected ${EXPECTED}; ${describeBytes(start)}`}`);
+  throw new ModelError(
+    `${file}: ${onnxNamed ? `named .onnx but not a whole ONNX model (${problem})` : `not a model file: expected ${EXPECTED}; ${describeBytes(start)}`}`,
+  );
 }

@@ -33,7 +33,8 @@ export interface LoadedEngine {
 }
 
 async function tfjsRuntime(source: ModelSource, requested: BackendRequest): Promise<Runtime> {
-  if (requested === 'onnxruntime') throw new BackendError(`Backend "onnxruntime" was requested, but ${source.path} is not an ONNX model; onnxruntime runs only those. Use --backend auto`);
+  if (requested === 'onnxruntime')
+    throw new BackendError(`Backend "onnxruntime" was requested, but ${source.path} is not an ONNX model; onnxruntime runs only those. Use --backend auto`);
   // The sparse path is tried later, on a loaded TensorFlow.js model: it needs TensorFlow.js first.
   return selectBackend(requested === 'sparse' ? 'auto' : requested);
 }
@@ -92,7 +93,8 @@ export async function loadEngine(source: ModelSource, requested: BackendRequest)
     }
     case 'tfjs-graph': {
       const { artifacts } = readModelJson(runtime.tf, file);
-      const producer = [artifacts.convertedBy, artifacts.generatedBy && `from TensorFlow ${artifacts.generatedBy}`].filter(Boolean).join(' ') || 'TensorFlow.js';
+      const producer =
+        [artifacts.convertedBy, artifacts.generatedBy && `from TensorFlow ${artifacts.generatedBy}`].filter(Boolean).join(' ') || 'TensorFlow.js';
       return { engine: await loadGraphModel(runtime, file, artifacts), producer, described: null };
     }
     case 'saved-model':

@@ -67,7 +67,9 @@ export function readModelJson(tf: Tf, file: string): { artifacts: io.ModelArtifa
   if (typeof model !== 'object' || model === null || Array.isArray(model)) throw new ModelError(`${file}: expected a JSON object, got ${JSON.stringify(json)?.slice(0, 60)}`);
   if (typeof model.modelTopology !== 'object' || model.modelTopology === null) throw new ModelError(`${file}: expected a "modelTopology" object, got ${JSON.stringify(model.modelTopology)?.slice(0, 60) ?? 'nothing'}`);
   const declared = model.format;
-  if (declared !== undefined && declared !== 'layers-model' && declared !== 'graph-model') throw new ModelError(`${file}: expected "format" to be "layers-model" or "graph-model", got ${JSON.stringify(declared)}`);
+  if (declared !== undefined && declared !== 'layers-model' && declared !== 'graph-model') {
+    throw new ModelError(`${file}: expected "format" to be "layers-model" or "graph-model", got ${JSON.stringify(declared)}`);
+  }
   const format: TfjsModelFormat = declared ?? ('node' in model.modelTopology ? 'graph-model' : 'layers-model');
   if (!Array.isArray(model.weightsManifest)) throw new ModelError(`${file}: expected a "weightsManifest" array, got ${JSON.stringify(model.weightsManifest)?.slice(0, 60) ?? 'nothing'}`);
 
@@ -89,7 +91,10 @@ export function readModelJson(tf: Tf, file: string): { artifacts: io.ModelArtifa
     });
     const got = shards.reduce((sum, shard) => sum + shard.length, 0);
     if (got !== expected) {
-      throw new ModelError(`${path.join(dir, group.paths.join(', '))}: expected ${expected} bytes of weights (as the manifest in ${name} lists), got ${got} bytes${got < expected ? ' (truncated?)' : ''}`);
+      throw new ModelError(
+        `${path.join(dir, group.paths.join(', '))}: expected ${expected} bytes of weights (as the manifest in ${name} lists), ` +
+          `got ${got} bytes${got < expected ? ' (truncated?)' : ''}`,
+      );
     }
     buffers.push(...shards);
   }

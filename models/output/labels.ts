@@ -11,7 +11,9 @@ export function readLabels(file: string, classes: number): string[] {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ModelError(`${file}: ${code === 'ENOENT' ? 'missing' : `cannot be read (${code})`}; expected the class names (labels), one per line or a JSON array`);
+    throw new ModelError(
+      `${file}: ${code === 'ENOENT' ? 'missing' : `cannot be read (${code})`}; expected the class names (labels), one per line or a JSON array`,
+    );
   }
   let labels: string[];
   if (/^\s*\[/.test(text)) {

@@ -5,13 +5,21 @@ import { describeShape, tfjsValues, type SyncEngine, type TensorDtype, type Tens
 
 /** A TensorFlow.js input or output, as tidepool describes tensors; only the dtypes tfjs computes in. */
 export function tfjsSpec(file: string, what: string, tensor: { name: string; dtype: string; shape: readonly (number | null)[] }): TensorSpec {
-  if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32') throw new ModelError(`${file}: the model's ${what} ${JSON.stringify(tensor.name)} is ${tensor.dtype}; tidepool feeds float32 or int32 tensors`);
-  if (tensor.shape.length < 2) throw new ModelError(`${file}: the model's ${what} ${JSON.stringify(tensor.name)} has shape ${describeShape(tensor.shape)}; expected a batch dimension first`);
+  if (tensor.dtype !== 'float32' && tensor.dtype !== 'int32')
+    throw new ModelError(`${file}: the model's ${what} ${JSON.stringify(tensor.name)} is ${tensor.dtype}; tidepool feeds float32 or int32 tensors`);
+  if (tensor.shape.length < 2)
+    throw new ModelError(
+      `${file}: the model's ${what} ${JSON.stringify(tensor.name)} has shape ${describeShape(tensor.shape)}; expected a batch dimension first`,
+    );
   return { name: tensor.name, dtype: tensor.dtype as TensorDtype, shape: tensor.shape.map((d) => (d === null || d < 0 ? null : d)) };
 }
 
 function one(file: string, what: string, tensors: readonly SymbolicTensor[]): SymbolicTensor {
-  if (tensors.length !== 1) throw new ModelError(`${file}: the model has ${tensors.length} ${what}s (${tensors.map((t) => `${t.name} ${describeShape(t.shape)}`).join(', ')}); tidepool serves models with one ${what}`);
+  if (tensors.length !== 1)
+    throw new ModelError(
+      `${file}: the model has ${tensors.length} ${what}s (${tensors.map((t) => `${t.name} ${describeShape(t.shape)}`).join(', ')}); ` +
+        `tidepool serves models with one ${what}`,
+    );
   return tensors[0]!;
 }
 

@@ -15,7 +15,12 @@ export interface DocumentCounts {
  * ln(1 + documents / (1 + documents with j))), index j occurs in sequence i. Indices >= numWords
  * are skipped, as in Keras. Row-major Float32Array, ready for tf.tensor2d(matrix, [rows, numWords]).
  */
-export function sequencesToMatrix(sequences: readonly (readonly number[])[], numWords: number, mode: MatrixMode = 'binary', documents?: DocumentCounts): Float32Array {
+export function sequencesToMatrix(
+  sequences: readonly (readonly number[])[],
+  numWords: number,
+  mode: MatrixMode = 'binary',
+  documents?: DocumentCounts,
+): Float32Array {
   if (!Number.isInteger(numWords) || numWords < 1) throw new RangeError(`Expected numWords to be a positive integer, got ${numWords}`);
   if (mode === 'tfidf' && documents === undefined) throw new RangeError('Expected the document counts of a fitted Tokenizer for mode tfidf, got none');
   const matrix = new Float32Array(sequences.length * numWords);

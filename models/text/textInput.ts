@@ -48,15 +48,23 @@ export function readTextInput(options: TextOptions, modelWidth: number, where: s
   const mode = options.mode ?? 'binary';
   const numWords = options.numWords || tokenizer?.numWords || modelWidth;
   if (numWords !== modelWidth) {
-    throw new ModelError(`${where}: takes ${modelWidth} inputs per row, but num-words is ${numWords}${options.numWords ? '' : ` (the num_words of the Tokenizer in ${file})`}; the word index and num-words must be the ones the model was trained with`);
+    throw new ModelError(
+      `${where}: takes ${modelWidth} inputs per row, but num-words is ${numWords}${options.numWords ? '' : ` (the num_words of the Tokenizer in ${file})`}; ` +
+        'the word index and num-words must be the ones the model was trained with',
+    );
   }
   if (tokenizer?.numWords != null && tokenizer.numWords !== numWords) {
-    throw new ModelError(`${file}: a Tokenizer fitted with num_words=${tokenizer.numWords}, but num-words is ${numWords}: the word index does not match num-words`);
+    throw new ModelError(
+      `${file}: a Tokenizer fitted with num_words=${tokenizer.numWords}, but num-words is ${numWords}: the word index does not match num-words`,
+    );
   }
   if (mode === 'tfidf' && (tokenizer === null || tokenizer.documents.documents === 0)) {
-    throw new ModelError(`${file}: text-mode tfidf weighs words by the document counts of a fitted Tokenizer; give its tokenizer.to_json() as word-index${tokenizer ? ' (this one has document_count 0)' : ', not a plain word index'}`);
+    throw new ModelError(
+      `${file}: text-mode tfidf weighs words by the document counts of a fitted Tokenizer; give its tokenizer.to_json() as word-index` +
+        (tokenizer ? ' (this one has document_count 0)' : ', not a plain word index'),
+    );
   }
-  const oovIndex = tokenizer?.oovToken == null ? null : index.get(tokenizer.oovToken) ?? null;
+  const oovIndex = tokenizer?.oovToken == null ? null : (index.get(tokenizer.oovToken) ?? null);
   const sequenceEncoding = encodingFor(encoding, numWords, oovIndex);
   // keras.datasets' indexes rank every word of their corpus: one that cannot reach every input
   // (ranks up to numWords - 1 - indexFrom) is not the index the model was trained with.
@@ -66,8 +74,9 @@ export function readTextInput(options: TextOptions, modelWidth: number, where: s
     for (const rank of index.values()) if (rank <= needed) reached++;
     if (reached < needed) {
       throw new ModelError(
-        `${file}: has ${reached} of the ranks 1..${needed} that num-words ${numWords} reaches with keras.datasets' encoding (ranks + ${sequenceEncoding.indexFrom}): ` +
-          'the word index does not match num-words (for a Tokenizer\'s word index, set text-encoding = tokenizer)',
+        `${file}: has ${reached} of the ranks 1..${needed} that num-words ${numWords} reaches ` +
+          `with keras.datasets' encoding (ranks + ${sequenceEncoding.indexFrom}): ` +
+          "the word index does not match num-words (for a Tokenizer's word index, set text-encoding = tokenizer)",
       );
     }
   }

@@ -31,13 +31,16 @@ function describe(value: unknown): string {
 
 /** word -> rank: positive integers, each rank once. */
 function ranks(file: string, where: string, json: unknown): Map<string, number> {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelError(`${file}: expected ${where} to be an object of word -> rank, got ${describe(json)}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ModelError(`${file}: expected ${where} to be an object of word -> rank, got ${describe(json)}`);
   const index = new Map<string, number>();
   const seen = new Map<number, string>();
   for (const [word, rank] of Object.entries(json)) {
-    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1) throw new ModelError(`${file}: expected the rank of ${JSON.stringify(word)} to be an integer >= 1, got ${JSON.stringify(rank)}`);
+    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1)
+      throw new ModelError(`${file}: expected the rank of ${JSON.stringify(word)} to be an integer >= 1, got ${JSON.stringify(rank)}`);
     const other = seen.get(rank);
-    if (other !== undefined) throw new ModelError(`${file}: expected distinct ranks, got rank ${rank} for both ${JSON.stringify(other)} and ${JSON.stringify(word)}`);
+    if (other !== undefined)
+      throw new ModelError(`${file}: expected distinct ranks, got rank ${rank} for both ${JSON.stringify(other)} and ${JSON.stringify(word)}`);
     seen.set(rank, word);
     index.set(word, rank);
   }
@@ -86,7 +89,9 @@ export function readWordIndexFile(file: string): WordIndexFile {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new ModelError(`${file}: missing; expected the word index (word-index) of the text model`);
-    throw new ModelError(`${file}: expected the word index as JSON, got ${code ? `an unreadable file (${code})` : `unparsable text (${(error as Error).message})`}`);
+    throw new ModelError(
+      `${file}: expected the word index as JSON, got ${code ? `an unreadable file (${code})` : `unparsable text (${(error as Error).message})`}`,
+    );
   }
   const top = json as { class_name?: unknown; config?: unknown } | null;
   if (top !== null && typeof top === 'object' && top.class_name === 'Tokenizer' && typeof top.config === 'object' && top.config !== null) {

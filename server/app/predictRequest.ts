@@ -32,7 +32,9 @@ const BODY_KEYS = new Set(['text', 'texts', 'inputs', 'top']);
 
 function parseTop(value: unknown, limits: PredictLimits, where: string): number {
   if (value === undefined) return 0;
-  if (limits.maxTop === 0) throw new BadRequest(400, `${where} \`top\` asks for the best classes, but this model's outputs are raw values (no classes); drop \`top\``);
+  if (limits.maxTop === 0) {
+    throw new BadRequest(400, `${where} \`top\` asks for the best classes, but this model's outputs are raw values (no classes); drop \`top\``);
+  }
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > limits.maxTop) {
     throw new BadRequest(400, `Expected ${where} \`top\` to be an integer from 1 to ${limits.maxTop}, got ${describeValue(value)}`);
@@ -50,9 +52,11 @@ function checkText(text: unknown, where: string): string {
 function wrongKind(input: ModelInput): BadRequest {
   if (input.kind === 'features') {
     const row = input.shape.length === 1 ? `${input.shape[0]} numbers` : `numbers nested as [${input.shape.join(', ')}]`;
-    return new BadRequest(400, `This model takes feature rows, not text: POST /predict with {"inputs": [[...], ...]}, each row ${row} (serve it with \`word-index\` to give it texts)`);
+    const how = `POST /predict with {"inputs": [[...], ...]}, each row ${row}`;
+    return new BadRequest(400, `This model takes feature rows, not text: ${how} (serve it with \`word-index\` to give it texts)`);
   }
-  return new BadRequest(400, `This model reads texts (its word index is ${input.wordIndex}): send {"text": "..."} or {"texts": [...]}, or GET /predict?text=...`);
+  const how = 'send {"text": "..."} or {"texts": [...]}, or GET /predict?text=...';
+  return new BadRequest(400, `This model reads texts (its word index is ${input.wordIndex}): ${how}`);
 }
 
 export function fromQuery(query: string, limits: PredictLimits): PredictInput {
@@ -96,7 +100,10 @@ export function fromJsonBody(body: Buffer, contentType: string | undefined, limi
   }
   const obj = value as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
-    if (!BODY_KEYS.has(k)) throw new BadRequest(400, `Unknown field \`${k.slice(0, 40)}\` in the JSON body; expected ${text ? '`text` or `texts`' : '`inputs`'}, and optionally \`top\``);
+    if (!BODY_KEYS.has(k)) {
+      const expected = text ? '`text` or `texts`' : '`inputs`';
+      throw new BadRequest(400, `Unknown field \`${k.slice(0, 40)}\` in the JSON body; expected ${expected}, and optionally \`top\``);
+    }
   }
   const top = parseTop(obj.top, limits, 'field');
   if (limits.input.kind === 'features') {

@@ -46,7 +46,9 @@ export function createApp(options: AppOptions): AppHandler {
 
   function predict(input: PredictInput): AppResponse | Promise<AppResponse> {
     if (simulateLatencyMs > 0) blockFor(simulateLatencyMs);
-    if (options.batcher && (options.canBatch?.() ?? true)) return options.batcher.submit(input.inputs, input.count, input.top).then((results) => answer(input, results));
+    if (options.batcher && (options.canBatch?.() ?? true)) {
+      return options.batcher.submit(input.inputs, input.count, input.top).then((results) => answer(input, results));
+    }
     const results = predictor.predict(input.inputs, input.top > 0 ? { top: input.top } : undefined);
     return results instanceof Promise ? results.then((r) => answer(input, r)) : answer(input, results);
   }

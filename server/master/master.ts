@@ -306,7 +306,8 @@ export class Master {
         // A chain reload onto a file that does not load stops there: the other workers keep the model they loaded.
         if (this.chain[0] === s.id) {
           const rest = this.chain.length - 1;
-          log('error', `chain reload stopped at worker ${s.id}: the ${rest} worker${rest === 1 ? '' : 's'} not reloaded yet keep serving the model they loaded; worker ${s.id} keeps retrying`);
+          const others = `the ${rest} worker${rest === 1 ? '' : 's'} not reloaded yet keep serving the model they loaded`;
+          log('error', `chain reload stopped at worker ${s.id}: ${others}; worker ${s.id} keeps retrying`);
           this.events.record('reload', `chain reload stopped: worker ${s.id} cannot load the model`);
           this.chain = [];
         }

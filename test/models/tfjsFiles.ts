@@ -21,10 +21,24 @@ export async function writeMlpGraphModel(fromH5: string, dir: string): Promise<s
   ];
   f.close();
   const float = { type: 'DT_FLOAT' };
-  const constant = (name: string, shape: number[]) => ({ name, op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: shape.map((s) => ({ size: String(s) })) } } }, dtype: float } });
-  const matmul = (name: string, a: string, b: string) => ({ name, op: 'MatMul', input: [a, b], attr: { transpose_a: { b: false }, transpose_b: { b: false }, T: float } });
+  const constant = (name: string, shape: number[]) => ({
+    name,
+    op: 'Const',
+    attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: shape.map((s) => ({ size: String(s) })) } } }, dtype: float },
+  });
+  const matmul = (name: string, a: string, b: string) => ({
+    name,
+    op: 'MatMul',
+    input: [a, b],
+    attr: { transpose_a: { b: false }, transpose_b: { b: false }, T: float },
+  });
   // data_format "NHWC", base64 as the converter writes strings.
-  const biasAdd = (name: string, x: string, b: string) => ({ name, op: 'BiasAdd', input: [x, b], attr: { T: float, data_format: { s: Buffer.from('NHWC').toString('base64') } } });
+  const biasAdd = (name: string, x: string, b: string) => ({
+    name,
+    op: 'BiasAdd',
+    input: [x, b],
+    attr: { T: float, data_format: { s: Buffer.from('NHWC').toString('base64') } },
+  });
   const node = [
     { name: 'x', op: 'Placeholder', attr: { dtype: float, shape: { shape: { dim: [{ size: '-1' }, { size: '1000' }] } } } },
     ...weights.map(([name, shape]) => constant(name, shape)),

@@ -19,7 +19,11 @@ import { maxDifference } from '../models/smallModels.js';
 const WORD_INDEX = path.join(DEFAULT_MODEL_DIR, 'word_index.json');
 
 function post(s: RunningServer, body: unknown): Promise<{ status: number; json: () => any }> {
-  return request({ socketPath: s.http }, '/predict', { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return request({ socketPath: s.http }, '/predict', {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
 /** Every class probability of every row, from one POST with top = all classes. */
@@ -77,11 +81,26 @@ describe('framework models through the real server', () => {
 
   test('a graph model with a fixed batch dimension: rows cut and padded to it, no dynamic batching, said at start', async () => {
     const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--model', fixture('tfjs-graph-model'), '--output', 'raw'] });
-    await s.waitForLog(/model: .*tfjs-graph-model\/model\.json: TensorFlow\.js graph model \(model\.json\), .*; features \[2\] float32 -> raw outputs \[2\] per row; batch dimension fixed at 2: calls of 2 rows, the last padded/);
-    const r = await post(s, { inputs: [[1, 1], [1, 1], [2, 2]] });
+    await s.waitForLog(
+      /model: .*tfjs-graph-model\/model\.json: TensorFlow\.js graph model .*; features \[2\] float32 -> raw outputs \[2\] per row; .* fixed at 2: /,
+    );
+    const r = await post(s, {
+      inputs: [
+        [1, 1],
+        [1, 1],
+        [2, 2],
+      ],
+    });
     assert.equal(r.status, 200);
     const out = (r.json().predictions as { outputs: number[] }[]).map((p) => p.outputs);
-    assert.ok(maxDifference(out, [[0.7567615509033203, -0.18349379301071167], [0.7567615509033203, -0.18349379301071167], [1.5135231018066406, -0.36698758602142334]]) <= 1e-6, JSON.stringify(out));
+    assert.ok(
+      maxDifference(out, [
+        [0.7567615509033203, -0.18349379301071167],
+        [0.7567615509033203, -0.18349379301071167],
+        [1.5135231018066406, -0.36698758602142334],
+      ]) <= 1e-6,
+      JSON.stringify(out),
+    );
     const top = await post(s, { inputs: [[1, 1]], top: 1 });
     assert.equal(top.status, 400);
     assert.match(top.json().error, /^field `top` asks for the best classes, but this model's outputs are raw values \(no classes\); drop `top`$/);
@@ -95,7 +114,11 @@ describe('bad requests to a model of feature rows: a 400 naming what was expecte
 
   const row = (n: number, fill = 0) => new Array<number>(n).fill(fill);
   const CASES: [string, string | object, RegExp][] = [
-    ['a row too short', { inputs: [row(1000), row(999)] }, /^Expected inputs\[1\] to be a row of 1000 numbers \(the model's input is \[1000\] per row\), got an array of 999 items$/],
+    [
+      'a row too short',
+      { inputs: [row(1000), row(999)] },
+      /^Expected inputs\[1\] to be a row of 1000 numbers \(the model's input is \[1000\] per row\), got an array of 999 items$/,
+    ],
     ['a string in a row', { inputs: [[...row(3), 'NaN', ...row(996)]] }, /^Expected inputs\[0\]\[3\] to be a number, got "NaN" \(string\)$/],
     ['null in a row', { inputs: [[null, ...row(999)]] }, /^Expected inputs\[0\]\[0\] to be a number, got null$/],
     ['an infinite number', `{"inputs": [[1e999${',0'.repeat(999)}]]}`, /^Expected inputs\[0\]\[0\] to be a finite number, got Infinity$/],
@@ -103,7 +126,11 @@ describe('bad requests to a model of feature rows: a 400 naming what was expecte
     ['a flat row instead of rows', { inputs: row(10) }, /^Expected inputs\[0\] to be a row of 1000 numbers .*, got 0 \(number\)$/],
     ['inputs not an array', { inputs: 'x' }, /^Expected field `inputs` to be an array of rows \(each 1000 numbers\), got "x" \(string\)$/],
     ['no rows', { inputs: [] }, /^Expected field `inputs` to hold 1 to 64 rows \(max-batch\), got 0$/],
-    ['a text', { text: 'crude oil' }, /^This model takes feature rows, not text: POST \/predict with \{"inputs": \[\[\.\.\.\], \.\.\.\]\}, each row 1000 numbers/],
+    [
+      'a text',
+      { text: 'crude oil' },
+      /^This model takes feature rows, not text: POST \/predict with \{"inputs": \[\[\.\.\.\], \.\.\.\]\}, each row 1000 numbers/,
+    ],
     ['top out of range', { inputs: [row(1000)], top: 47 }, /^Expected field `top` to be an integer from 1 to 46, got 47 \(number\)$/],
     ['an unknown field', { inputs: [row(1000)], features: 1 }, /^Unknown field `features` in the JSON body; expected `inputs`, and optionally `top`$/],
   ];
@@ -137,9 +164,15 @@ describe('a model file that does not load', () => {
     const s = await startServer({ args: ['--workers', '2', '--cheaper', '0', '--model', cut], noWait: true });
     const code = await waitFor('the server to exit', () => (s.child.exitCode !== null ? s.child.exitCode : null), 30000).catch(() => null);
     assert.equal(code ?? s.child.exitCode, 1, s.log());
-    const errors = s.log().split('\n').filter((l) => l.includes('cannot serve the model'));
+    const errors = s
+      .log()
+      .split('\n')
+      .filter((l) => l.includes('cannot serve the model'));
     assert.equal(errors.length, 1, s.log());
-    assert.match(errors[0]!, new RegExp(`cannot serve the model: ${cut.replace(/[.]/g, '\\.')}: not a readable HDF5 file \\(truncated file: eof = 100000, .*stored_eof = 2154824\\)$`));
+    assert.match(
+      errors[0]!,
+      new RegExp(`cannot serve the model: ${cut.replace(/[.]/g, '\\.')}: not a readable HDF5 file \\(truncated file: eof = 100000, .*stored_eof = 2154824\\)$`),
+    );
     assert.doesNotMatch(s.log(), /ready: worker/);
     assert.doesNotMatch(s.log(), /\n\s+at /, 'no stack trace');
     await s.stop();

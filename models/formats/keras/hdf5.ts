@@ -83,7 +83,13 @@ function wrap(file: string, group: H5.Group): Hdf5Node {
       const shape = dataset.shape ?? [];
       // float64 and integer weights become float32, what TensorFlow.js computes in; float16 has no typed array.
       if (value instanceof Float32Array) return { shape, values: value };
-      if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Int16Array || value instanceof Int8Array || value instanceof Uint8Array) {
+      if (
+        value instanceof Float64Array ||
+        value instanceof Int32Array ||
+        value instanceof Int16Array ||
+        value instanceof Int8Array ||
+        value instanceof Uint8Array
+      ) {
         return { shape, values: Float32Array.from(value) };
       }
       throw new ModelError(`${file}: dataset ${dataset.path} has type ${JSON.stringify(dataset.dtype)}; expected float32 or float64 weights`);

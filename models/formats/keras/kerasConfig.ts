@@ -82,7 +82,7 @@ function layerConfig(className: string, config: JsonObject): JsonObject {
 function layer(value: Json): Json {
   if (!isObject(value) || typeof value.class_name !== 'string') return value;
   const className = value.class_name;
-  const out: JsonObject = { class_name: className, config: isObject(value.config) ? layerConfig(className, value.config) : value.config ?? null };
+  const out: JsonObject = { class_name: className, config: isObject(value.config) ? layerConfig(className, value.config) : (value.config ?? null) };
   if ('name' in value) out.name = value.name!;
   if ('inbound_nodes' in value) out.inbound_nodes = inboundNodes(value.inbound_nodes!);
   return out;
@@ -115,4 +115,3 @@ export function configLayers(config: Json, options: { nested?: boolean } = {}): 
   walk(config);
   return out;
 }
-

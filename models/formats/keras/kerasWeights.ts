@@ -37,7 +37,10 @@ export function legacyLayerWeights(file: string, weightsGroup: Hdf5Node): LayerW
   for (const layer of stringList(weightsGroup.attr('layer_names'))) {
     const group = weightsGroup.group(layer);
     if (group === null) throw new ModelError(`${file}: model_weights lists the layer ${JSON.stringify(layer)}, but has no group for it`);
-    out.set(layer, stringList(group.attr('weight_names')).map((name) => read(file, group, name, `the weight_names of layer ${JSON.stringify(layer)}`)));
+    out.set(
+      layer,
+      stringList(group.attr('weight_names')).map((name) => read(file, group, name, `the weight_names of layer ${JSON.stringify(layer)}`)),
+    );
   }
   return out;
 }
@@ -55,7 +58,11 @@ export function kerasSnakeCase(name: string): string {
 function collectVars(file: string, group: Hdf5Node, out: WeightArray[]): void {
   const vars = group.group('vars');
   if (vars !== null) {
-    const indices = vars.keys().filter((key) => /^\d+$/.test(key)).map(Number).sort((a, b) => a - b);
+    const indices = vars
+      .keys()
+      .filter((key) => /^\d+$/.test(key))
+      .map(Number)
+      .sort((a, b) => a - b);
     for (const i of indices) out.push(read(file, vars, String(i), `${group.path}/vars`));
   }
   for (const key of group.keys().sort()) {
@@ -72,7 +79,8 @@ function collectVars(file: string, group: Hdf5Node, out: WeightArray[]): void {
  */
 export function kerasV3LayerWeights(file: string, root: Hdf5Node, layers: readonly KerasLayerRef[]): LayerWeights {
   const container = root.group('layers');
-  if (container === null) throw new ModelError(`${file}: expected the Keras 3 weights layout with a "layers" group, got the members ${JSON.stringify(root.keys())}`);
+  if (container === null)
+    throw new ModelError(`${file}: expected the Keras 3 weights layout with a "layers" group, got the members ${JSON.stringify(root.keys())}`);
   const out: LayerWeights = new Map();
   const used = new Map<string, number>();
   for (const layer of layers) {

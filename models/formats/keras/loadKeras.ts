@@ -67,20 +67,27 @@ async function build(tf: Tf, file: string, config: KerasJson, weights: LayerWeig
 function assignWeights(tf: Tf, file: string, model: LayersModel, weights: LayerWeights): void {
   const byName = new Map(model.layers.map((layer) => [layer.name, layer]));
   for (const [name, arrays] of weights) {
-    if (arrays.length > 0 && !byName.has(name)) throw new ModelError(`${file}: holds weights for a layer ${JSON.stringify(name)}, which the model config does not have`);
+    if (arrays.length > 0 && !byName.has(name))
+      throw new ModelError(`${file}: holds weights for a layer ${JSON.stringify(name)}, which the model config does not have`);
   }
   for (const layer of model.layers) {
     const expected = layer.weights;
     const given = weights.get(layer.name) ?? [];
     const shapes = (list: readonly { shape: readonly (number | null)[] }[]) => JSON.stringify(list.map((w) => w.shape));
     if (expected.length !== given.length) {
-      throw new ModelError(`${file}: layer ${JSON.stringify(layer.name)} (${layer.getClassName()}) has ${expected.length} weights ${shapes(expected)} in the model, but the file has ${given.length} ${shapes(given)}`);
+      throw new ModelError(
+        `${file}: layer ${JSON.stringify(layer.name)} (${layer.getClassName()}) has ${expected.length} weights ${shapes(expected)} in the model, ` +
+          `but the file has ${given.length} ${shapes(given)}`,
+      );
     }
     if (expected.length === 0) continue;
     expected.forEach((variable, i) => {
       const array = given[i]!;
       if (JSON.stringify(variable.shape) !== JSON.stringify(array.shape)) {
-        throw new ModelError(`${file}: weight ${array.path} has shape ${JSON.stringify(array.shape)}; layer ${JSON.stringify(layer.name)} expects ${JSON.stringify(variable.shape)} for ${variable.originalName}`);
+        throw new ModelError(
+          `${file}: weight ${array.path} has shape ${JSON.stringify(array.shape)}; ` +
+            `layer ${JSON.stringify(layer.name)} expects ${JSON.stringify(variable.shape)} for ${variable.originalName}`,
+        );
       }
     });
     const tensors = given.map((array) => tf.tensor(array.values, array.shape));
@@ -128,12 +135,14 @@ export async function loadKerasArchive(tf: Tf, file: string): Promise<KerasModel
   }
   const member = (name: string): Uint8Array => {
     const bytes = members.get(name);
-    if (bytes === undefined) throw new ModelError(`${file}: a zip, but not a Keras 3 .keras archive: no ${name} (it holds ${JSON.stringify([...members.keys()].slice(0, 8))})`);
+    if (bytes === undefined)
+      throw new ModelError(`${file}: a zip, but not a Keras 3 .keras archive: no ${name} (it holds ${JSON.stringify([...members.keys()].slice(0, 8))})`);
     return bytes;
   };
   const config = parseConfig(file, 'config.json', Buffer.from(member('config.json')).toString('utf8'));
   const metadataBytes = members.get('metadata.json');
-  const metadata = metadataBytes === undefined ? {} : (parseConfig(file, 'metadata.json', Buffer.from(metadataBytes).toString('utf8')) as Record<string, unknown>);
+  const metadata =
+    metadataBytes === undefined ? {} : (parseConfig(file, 'metadata.json', Buffer.from(metadataBytes).toString('utf8')) as Record<string, unknown>);
   // h5wasm reads files, not buffers: the weights go through a private temporary file.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidepool-keras-'));
   const weightsFile = path.join(dir, 'model.weights.h5');

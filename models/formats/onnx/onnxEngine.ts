@@ -62,9 +62,13 @@ export function onnxProblem(bytes: Uint8Array): string | null {
 
 function spec(file: string, what: string, meta: ValueMetadata): TensorSpec {
   if (!meta.isTensor) {
-    throw new ModelError(`${file}: the model's ${what} ${JSON.stringify(meta.name)} is not a tensor (a sequence or map, e.g. skl2onnx's ZipMap); convert a scikit-learn classifier with options={'zipmap': False}`);
+    throw new ModelError(
+      `${file}: the model's ${what} ${JSON.stringify(meta.name)} is not a tensor (a sequence or map, e.g. skl2onnx's ZipMap); ` +
+        "convert a scikit-learn classifier with options={'zipmap': False}",
+    );
   }
-  if (!(TENSOR_DTYPES as readonly string[]).includes(meta.type)) throw new ModelError(`${file}: the model's ${what} ${JSON.stringify(meta.name)} is ${meta.type}; tidepool feeds and reads ${TENSOR_DTYPES.join(', ')}`);
+  if (!(TENSOR_DTYPES as readonly string[]).includes(meta.type))
+    throw new ModelError(`${file}: the model's ${what} ${JSON.stringify(meta.name)} is ${meta.type}; tidepool feeds and reads ${TENSOR_DTYPES.join(', ')}`);
   // Symbolic dimensions ("batch", or "" from skl2onnx) take any size.
   return { name: meta.name, dtype: meta.type as TensorDtype, shape: meta.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null)) };
 }
@@ -78,8 +82,12 @@ function servedOutput(file: string, outputs: readonly ValueMetadata[]): ValueMet
   const floats = outputs.filter((o) => o.isTensor && (o.type === 'float32' || o.type === 'float64'));
   const labels = outputs.filter((o) => o.isTensor && o.shape.length === 1 && (o.type === 'int64' || o.type === 'string'));
   if (floats.length === 1 && labels.length === outputs.length - 1) return floats[0]!;
-  const list = outputs.map((o) => (o.isTensor ? `${o.name} ${o.type} ${describeShape(o.shape.map((d) => (typeof d === 'number' ? d : null)))}` : `${o.name} (not a tensor)`));
-  throw new ModelError(`${file}: the model has ${outputs.length} outputs (${list.join(', ')}); tidepool serves one output, or a classifier's label and probabilities`);
+  const list = outputs.map((o) =>
+    o.isTensor ? `${o.name} ${o.type} ${describeShape(o.shape.map((d) => (typeof d === 'number' ? d : null)))}` : `${o.name} (not a tensor)`,
+  );
+  throw new ModelError(
+    `${file}: the model has ${outputs.length} outputs (${list.join(', ')}); tidepool serves one output, or a classifier's label and probabilities`,
+  );
 }
 
 function toTensor(ort: Ort, dtype: TensorDtype, data: RowData, dims: number[]): OrtTensor {
@@ -91,7 +99,11 @@ function toTensor(ort: Ort, dtype: TensorDtype, data: RowData, dims: number[]): 
     case 'int32':
       return new ort.Tensor('int32', Int32Array.from(data), dims);
     case 'int64':
-      return new ort.Tensor('int64', BigInt64Array.from(data, (v) => BigInt(v)), dims);
+      return new ort.Tensor(
+        'int64',
+        BigInt64Array.from(data, (v) => BigInt(v)),
+        dims,
+      );
   }
 }
 
@@ -107,7 +119,9 @@ export interface OnnxModel {
  */
 export async function loadOnnx(file: string, bytes: Uint8Array, requested: BackendRequest): Promise<OnnxModel> {
   if (requested !== 'auto' && requested !== 'onnxruntime') {
-    throw new BackendError(`Backend ${JSON.stringify(requested)} was requested, but ${file} is an ONNX model, which only onnxruntime runs; use --backend auto or onnxruntime`);
+    throw new BackendError(
+      `Backend ${JSON.stringify(requested)} was requested, but ${file} is an ONNX model, which only onnxruntime runs; use --backend auto or onnxruntime`,
+    );
   }
   const summary = readOnnxSummary(bytes);
   const loaded = loadOrt();
@@ -120,14 +134,21 @@ export async function loadOnnx(file: string, bytes: Uint8Array, requested: Backe
   const { ort, version } = loaded;
   let session: OrtSession;
   try {
-    session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    session = await ort.InferenceSession.create(file, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
   } catch (error) {
     const message = (error as Error).message.replace(/\s+/g, ' ').trim();
     throw new ModelError(`${file}: onnxruntime ${version} cannot load it (${message}); the graph uses the operators ${summary.ops.join(', ')}`);
   }
   if (session.inputMetadata.length !== 1) {
     await session.release();
-    throw new ModelError(`${file}: the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); tidepool serves models with one input`);
+    throw new ModelError(
+      `${file}: the model has ${session.inputNames.length} inputs (${session.inputNames.join(', ')}); tidepool serves models with one input`,
+    );
   }
   const input = spec(file, 'input', session.inputMetadata[0]!);
   const outputMeta = servedOutput(file, session.outputMetadata);

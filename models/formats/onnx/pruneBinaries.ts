@@ -46,6 +46,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   if (packageDir !== null) {
     const { removed, bytes } = pruneOtherPlatforms(packageDir);
-    if (removed.length > 0) process.stdout.write(`tidepool: removed ${ONNXRUNTIME_PACKAGE}'s binaries for ${removed.join(', ')} (${Math.round(bytes / 1048576)} MB), unused on ${process.platform}/${process.arch}\n`);
+    if (removed.length > 0)
+      process.stdout.write(
+        `tidepool: removed ${ONNXRUNTIME_PACKAGE}'s binaries for ${removed.join(', ')} (${Math.round(bytes / 1048576)} MB), ` +
+          `unused on ${process.platform}/${process.arch}\n`,
+      );
   }
 }

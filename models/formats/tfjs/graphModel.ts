@@ -15,7 +15,8 @@ const require = createRequire(import.meta.url);
 type GraphModel = TfConverter.GraphModel;
 
 function single<T extends { name: string; shape?: number[] }>(file: string, what: string, list: readonly T[]): T {
-  if (list.length !== 1) throw new ModelError(`${file}: the graph has ${list.length} ${what}s (${list.map((t) => t.name).join(', ')}); tidepool serves models with one ${what}`);
+  if (list.length !== 1)
+    throw new ModelError(`${file}: the graph has ${list.length} ${what}s (${list.map((t) => t.name).join(', ')}); tidepool serves models with one ${what}`);
   return list[0]!;
 }
 
@@ -35,7 +36,10 @@ export async function loadGraphModel(runtime: Runtime, file: string, artifacts: 
   }
   const declaredInput = single(file, 'input', model.inputs);
   const declaredOutput = single(file, 'output', model.outputs);
-  if (declaredInput.shape === undefined) throw new ModelError(`${file}: the graph's input ${JSON.stringify(declaredInput.name)} has no known shape; tidepool needs [batch, ...] with fixed dimensions after the batch`);
+  if (declaredInput.shape === undefined)
+    throw new ModelError(
+      `${file}: the graph's input ${JSON.stringify(declaredInput.name)} has no known shape; tidepool needs [batch, ...] with fixed dimensions after the batch`,
+    );
   const input = tfjsSpec(file, 'input', { name: declaredInput.name, dtype: declaredInput.dtype, shape: declaredInput.shape });
   const rowShape = input.shape.slice(1) as number[];
   let asynchronous = false;
@@ -67,9 +71,15 @@ export async function loadGraphModel(runtime: Runtime, file: string, artifacts: 
     }
   } catch (error) {
     model.dispose();
-    throw new ModelError(`${file}: the graph model fails on a batch of zeros of shape ${describeShape([probeRows, ...rowShape])} (${(error as Error).message.split('\n')[0]})`);
+    throw new ModelError(
+      `${file}: the graph model fails on a batch of zeros of shape ${describeShape([probeRows, ...rowShape])} (${(error as Error).message.split('\n')[0]})`,
+    );
   }
-  const output: TensorSpec = tfjsSpec(file, 'output', { name: declaredOutput.name, dtype: probe.dtype, shape: [input.shape[0] ?? null, ...probe.shape.slice(1)] });
+  const output: TensorSpec = tfjsSpec(file, 'output', {
+    name: declaredOutput.name,
+    dtype: probe.dtype,
+    shape: [input.shape[0] ?? null, ...probe.shape.slice(1)],
+  });
   probe.dispose();
 
   return {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describeModel, isClassPrediction, loadPredictor, type Predictor, type RawPrediction } from '../../models/index.js';
 import { fixture, reference, rowsOf, SAME_MLP } from './frameworkFixtures.js';
 import { writeKerasArchive } from './kerasFiles.js';
-import { withExternalData } from './onnxFiles.js';
+import { oneNodeOnnx, withExternalData } from './onnxFiles.js';
 import { writeMlpGraphModel } from './tfjsFiles.js';
 import { maxDifference } from './smallModels.js';
 import { tempDir } from './tempDir.js';
@@ -172,5 +172,21 @@ test('a text pipeline on a Keras .h5: texts become the bag of words, served by t
   } finally {
     text.dispose();
     rows.dispose();
+  }
+});
+
+test('a model whose batch dimension is fixed at 1 runs one row per call, says so, and still answers every row', async () => {
+  const dir = tempDir('framework');
+  const fs = await import('node:fs');
+  const file = path.join(dir, 'relu-batch1.onnx');
+  fs.writeFileSync(file, oneNodeOnnx('Relu', 3, 1));
+  const predictor = await loadPredictor(file, { output: 'raw' });
+  try {
+    assert.equal(predictor.info.fixedBatch, 1);
+    assert.match(describeModel(predictor.info), /-> raw outputs \[3\] per row; batch dimension fixed at 1: one row per call, no dynamic batching$/);
+    const rows = await outputs(predictor, [[-1, 2, -3], [4, -5, 6], [0, 0.5, -0.5]]);
+    assert.deepEqual(rows, [[0, 2, 0], [4, 0, 6], [0, 0.5, 0]]);
+  } finally {
+    predictor.dispose();
   }
 });

@@ -30,10 +30,10 @@ function floatTensor(name: string, shape: readonly (number | string)[]): Buffer 
   return Buffer.concat([bytes(1, name), bytes(2, bytes(1, tensorType))]);
 }
 
-/** A one-node model: X [batch, width] float -> op -> Y [batch, width]. */
-export function oneNodeOnnx(op: string, width = 4): Buffer {
+/** A one-node model: X [batch, width] float -> op -> Y [batch, width]; `batch` a number fixes the batch dimension. */
+export function oneNodeOnnx(op: string, width = 4, batch: number | string = 'batch'): Buffer {
   const node = Buffer.concat([bytes(1, 'X'), bytes(2, 'Y'), bytes(3, 'only'), bytes(4, op)]);
-  const graph = Buffer.concat([bytes(1, node), bytes(2, 'g'), bytes(11, floatTensor('X', ['batch', width])), bytes(12, floatTensor('Y', ['batch', width]))]);
+  const graph = Buffer.concat([bytes(1, node), bytes(2, 'g'), bytes(11, floatTensor('X', [batch, width])), bytes(12, floatTensor('Y', [batch, width]))]);
   return Buffer.concat([int(1, 8), bytes(2, 'tidepool-test'), bytes(8, Buffer.concat([bytes(1, ''), int(2, 17)])), bytes(7, graph)]);
 }
 

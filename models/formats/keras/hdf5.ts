@@ -74,6 +74,11 @@ function wrap(file: string, group: H5.Group): Hdf5Node {
       const entity = get(name);
       if (entity === null || !('shape' in entity)) return null;
       const dataset = entity as H5.Dataset;
+      // HDF5 type class 1 is floating point. h5wasm hands other widths (float16) over as raw bytes.
+      const { type, size } = dataset.metadata;
+      if (type !== 1 || (size !== 4 && size !== 8)) {
+        throw new ModelError(`${file}: dataset ${dataset.path} has type ${JSON.stringify(dataset.dtype)}; expected float32 or float64 weights`);
+      }
       let value: unknown;
       try {
         value = dataset.value;
@@ -81,18 +86,8 @@ function wrap(file: string, group: H5.Group): Hdf5Node {
         return fail(`the dataset ${dataset.path}`, error);
       }
       const shape = dataset.shape ?? [];
-      // float64 and integer weights become float32, what TensorFlow.js computes in; float16 has no typed array.
-      if (value instanceof Float32Array) return { shape, values: value };
-      if (
-        value instanceof Float64Array ||
-        value instanceof Int32Array ||
-        value instanceof Int16Array ||
-        value instanceof Int8Array ||
-        value instanceof Uint8Array
-      ) {
-        return { shape, values: Float32Array.from(value) };
-      }
-      throw new ModelError(`${file}: dataset ${dataset.path} has type ${JSON.stringify(dataset.dtype)}; expected float32 or float64 weights`);
+      // float64 weights become float32, what TensorFlow.js computes in.
+      return { shape, values: value instanceof Float32Array ? value : Float32Array.from(value as Float64Array) };
     },
   };
   return node;

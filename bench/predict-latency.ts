@@ -1,6 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BACKEND_REQUESTS, DEFAULT_MODEL_DIR, loadPredictor, parseBackendRequest, type BackendName, type BackendRequest } from '../models/index.js';
+import {
+  BACKEND_REQUESTS,
+  DEFAULT_MODEL_DIR,
+  loadPredictor,
+  parseBackendRequest,
+  type BackendName,
+  type BackendRequest,
+  type ModelInputs,
+  type Predictor,
+} from '../models/index.js';
 import { percentile } from './analysis/percentiles.js';
 
 export interface LatencyReport {
@@ -19,7 +28,10 @@ export interface LatencyReport {
 }
 
 export interface LatencyOptions {
+  /** A model file or directory, of any format loadPredictor() reads */
   dir?: string;
+  /** The word index of a text model file; without it a model file takes feature rows */
+  wordIndex?: string;
   backend?: BackendRequest;
   calls?: number;
   batchSize?: number;
@@ -37,33 +49,69 @@ const SAMPLE_TEXTS = [
 
 export { percentile };
 
+/**
+ * `count` inputs for the model: the sample texts for a text model, else feature rows of its input
+ * shape drawn like a short text's bag of words (5 % ones, deterministic).
+ */
+function sampleInputs(predictor: Predictor, count: number): ModelInputs {
+  const { input } = predictor.info;
+  if (input.kind === 'text') return Array.from({ length: count }, (_, i) => SAMPLE_TEXTS[i % SAMPLE_TEXTS.length]!);
+  const size = input.shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(count * size);
+  let state = 1;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 48271) % 2147483647;
+    data[i] = state % 20 === 0 ? 1 : 0;
+  }
+  return { count, data };
+}
+
+function oneOf(inputs: ModelInputs, i: number): ModelInputs {
+  if (Array.isArray(inputs)) return [inputs[i % inputs.length]!];
+  const rows = inputs as { count: number; data: Float64Array };
+  const size = rows.data.length / rows.count;
+  const at = (i % rows.count) * size;
+  return { count: 1, data: rows.data.subarray(at, at + size) };
+}
+
+/** predict(); the promise of an engine that answers through one (onnxruntime), so that only those are awaited. */
+function run(predictor: Predictor, inputs: ModelInputs): Promise<unknown> | undefined {
+  const out = predictor.predict(inputs);
+  return out instanceof Promise ? out : undefined;
+}
+
 /** Measures one backend in this process. TensorFlow.js' backend is process-wide: one backend per process. */
 export async function measureLatency(options: LatencyOptions = {}): Promise<LatencyReport> {
-  const { dir = DEFAULT_MODEL_DIR, backend = 'auto', calls = 2000, batchSize = 32, batches = 100 } = options;
+  const { dir = DEFAULT_MODEL_DIR, wordIndex, backend = 'auto', calls = 2000, batchSize = 32, batches = 100 } = options;
   const loadStart = process.hrtime.bigint();
-  const predictor = await loadPredictor(dir, { backend });
+  const predictor = await loadPredictor(dir, { backend, ...(wordIndex ? { text: { wordIndex } } : {}) });
   const loadMs = Number(process.hrtime.bigint() - loadStart) / 1e6;
   try {
+    const singles = sampleInputs(predictor, 64);
     // Warm-up: JIT and the backend's first-call allocations are not what a serving worker sees.
-    for (let i = 0; i < 500; i++) predictor.predict([SAMPLE_TEXTS[i % SAMPLE_TEXTS.length]!]);
+    for (let i = 0; i < 500; i++) await run(predictor, oneOf(singles, i));
     const samples: number[] = [];
     for (let i = 0; i < calls; i++) {
-      const text = SAMPLE_TEXTS[i % SAMPLE_TEXTS.length]!;
+      const one = oneOf(singles, i);
       const start = process.hrtime.bigint();
-      predictor.predict([text]);
+      const pending = run(predictor, one);
+      if (pending) await pending;
       samples.push(Number(process.hrtime.bigint() - start) / 1e6);
     }
     samples.sort((a, b) => a - b);
-    const batch = Array.from({ length: batchSize }, (_, i) => SAMPLE_TEXTS[i % SAMPLE_TEXTS.length]!);
-    for (let i = 0; i < 10; i++) predictor.predict(batch);
+    const batch = sampleInputs(predictor, batchSize);
+    for (let i = 0; i < 10; i++) await run(predictor, batch);
     const start = process.hrtime.bigint();
-    for (let i = 0; i < batches; i++) predictor.predict(batch);
+    for (let i = 0; i < batches; i++) {
+      const pending = run(predictor, batch);
+      if (pending) await pending;
+    }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     return {
       requested: backend,
       backend: predictor.backend.name,
       detail: predictor.backend.detail,
-      model: predictor.info.dir,
+      model: predictor.info.source,
       loadMs,
       calls,
       singleMedianMs: percentile(samples, 50),
@@ -80,8 +128,9 @@ const SELF = fileURLToPath(import.meta.url);
 
 /** Measures one backend in a fresh child process, so its load time is a cold start and no other backend is loaded. */
 export function measureInChild(options: LatencyOptions & { timeoutMs?: number }): Promise<LatencyReport> {
-  const { dir = DEFAULT_MODEL_DIR, backend = 'auto', calls = 2000, batchSize = 32, batches = 100, timeoutMs = 300_000 } = options;
-  const args = [SELF, '--in-process', '--json', '--model', dir, '--backend', backend, '--calls', String(calls), '--batch-size', String(batchSize), '--batches', String(batches)];
+  const { dir = DEFAULT_MODEL_DIR, wordIndex, backend = 'auto', calls = 2000, batchSize = 32, batches = 100, timeoutMs = 300_000 } = options;
+  const args = [SELF, '--in-process', '--json', '--model', dir, ...(wordIndex ? ['--word-index', wordIndex] : []), '--backend', backend];
+  args.push('--calls', String(calls), '--batch-size', String(batchSize), '--batches', String(batches));
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) {
@@ -117,7 +166,9 @@ export function renderReports(reports: readonly LatencyReport[]): string {
 }
 
 const USAGE =
-  'Usage: node dist/bench/predict-latency.js [--model <dir>] [--backend <name>[,<name>...]] [--calls <n>] [--batch-size <n>] [--batches <n>] [--json]\n' +
+  'Usage: node dist/bench/predict-latency.js [--model <file or dir>] [--word-index <file>] [--backend <name>[,<name>...]]\n' +
+  '         [--calls <n>] [--batch-size <n>] [--batches <n>] [--json]\n' +
+  '  --model: any model tidepool serves (tidepool directory, .h5, .keras, .onnx, model.json); with --word-index it takes texts, else feature rows\n' +
   `  backends: ${BACKEND_REQUESTS.join(', ')} (default ${DEFAULT_BACKENDS.join(',')}), each measured in its own process\n`;
 
 function positiveInteger(flag: string, text: string): number {
@@ -128,6 +179,7 @@ function positiveInteger(flag: string, text: string): number {
 /** Loads the model on each backend and prints load time, single-text latency (median, p99) and batch throughput. */
 export async function main(argv: string[]): Promise<number> {
   let dir = DEFAULT_MODEL_DIR;
+  let wordIndex: string | undefined;
   let backends: BackendRequest[] = [...DEFAULT_BACKENDS];
   let calls = 2000;
   let batchSize = 32;
@@ -143,6 +195,7 @@ export async function main(argv: string[]): Promise<number> {
     };
     try {
       if (arg === '--model') dir = value();
+      else if (arg === '--word-index') wordIndex = value();
       else if (arg === '--backend') backends = value().split(',').map((name) => parseBackendRequest(name, '--backend'));
       else if (arg === '--calls') calls = positiveInteger(arg, value());
       else if (arg === '--batch-size') batchSize = positiveInteger(arg, value());
@@ -161,10 +214,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     if (inProcess) {
       if (backends.length !== 1) throw new Error(`--in-process measures one backend, got ${backends.join(',')}`);
-      const report = await measureLatency({ dir, backend: backends[0]!, calls, batchSize, batches });
+      const report = await measureLatency({ dir, wordIndex, backend: backends[0]!, calls, batchSize, batches });
       process.stdout.write(json ? JSON.stringify(report) + '\n' : renderReports([report]));
     } else {
-      const reports = await compareBackends(backends, { dir, calls, batchSize, batches });
+      const reports = await compareBackends(backends, { dir, wordIndex, calls, batchSize, batches });
       process.stdout.write(json ? JSON.stringify(reports) + '\n' : renderReports(reports));
     }
     return 0;

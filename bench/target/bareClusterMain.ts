@@ -13,12 +13,18 @@
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { loadPredictor, parseBackendRequest } from '../../models/index.js';
+import { isClassPrediction, loadPredictor, parseBackendRequest, type Prediction } from '../../models/index.js';
 
 const [workersArg = '2', mode = 'constant', modelDirOrApp, backend = 'auto'] = process.argv.slice(2);
 const workers = Number(workersArg);
 
-type Answer = (url: string) => { status: number; body: string };
+interface Reply {
+  status: number;
+  body: string;
+}
+
+/** onnxruntime answers through a promise; the other engines at once. */
+type Answer = (url: string) => Reply | Promise<Reply>;
 
 function constantAnswer(): Answer {
   const body = JSON.stringify({ prediction: '3' });
@@ -30,16 +36,24 @@ async function modelAnswer(modelDir: string): Promise<Answer> {
   return (url) => {
     const text = new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('text');
     if (!text) return { status: 400, body: JSON.stringify({ error: 'Missing query parameter `text`: call /predict?text=...' }) };
-    const p = predictor.predict([text])[0]!;
-    return { status: 200, body: JSON.stringify({ prediction: String(p.prediction), label: p.label, probability: p.probability }) };
+    const reply = ([p]: Prediction[]): Reply => {
+      if (p === undefined || !isClassPrediction(p)) return { status: 500, body: JSON.stringify({ error: 'the model answered no class' }) };
+      return { status: 200, body: JSON.stringify({ prediction: String(p.prediction), label: p.label, probability: p.probability }) };
+    };
+    const out = predictor.predict([text]);
+    return out instanceof Promise ? out.then(reply) : reply(out);
   };
 }
 
 function answering(answer: Answer): http.RequestListener {
-  return (req, res) => {
-    const { status, body } = answer(req.url ?? '/');
+  const write = (res: http.ServerResponse, { status, body }: Reply): void => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
+  };
+  return (req, res) => {
+    const reply = answer(req.url ?? '/');
+    if (reply instanceof Promise) void reply.then((r) => write(res, r));
+    else write(res, reply);
   };
 }
 

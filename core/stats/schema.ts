@@ -132,7 +132,7 @@ export const DECISION_KINDS = ['spawn', 'cheap', 'pause', 'resume'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /** What a `reload` event tells: a graceful reload of every worker, a chain reload starting, or ending. */
-export const RELOAD_KINDS = ['all', 'chain', 'chain-done'] as const;
+export const RELOAD_KINDS = ['all', 'chain', 'chain-done', 'chain-stopped'] as const;
 export type ReloadKind = (typeof RELOAD_KINDS)[number];
 
 /**

@@ -8,7 +8,7 @@
  * tidepool imports this file in every worker and serves the export `app`; nothing here listens.
  */
 import express from 'express';
-import { loadPredictor } from '../../models/index.js';
+import { isClassPrediction, loadPredictor } from '../../models/index.js';
 
 // Top-level await: the model is loaded before the worker tells the master it is ready.
 const predictor = await loadPredictor(process.env.MODEL_DIR || undefined);
@@ -17,13 +17,15 @@ const predictor = await loadPredictor(process.env.MODEL_DIR || undefined);
 const MAX_SLEEP_S = 30;
 const cell = new Int32Array(new SharedArrayBuffer(4));
 
-function answer(res: express.Response, text: unknown): void {
+async function answer(res: express.Response, text: unknown): Promise<void> {
   if (typeof text !== 'string' || text.trim() === '') {
     res.status(400).json({ error: 'Expected a non-empty `text`: call GET /predict?text=... or POST /predict {"text": "..."}' });
     return;
   }
-  const [p] = predictor.predict([text]);
-  res.json({ prediction: String(p!.prediction), label: p!.label, probability: p!.probability });
+  // A model file may run on an engine that answers through a promise (onnxruntime): await it.
+  const [p] = await predictor.predict([text]);
+  if (p === undefined || !isClassPrediction(p)) throw new Error('this example serves a classifier; the model answered raw outputs');
+  res.json({ prediction: String(p.prediction), label: p.label, probability: p.probability });
 }
 
 export const app = express();

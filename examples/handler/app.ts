@@ -6,7 +6,7 @@
  *   npx tidepool serve --file dist/examples/handler/app.js
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadPredictor } from '../../models/index.js';
+import { isClassPrediction, loadPredictor } from '../../models/index.js';
 
 const predictor = await loadPredictor(process.env.MODEL_DIR || undefined);
 
@@ -16,12 +16,14 @@ function json(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-export default function handler(req: IncomingMessage, res: ServerResponse): void {
+export default async function handler(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://app');
   if (url.pathname !== '/predict') return json(res, 404, { error: `No route ${url.pathname}; try GET /predict?text=...` });
   if (req.method !== 'GET') return json(res, 405, { error: `Method ${req.method} is not allowed on /predict; use GET` });
   const text = url.searchParams.get('text');
   if (text === null || text.trim() === '') return json(res, 400, { error: 'Missing query parameter `text`: call /predict?text=...' });
-  const [p] = predictor.predict([text]);
-  json(res, 200, { prediction: String(p!.prediction), label: p!.label, probability: p!.probability });
+  // A model file may run on an engine that answers through a promise (onnxruntime): await it.
+  const [p] = await predictor.predict([text]);
+  if (p === undefined || !isClassPrediction(p)) return json(res, 500, { error: 'this example serves a classifier; the model answered raw outputs' });
+  json(res, 200, { prediction: String(p.prediction), label: p.label, probability: p.probability });
 }

@@ -51,14 +51,26 @@ function checkDirectory(dir: string): void {
   if (!stat.isDirectory()) throw new ModelError(`Model directory ${dir} is not a directory; expected a directory with ${MODEL_FILE}, ${WEIGHTS_FILE}, ${METADATA_FILE} and ${WORD_INDEX_FILE}`);
 }
 
-/** model.json in the TensorFlow.js layers format, with its weights read and size-checked. */
-function readArtifacts(tf: Tf, dir: string): io.ModelArtifacts {
-  const file = path.join(dir, MODEL_FILE);
-  const { json } = readJson(dir, MODEL_FILE, 'the TensorFlow.js layers model');
+/** A TensorFlow.js model.json: layers-model (Keras' layers) or graph-model (tensorflowjs_converter of a SavedModel). */
+export type TfjsModelFormat = 'layers-model' | 'graph-model';
+
+/**
+ * A TensorFlow.js model.json, with the weight shards it lists read (relative to its directory)
+ * and size-checked. `format` is the one it declares or, for the older files without one, the
+ * one its topology has (Keras layers, or a GraphDef's nodes).
+ */
+export function readModelJson(tf: Tf, file: string): { artifacts: io.ModelArtifacts; format: TfjsModelFormat } {
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  const { json } = readJson(dir, name, 'the TensorFlow.js model');
   const model = json as Partial<io.ModelJSON> | null;
   if (typeof model !== 'object' || model === null || Array.isArray(model)) throw new ModelError(`${file}: expected a JSON object, got ${JSON.stringify(json)?.slice(0, 60)}`);
-  if (model.format !== undefined && model.format !== 'layers-model') throw new ModelError(`${file}: expected "format" to be "layers-model", got ${JSON.stringify(model.format)}`);
   if (typeof model.modelTopology !== 'object' || model.modelTopology === null) throw new ModelError(`${file}: expected a "modelTopology" object, got ${JSON.stringify(model.modelTopology)?.slice(0, 60) ?? 'nothing'}`);
+  const declared = model.format;
+  if (declared !== undefined && declared !== 'layers-model' && declared !== 'graph-model') {
+    throw new ModelError(`${file}: expected "format" to be "layers-model" or "graph-model", got ${JSON.stringify(declared)}`);
+  }
+  const format: TfjsModelFormat = declared ?? ('node' in model.modelTopology ? 'graph-model' : 'layers-model');
   if (!Array.isArray(model.weightsManifest)) throw new ModelError(`${file}: expected a "weightsManifest" array, got ${JSON.stringify(model.weightsManifest)?.slice(0, 60) ?? 'nothing'}`);
 
   const weightSpecs: io.WeightsManifestEntry[] = [];
@@ -75,16 +87,27 @@ function readArtifacts(tf: Tf, dir: string): io.ModelArtifacts {
     // Paths are relative to model.json; reject anything that would climb out of the model directory.
     const shards = group.paths.map((shard) => {
       if (typeof shard !== 'string' || path.isAbsolute(shard) || shard.split(/[\\/]/).includes('..')) throw new ModelError(`${file}: expected weight paths relative to the model directory, got ${JSON.stringify(shard)}`);
-      return readFile(dir, shard, `weights listed in ${MODEL_FILE}`);
+      return readFile(dir, shard, `weights listed in ${name}`);
     });
     const got = shards.reduce((sum, shard) => sum + shard.length, 0);
     if (got !== expected) {
-      throw new ModelError(`${path.join(dir, group.paths.join(', '))}: expected ${expected} bytes of weights (as the manifest in ${MODEL_FILE} lists), got ${got} bytes${got < expected ? ' (truncated?)' : ''}`);
+      throw new ModelError(
+        `${path.join(dir, group.paths.join(', '))}: expected ${expected} bytes of weights (as the manifest in ${name} lists), ` +
+          `got ${got} bytes${got < expected ? ' (truncated?)' : ''}`,
+      );
     }
     buffers.push(...shards);
   }
   const weightData = new Uint8Array(Buffer.concat(buffers)).buffer;
-  return tf.io.getModelArtifactsForJSONSync(model as io.ModelJSON, weightSpecs, weightData);
+  return { artifacts: tf.io.getModelArtifactsForJSONSync(model as io.ModelJSON, weightSpecs, weightData), format };
+}
+
+/** model.json of a tidepool model directory: the TensorFlow.js layers format. */
+function readArtifacts(tf: Tf, dir: string): io.ModelArtifacts {
+  const file = path.join(dir, MODEL_FILE);
+  const { artifacts, format } = readModelJson(tf, file);
+  if (format !== 'layers-model') throw new ModelError(`${file}: expected "format" to be "layers-model", got ${JSON.stringify(format)}`);
+  return artifacts;
 }
 
 /** word_index.json: word -> rank, ranks positive and distinct, and the very file metadata.json names. */

@@ -9,8 +9,11 @@ export type Tf = typeof TfCore & typeof TfLayers;
 /** The TensorFlow.js backends: they train, and they are the reference every model is checked against. */
 export type TfjsBackendName = 'tfjs-node' | 'wasm' | 'cpu';
 export type TfjsBackendRequest = 'auto' | TfjsBackendName;
-/** 'sparse' is tidepool's plain-JS forward pass (models/sparse/): it serves, it never trains. */
-export type BackendName = TfjsBackendName | 'sparse';
+/**
+ * 'sparse' is tidepool's plain-JS forward pass (models/sparse/): it serves, it never trains.
+ * 'onnxruntime' runs ONNX models (onnxruntime-node), and only those.
+ */
+export type BackendName = TfjsBackendName | 'sparse' | 'onnxruntime';
 export type BackendRequest = 'auto' | BackendName;
 
 export interface BackendChoice {
@@ -33,7 +36,7 @@ export class BackendError extends Error {
 }
 
 export const TFJS_BACKEND_REQUESTS: readonly TfjsBackendRequest[] = ['auto', 'tfjs-node', 'wasm', 'cpu'];
-export const BACKEND_REQUESTS: readonly BackendRequest[] = [...TFJS_BACKEND_REQUESTS, 'sparse'];
+export const BACKEND_REQUESTS: readonly BackendRequest[] = [...TFJS_BACKEND_REQUESTS, 'sparse', 'onnxruntime'];
 
 function parseChoice<T extends string>(choices: readonly T[], text: string, what: string): T {
   if ((choices as readonly string[]).includes(text)) return text as T;

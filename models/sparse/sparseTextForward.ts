@@ -4,9 +4,5 @@ import type { SparseForward } from './sparseForward.js';
 
 /** The sparse forward pass on texts: word sequences, not a matrix, since it only needs the indices set. */
 export function sparseTextForward(sparse: SparseForward, vocabulary: Vocabulary): TextForward {
-  return {
-    probabilities: (texts) => sparse.forward(texts.map((text) => vocabulary.textToSequence(text))),
-    // Plain typed arrays: the garbage collector frees them with the predictor.
-    dispose() {},
-  };
+  return { probabilities: (texts) => sparse.forward(texts.map((text) => vocabulary.textToSequence(text))) };
 }

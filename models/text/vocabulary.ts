@@ -1,5 +1,5 @@
-import { textToWordSequence } from './wordSequence.js';
-import { sequencesToMatrix, type MatrixMode } from './matrix.js';
+import { KERAS_FILTERS, textToWordSequence } from './wordSequence.js';
+import { sequencesToMatrix, type DocumentCounts, type MatrixMode } from './matrix.js';
 
 /**
  * How words become indices. `keras.datasets.reuters.load_data` shifts every word rank by
@@ -19,14 +19,30 @@ export const KERAS_TOKENIZER_ENCODING = (numWords: number): SequenceEncoding => 
 
 export const REUTERS_ENCODING = (numWords: number): SequenceEncoding => ({ numWords, indexFrom: 3, startChar: 1, oovChar: 2, skipTop: 0 });
 
-/** A word index (word -> rank, 1 = most frequent) with the encoding a model was trained with. */
+/** How a keras Tokenizer splits a text into words (its filters, lower and split arguments). */
+export interface WordSplitting {
+  filters: string;
+  lower: boolean;
+  split: string;
+}
+
+export const KERAS_SPLITTING: WordSplitting = { filters: KERAS_FILTERS, lower: true, split: ' ' };
+
+/**
+ * A word index (word -> rank, 1 = most frequent) with the encoding a model was trained with, and
+ * for tfidf the document counts of the Tokenizer that made it.
+ */
 export class Vocabulary {
   readonly encoding: SequenceEncoding;
+  readonly documents: DocumentCounts | undefined;
   private readonly index: ReadonlyMap<string, number>;
+  private readonly splitting: WordSplitting;
 
-  constructor(index: ReadonlyMap<string, number>, encoding: SequenceEncoding) {
+  constructor(index: ReadonlyMap<string, number>, encoding: SequenceEncoding, options: { splitting?: WordSplitting; documents?: DocumentCounts } = {}) {
     this.index = index;
     this.encoding = encoding;
+    this.splitting = options.splitting ?? KERAS_SPLITTING;
+    this.documents = options.documents;
   }
 
   get size(): number {
@@ -58,11 +74,12 @@ export class Vocabulary {
 
   /** Keras texts_to_sequences for one text, with this vocabulary's encoding. */
   textToSequence(text: string): number[] {
-    return this.wordsToSequence(textToWordSequence(text));
+    const { filters, lower, split } = this.splitting;
+    return this.wordsToSequence(textToWordSequence(text, filters, lower, split));
   }
 
   /** Keras texts_to_matrix: texts_to_sequences then sequences_to_matrix. */
   textsToMatrix(texts: readonly string[], mode: MatrixMode = 'binary'): Float32Array {
-    return sequencesToMatrix(texts.map((text) => this.textToSequence(text)), this.encoding.numWords, mode);
+    return sequencesToMatrix(texts.map((text) => this.textToSequence(text)), this.encoding.numWords, mode, this.documents);
   }
 }

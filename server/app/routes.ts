@@ -1,7 +1,8 @@
 /**
- * The worker's HTTP API, independent of the protocol that carried the request.
+ * The worker's HTTP API, independent of the protocol that carried the request. /predict serves
+ * any Servable (models/index.ts): a model file loadPredictor() loaded, or any object of that shape.
  */
-import type { Predictor, Prediction } from '../../models/index.js';
+import { isClassPrediction, type Prediction, type Servable } from '../../models/index.js';
 import { type AppHandler, type AppRequest, type AppResponse, errorResponse, jsonResponse } from './types.js';
 import { BadRequest, fromJsonBody, fromQuery, type PredictInput, type PredictLimits } from './predictRequest.js';
 import { blockFor } from './blockFor.js';
@@ -9,8 +10,9 @@ import type { Batcher } from '../worker/batcher.js';
 
 export interface AppOptions {
   /** the model, or a user's `{ predict(inputs) }` object adapted to it (userApp/predictObject.ts) */
-  predictor: Pick<Predictor, 'predict'>;
-  limits: PredictLimits;
+  predictor: Servable;
+  /** body and batch limits; what the model takes and how many classes it has come from the predictor */
+  limits: Pick<PredictLimits, 'maxBodySize' | 'maxBatch'>;
   /** hold the worker this long per /predict, blocking like a synchronous model (0 = off) */
   simulateLatencyMs: number;
   /** facts for /healthz and /readyz when a worker answers them on a kept-alive connection */
@@ -26,6 +28,7 @@ export interface AppOptions {
 }
 
 function formatPrediction(p: Prediction, withTop: boolean): Record<string, unknown> {
+  if (!isClassPrediction(p)) return { outputs: p.outputs };
   // `prediction` first and as a string: byte-compatible with the classic Flask app's answer.
   const out: Record<string, unknown> = { prediction: String(p.prediction), label: p.label, probability: p.probability };
   if (withTop && p.top) out.top = p.top.map((c) => ({ prediction: String(c.index), label: c.label, probability: c.probability }));
@@ -33,7 +36,9 @@ function formatPrediction(p: Prediction, withTop: boolean): Record<string, unkno
 }
 
 export function createApp(options: AppOptions): AppHandler {
-  const { predictor, limits, simulateLatencyMs } = options;
+  const { predictor, simulateLatencyMs } = options;
+  const { info } = predictor;
+  const limits: PredictLimits = { ...options.limits, input: info.input, maxTop: info.output.kind === 'classes' ? info.output.labels.length : 0 };
 
   function answer(input: PredictInput, results: Prediction[]): AppResponse {
     if (input.batch) return jsonResponse(200, { predictions: results.map((r) => formatPrediction(r, input.top > 0)) });
@@ -42,8 +47,11 @@ export function createApp(options: AppOptions): AppHandler {
 
   function predict(input: PredictInput): AppResponse | Promise<AppResponse> {
     if (simulateLatencyMs > 0) blockFor(simulateLatencyMs);
-    if (options.batcher && (options.canBatch?.() ?? true)) return options.batcher.submit(input.texts, input.top).then((results) => answer(input, results));
-    return answer(input, predictor.predict(input.texts, input.top > 0 ? { top: input.top } : undefined));
+    if (options.batcher && (options.canBatch?.() ?? true)) {
+      return options.batcher.submit(input.inputs, input.count, input.top).then((results) => answer(input, results));
+    }
+    const results = predictor.predict(input.inputs, input.top > 0 ? { top: input.top } : undefined);
+    return results instanceof Promise ? results.then((r) => answer(input, r)) : answer(input, results);
   }
 
   const route = (req: AppRequest): AppResponse | Promise<AppResponse> => {

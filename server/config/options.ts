@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { BACKEND_REQUESTS, MATRIX_MODES, OUTPUT_REQUESTS, TEXT_ENCODINGS } from '../../models/index.js';
 
 /**
  * The one table of tidepool's options. It drives the command-line flags, the ini keys, the
@@ -192,11 +193,47 @@ export const OPTIONS = [
   },
   {
     name: 'model', section: 'Model and requests', type: 'string', default: '', defaultText: 'the shipped model',
-    help: 'Directory of the TensorFlow.js model to serve.',
+    help:
+      'Model to serve, recognised by its content: Keras .h5/.hdf5 or .keras, ONNX, TensorFlow.js model.json (layers or graph), ' +
+      'a SavedModel directory (needs tfjs-node), or a tidepool model directory.',
   },
   {
-    name: 'backend', section: 'Model and requests', type: 'enum', choices: ['auto', 'sparse', 'tfjs-node', 'wasm', 'cpu'], default: 'auto',
-    help: 'Inference backend. auto: the plain-JS sparse forward pass when the model fits it and matches TensorFlow.js on every load, else the fastest TensorFlow.js backend that loads (tfjs-node, wasm, cpu).',
+    name: 'backend', section: 'Model and requests', type: 'enum', choices: BACKEND_REQUESTS, default: 'auto',
+    help:
+      'Inference backend. auto: onnxruntime for ONNX; for other formats the plain-JS sparse forward pass when the model fits it and ' +
+      'matches TensorFlow.js on every load, else the fastest TensorFlow.js backend that loads (tfjs-node, wasm, cpu).',
+  },
+  {
+    name: 'word-index', section: 'Model and requests', type: 'string', default: '', defaultText: 'none: the model takes feature rows',
+    help:
+      "Word index of a text model (JSON word -> rank, e.g. reuters_word_index.json, or a Tokenizer's to_json()): " +
+      '/predict then takes texts, made into the bag of words the model was trained on.',
+  },
+  {
+    name: 'num-words', section: 'Model and requests', type: 'int', min: 0, default: 0,
+    defaultText: "0: the Tokenizer's num_words, else the model's input width",
+    help: 'num_words of the text pipeline; must equal the model\'s input width.',
+  },
+  {
+    name: 'text-mode', section: 'Model and requests', type: 'enum', choices: MATRIX_MODES, default: 'binary',
+    help: 'Tokenizer.texts_to_matrix mode of the text pipeline (tfidf needs a Tokenizer\'s to_json() as word-index).',
+  },
+  {
+    name: 'text-encoding', section: 'Model and requests', type: 'enum', choices: TEXT_ENCODINGS, default: 'auto',
+    help:
+      "How words become indices. load-data: keras.datasets' (ranks + 3, start 1, unknown 2); tokenizer: a Tokenizer's own; " +
+      "auto: tokenizer for a Tokenizer's to_json(), else load-data.",
+  },
+  {
+    name: 'labels', section: 'Model and requests', type: 'string', default: '',
+    defaultText: "the model's own (skl2onnx classes, metadata.json), else the class index",
+    help: 'File of class names, one per line or a JSON array, one per output class.',
+  },
+  {
+    name: 'output', section: 'Model and requests', type: 'enum', choices: OUTPUT_REQUESTS, default: 'auto',
+    help:
+      'class: the best class with its label and output value (and ?top=K); raw: the output values (regressions, embeddings); ' +
+      'auto: class when the output is one score per class, else raw.',
   },
   {
     name: 'batch-max-size', section: 'Model and requests', type: 'int', min: 1, default: 32,

@@ -41,7 +41,8 @@ export function emptyHistogram(): number[] {
 }
 
 export type WorkerMessage =
-  | { t: 'ready'; loadMs: number; backend: string; backendDetail: string }
+  /** `model` describes what was loaded, in one line (models' describeModel) */
+  | { t: 'ready'; loadMs: number; backend: string; backendDetail: string; model: string }
   | { t: 'load-failed'; error: string }
   /** in-flight went 0 -> 1; `at` epoch ms of the request start, for harakiri */
   | { t: 'busy'; at: number; method: string; path: string; got: number }

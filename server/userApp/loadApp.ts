@@ -7,12 +7,13 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NodeRequestListener } from '../protocol/trackedRequests.js';
-import { predictorFromObject, type ObjectPredictor, type PredictObject } from './predictObject.js';
+import type { Servable } from '../../models/index.js';
+import { servableFromObject, type PredictObject } from './predictObject.js';
 import type { AppTarget } from './resolveApp.js';
 
 export type LoadedApp =
   | { kind: 'listener'; listener: NodeRequestListener; description: string }
-  | { kind: 'predict'; predictor: ObjectPredictor; description: string };
+  | { kind: 'predict'; servable: Servable; description: string };
 
 export class AppLoadError extends Error {
   override name = 'AppLoadError';
@@ -70,8 +71,8 @@ function classify(value: unknown, where: string): LoadedApp {
   }
   const o = value as Record<string, unknown> | null;
   if (typeof o?.predict === 'function') {
-    const predictor = predictorFromObject(o as unknown as PredictObject, where);
-    return { kind: 'predict', predictor, description: `predict(inputs) object ${where}, behind tidepool's /predict` };
+    const servable = servableFromObject(o as unknown as PredictObject, where);
+    return { kind: 'predict', servable, description: `predict(inputs) object ${where}, behind tidepool's /predict` };
   }
   if (typeof o?.listen === 'function' && typeof o.address === 'function') {
     throw new AppLoadError(

@@ -1,14 +1,15 @@
 /**
  * Dynamic batching: requests that arrive while the model is busy are predicted together.
- * A batch closes when it holds `maxSize` texts, or when the event loop has parsed every request
- * that was already waiting (maxDelayUs 0: no added wait at low load), or after `maxDelayUs`.
+ * A batch closes when it holds `maxSize` texts or rows, or when the event loop has parsed every
+ * request that was already waiting (maxDelayUs 0: no added wait at low load), or after `maxDelayUs`.
  */
-import type { Prediction } from '../../models/index.js';
+import { isClassPrediction, type FeatureRows, type ModelInputs, type Prediction } from '../../models/index.js';
 
-export type BatchPredict = (texts: string[], top: number) => Prediction[];
+export type BatchPredict = (inputs: ModelInputs, top: number) => Prediction[] | Promise<Prediction[]>;
 
 interface Waiting {
-  texts: string[];
+  inputs: ModelInputs;
+  count: number;
   top: number;
   resolve: (p: Prediction[]) => void;
   reject: (e: unknown) => void;
@@ -17,8 +18,29 @@ interface Waiting {
 export interface BatchCounts {
   /** batches predicted */
   batches: number;
-  /** texts predicted in them */
+  /** texts or rows predicted in them */
   texts: number;
+}
+
+/** The inputs of several requests as one: texts after texts, or rows after rows (a model takes one kind). */
+export function concatInputs(list: readonly ModelInputs[]): ModelInputs {
+  if (list.length === 1) return list[0]!;
+  if (Array.isArray(list[0])) return (list as readonly (readonly string[])[]).flat();
+  const rows = list as readonly FeatureRows[];
+  const data = new Float64Array(rows.reduce((n, r) => n + r.data.length, 0));
+  let at = 0;
+  for (const r of rows) {
+    data.set(r.data, at);
+    at += r.data.length;
+  }
+  return { count: rows.reduce((n, r) => n + r.count, 0), data };
+}
+
+/** One request's answers from a batch that asked for the largest `top` of all: cut to its own. */
+function cut(p: Prediction, top: number): Prediction {
+  if (!isClassPrediction(p)) return p;
+  if (top > 0) return p.top ? { ...p, top: p.top.slice(0, top) } : p;
+  return { prediction: p.prediction, label: p.label, probability: p.probability };
 }
 
 export class Batcher {
@@ -33,10 +55,10 @@ export class Batcher {
     private readonly maxDelayUs: number,
   ) {}
 
-  submit(texts: string[], top: number): Promise<Prediction[]> {
+  submit(inputs: ModelInputs, count: number, top: number): Promise<Prediction[]> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ texts, top, resolve, reject });
-      this.size += texts.length;
+      this.waiting.push({ inputs, count, top, resolve, reject });
+      this.size += count;
       if (this.size >= this.maxSize) this.flush();
       else this.schedule();
     });
@@ -58,23 +80,30 @@ export class Batcher {
     if (batch.length === 0) return;
     this.waiting = [];
     this.size = 0;
-    // One call for every text; each request gets its own slice, its top-K cut from the largest asked.
+    // One call for every input; each request gets its own slice, its top-K cut from the largest asked.
     const top = Math.max(...batch.map((w) => w.top));
-    const all = batch.flatMap((w) => w.texts);
-    let results: Prediction[];
-    try {
-      results = this.predict(all, top);
-    } catch (e) {
+    const count = batch.reduce((n, w) => n + w.count, 0);
+    const settle = (results: Prediction[]): void => {
+      this.counts.batches++;
+      this.counts.texts += count;
+      let at = 0;
+      for (const w of batch) {
+        const mine = results.slice(at, at + w.count);
+        at += w.count;
+        w.resolve(w.top === top ? mine : mine.map((p) => cut(p, w.top)));
+      }
+    };
+    const fail = (e: unknown): void => {
       for (const w of batch) w.reject(e);
+    };
+    let results: Prediction[] | Promise<Prediction[]>;
+    try {
+      results = this.predict(concatInputs(batch.map((w) => w.inputs)), top);
+    } catch (e) {
+      fail(e);
       return;
     }
-    this.counts.batches++;
-    this.counts.texts += all.length;
-    let at = 0;
-    for (const w of batch) {
-      const mine = results.slice(at, at + w.texts.length);
-      at += w.texts.length;
-      w.resolve(w.top === top ? mine : mine.map((p) => (w.top > 0 && p.top ? { ...p, top: p.top.slice(0, w.top) } : { prediction: p.prediction, label: p.label, probability: p.probability })));
-    }
+    if (results instanceof Promise) results.then(settle, fail);
+    else settle(results);
   }
 }

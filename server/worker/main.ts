@@ -107,10 +107,11 @@ function maybeAskRecycle(): void {
   }
 }
 
-// Batching pays where the model's cost per call is high (TensorFlow.js); see batch-max-size.
+// Batching pays where the model's cost per call is high (TensorFlow.js); see batch-max-size. A
+// model whose batch dimension is fixed at 1 runs one row per call: there is nothing to batch.
 const batcher =
-  app.kind === 'routes' && settings.batchMaxSize > 1
-    ? new Batcher((texts, top) => app.predictor.predict(texts, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
+  app.kind === 'routes' && settings.batchMaxSize > 1 && app.fixedBatch !== 1
+    ? new Batcher((inputs, top) => app.servable.predict(inputs, top > 0 ? { top } : undefined), settings.batchMaxSize, settings.batchMaxDelayUs)
     : undefined;
 let batchesReported = { batches: 0, texts: 0 };
 
@@ -182,8 +183,8 @@ const servers: ConnectionServers =
     : builtinAppServers({
         ...hooks,
         handler: createApp({
-          predictor: app.predictor,
-          limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch, maxTop: app.maxTop },
+          predictor: app.servable,
+          limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch },
           simulateLatencyMs: settings.simulateLatencyMs,
           describe: () => ({ worker: settings.slot, pid: process.pid, backend: app.backend.name }),
           headers: workerHeaders,
@@ -238,4 +239,4 @@ if (settings.maxWorkerLifetimeS > 0) {
   }, settings.maxWorkerLifetimeS * 1000).unref();
 }
 
-send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail });
+send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail, model: app.description });

@@ -4,13 +4,17 @@
  * (req, res) app. A failure here is the worker's load failure (the master backs off, and stops
  * when no worker ever loaded).
  */
-import { loadPredictor, type Predictor } from '../../models/index.js';
+import { describeModel, loadPredictor, type Servable } from '../../models/index.js';
 import type { NodeRequestListener } from '../protocol/trackedRequests.js';
 import { loadApp } from '../userApp/loadApp.js';
 import type { WorkerSettings } from './settings.js';
 
-export type ServedApp = { backend: { name: string; detail: string } } & (
-  | { kind: 'routes'; predictor: Pick<Predictor, 'predict'>; maxTop: number }
+export type ServedApp = {
+  backend: { name: string; detail: string };
+  /** one line for the master's log: the model file and its shape, or the user's app */
+  description: string;
+} & (
+  | { kind: 'routes'; servable: Servable; /** rows per call when the model's batch is fixed, else null */ fixedBatch: number | null }
   | { kind: 'node'; listener: NodeRequestListener }
 );
 
@@ -19,11 +23,14 @@ const USER_APP_BACKEND = 'app';
 
 export async function loadServedApp(settings: WorkerSettings): Promise<ServedApp> {
   if (settings.app === null) {
-    const predictor = await loadPredictor(settings.modelDir, { backend: settings.backend });
-    return { kind: 'routes', predictor, maxTop: predictor.info.numClasses, backend: { name: predictor.backend.name, detail: predictor.backend.detail } };
+    const predictor = await loadPredictor(settings.model, settings.modelOptions);
+    return {
+      kind: 'routes', servable: predictor, fixedBatch: predictor.info.fixedBatch,
+      backend: { name: predictor.backend.name, detail: predictor.backend.detail }, description: describeModel(predictor.info),
+    };
   }
   const app = await loadApp(settings.app);
   const backend = { name: USER_APP_BACKEND, detail: app.description };
-  if (app.kind === 'listener') return { kind: 'node', listener: app.listener, backend };
-  return { kind: 'routes', predictor: app.predictor, maxTop: app.predictor.maxTop, backend };
+  if (app.kind === 'listener') return { kind: 'node', listener: app.listener, backend, description: app.description };
+  return { kind: 'routes', servable: app.servable, fixedBatch: null, backend, description: app.description };
 }

@@ -1,4 +1,5 @@
-import type { BackendRequest } from '../../models/index.js';
+import path from 'node:path';
+import type { LoadOptions } from '../../models/index.js';
 import type { Config } from '../config/index.js';
 import type { AppTarget } from '../userApp/resolveApp.js';
 
@@ -7,8 +8,9 @@ export interface WorkerSettings {
   slot: number;
   /** the user's app (`file`, resolved by the master at start), or null for the built-in /predict */
   app: AppTarget | null;
-  modelDir: string;
-  backend: BackendRequest;
+  /** The model file or directory, and how to read and run it */
+  model: string;
+  modelOptions: LoadOptions;
   simulateLatencyMs: number;
   maxBodySize: number;
   maxBatch: number;
@@ -33,8 +35,7 @@ export function workerSettingsFrom(c: Config, slot: number): WorkerSettings {
   return {
     slot,
     app: c.file === '' ? null : { file: c.file, callable: c.callable },
-    modelDir: c.model,
-    backend: c.backend,
+    ...modelSettings(c),
     simulateLatencyMs: c['simulate-latency'],
     maxBodySize: c['max-body-size'],
     maxBatch: c['max-batch'],
@@ -47,6 +48,24 @@ export function workerSettingsFrom(c: Config, slot: number): WorkerSettings {
     minWorkerLifetimeS: c['min-worker-lifetime'],
     maxWorkerLifetimeS: c['max-worker-lifetime'],
     reloadOnRssMb: c['reload-on-rss'],
+  };
+}
+
+/**
+ * The model options of the configuration as loadPredictor() takes them. Paths are absolute, so a
+ * worker reads the very files the master was told about.
+ */
+export function modelSettings(c: Config): Pick<WorkerSettings, 'model' | 'modelOptions'> {
+  const file = (value: string) => (value === '' ? undefined : path.resolve(value));
+  const wordIndex = file(c['word-index']);
+  return {
+    model: c.model,
+    modelOptions: {
+      backend: c.backend,
+      ...(wordIndex ? { text: { wordIndex, numWords: c['num-words'], mode: c['text-mode'], encoding: c['text-encoding'] } } : {}),
+      ...(c.labels ? { labels: file(c.labels) } : {}),
+      output: c.output,
+    },
   };
 }
 

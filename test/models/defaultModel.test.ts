@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MODEL_DIR, loadPredictor } from '../../models/predictor.js';
+import { classify } from './classify.js';
 import { parseMetadata } from '../../models/model/metadata.js';
 import { generateCorpus } from '../../models/data/synthetic.js';
 import { prepareData } from '../../models/data/reuters.js';
@@ -29,7 +30,7 @@ test('the recorded test accuracy is real: predicting the rebuilt test split as t
 
   const predictor = await loadPredictor(DEFAULT_MODEL_DIR);
   try {
-    const predictions = predictor.predict(texts);
+    const predictions = await classify(predictor, texts);
     const correct = predictions.filter((prediction, i) => prediction.prediction === split.y[i]).length;
     const accuracy = correct / texts.length;
     assert.ok(Math.abs(accuracy - metadata.metrics.testAccuracy!) < 0.005, `predicted accuracy ${accuracy} vs recorded ${metadata.metrics.testAccuracy}`);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MODEL_DIR, loadPredictor, ModelError } from '../../models/predictor.js';
 import { tempDir } from './tempDir.js';
+import { labelsOf } from './classify.js';
 
 /** A fresh copy of the shipped model, to break one thing in. */
 function copyModel(): string {
@@ -29,24 +30,30 @@ async function rejects(dir: string, pattern: RegExp): Promise<void> {
 
 test('the intact copy loads (so every failure below is the one thing broken)', async () => {
   const predictor = await loadPredictor(copyModel());
-  assert.equal(predictor.info.numClasses, 46);
+  assert.equal(labelsOf(predictor).length, 46);
   predictor.dispose();
 });
 
-test('missing model directory, or a file where the directory should be', async () => {
+test('a missing model path; a model.json given alone is a TensorFlow.js layers model taking feature rows', async () => {
   const missing = path.join(os.tmpdir(), 'tidepool-no-such-model-dir');
-  await rejects(missing, /Model directory .*tidepool-no-such-model-dir does not exist; expected a directory with model\.json, weights\.bin, metadata\.json and word_index\.json/);
-  const file = path.join(copyModel(), 'model.json');
-  await rejects(file, /is not a directory/);
+  await rejects(missing, /^.*tidepool-no-such-model-dir: does not exist; expected a Keras \.h5\/\.keras file, an ONNX file, a TensorFlow\.js model\.json/);
+  const predictor = await loadPredictor(path.join(copyModel(), 'model.json'));
+  try {
+    assert.equal(predictor.info.format, 'tfjs-layers');
+    assert.deepEqual(predictor.info.input, { kind: 'features', shape: [1000], dtype: 'float32' });
+    assert.equal(predictor.info.output.kind === 'classes' && predictor.info.output.labelsFrom, 'class index');
+  } finally {
+    predictor.dispose();
+  }
 });
 
 test('model.json missing, not JSON, or not a layers model', async () => {
   let dir = copyModel();
   fs.rmSync(path.join(dir, 'model.json'));
-  await rejects(dir, /model\.json: missing; expected the TensorFlow\.js layers model/);
+  await rejects(dir, /model\.json: missing; expected the TensorFlow\.js model in the model directory/);
   dir = copyModel();
   fs.writeFileSync(path.join(dir, 'model.json'), '{"modelTopology": ');
-  await rejects(dir, /model\.json: expected the TensorFlow\.js layers model as JSON, got unparsable text/);
+  await rejects(dir, /model\.json: expected the TensorFlow\.js model as JSON, got unparsable text/);
   dir = copyModel();
   editJson(path.join(dir, 'model.json'), (json) => delete json.weightsManifest);
   await rejects(dir, /model\.json: expected a "weightsManifest" array, got nothing/);

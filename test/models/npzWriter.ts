@@ -60,27 +60,29 @@ export function pickleIntLists(lists: readonly (readonly number[])[]): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A stored (uncompressed), non-zip64 ZIP of the members. */
-export function storedZip(members: ReadonlyMap<string, Uint8Array>): Buffer {
+/** A non-zip64 ZIP of the members, stored (as np.savez writes) or deflated (np.savez_compressed, Keras' .keras). */
+export function zipOf(members: ReadonlyMap<string, Uint8Array>, options: { deflate?: boolean } = {}): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const [name, data] of members) {
     const nameBytes = Buffer.from(name, 'utf8');
+    const body = options.deflate ? zlib.deflateRawSync(data) : Buffer.from(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(options.deflate ? 8 : 0, 8);
     local.writeUInt32LE(zlib.crc32(data) >>> 0, 14);
-    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(nameBytes.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     local.copy(central, 6, 4, 30);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, nameBytes, Buffer.from(data));
+    locals.push(local, nameBytes, body);
     centrals.push(central, nameBytes);
-    offset += 30 + nameBytes.length + data.length;
+    offset += 30 + nameBytes.length + body.length;
   }
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
@@ -99,7 +101,7 @@ export function writeReutersFiles(dir: string, xs: readonly (readonly number[])[
     ['y.npy', npy('<i8', [labels.length], int64s(labels))],
   ]);
   const file = path.join(dir, 'reuters.npz');
-  fs.writeFileSync(file, storedZip(members));
+  fs.writeFileSync(file, zipOf(members));
   fs.writeFileSync(path.join(dir, 'reuters_word_index.json'), JSON.stringify(Object.fromEntries(wordIndex)));
   return file;
 }

@@ -32,5 +32,20 @@ test('backends are compared each in its own process, and rendered one row each',
 });
 
 test('a backend that fails in its child process is reported with its error', async () => {
-  await assert.rejects(compareBackends(['wasm'], { dir: '/nonexistent/tidepool-model', calls: 1, batches: 1, timeoutMs: 60_000 }), /^Error: measuring backend wasm failed \(exit code 1\): predict-latency: Model directory \/nonexistent\/tidepool-model does not exist; expected a directory/);
+  await assert.rejects(
+    compareBackends(['wasm'], { dir: '/nonexistent/tidepool-model', calls: 1, batches: 1, timeoutMs: 60_000 }),
+    /^Error: measuring backend wasm failed \(exit code 1\): predict-latency: \/nonexistent\/tidepool-model: does not exist; expected a Keras/,
+  );
+});
+
+test('the latency bench measures a model file of feature rows (ONNX on onnxruntime) and a Keras file with its word index', async () => {
+  const { fixture } = await import('./frameworkFixtures.js');
+  const { DEFAULT_MODEL_DIR } = await import('../../models/model/layout.js');
+  const path = await import('node:path');
+  const onnx = await measureLatency({ dir: fixture('torch_mlp.onnx'), calls: 20, batches: 2 });
+  assert.deepEqual([onnx.backend, onnx.detail], ['onnxruntime', 'onnxruntime 1.30.0 (CPU, 1 thread)']);
+  assert.ok(onnx.singleMedianMs > 0 && onnx.batchTextsPerSecond > 0);
+  const wordIndex = path.join(DEFAULT_MODEL_DIR, 'word_index.json');
+  const [keras] = await compareBackends(['auto'], { dir: fixture('keras2style_m.h5'), wordIndex, calls: 20, batches: 2, timeoutMs: 120_000 });
+  assert.equal(keras!.backend, 'sparse');
 });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatasetError, loadData, prepareData, readReutersNpz, readWordIndex } from '../../models/data/reuters.js';
 import { FIXTURE_X, FIXTURE_Y, SAVEZ_COMPRESSED_BASE64 } from './numpyFixtures.js';
-import { int64s, npy, pickleIntLists, storedZip } from './npzWriter.js';
+import { int64s, npy, pickleIntLists, zipOf } from './npzWriter.js';
 import { tempDir } from './tempDir.js';
 
 // Ten documents; document i is [i + 1, 10 * (i + 1)] with label i. RandomState(0).permutation(10)
@@ -62,7 +62,7 @@ test('the word index reads back as word -> rank', () => {
 
 function writeNpz(members: Map<string, Buffer>): string {
   const file = path.join(tempDir('reuters'), 'reuters.npz');
-  fs.writeFileSync(file, storedZip(members));
+  fs.writeFileSync(file, zipOf(members));
   return file;
 }
 

@@ -4,6 +4,7 @@ import { writeModelFiles } from '../../models/model/store.js';
 import { KERAS_TOKENIZER_ENCODING, type SequenceEncoding } from '../../models/text/vocabulary.js';
 import type { Predictor } from '../../models/predictor.js';
 import { tempDir } from './tempDir.js';
+import { classify, labelsOf } from './classify.js';
 
 /** The word of rank r in the word indexes below: "w1" is the most frequent word. */
 export const word = (rank: number): string => `w${rank}`;
@@ -38,9 +39,9 @@ export async function saveSmallModel(tf: Tf, model: LayersModel, options: { numW
 }
 
 /** Every class probability of every text, by class index (predict() only exposes them through top). */
-export function allProbabilities(predictor: Predictor, texts: string[]): number[][] {
-  const classes = predictor.info.numClasses;
-  return predictor.predict(texts, { top: classes }).map((prediction) => {
+export async function allProbabilities(predictor: Predictor, texts: string[]): Promise<number[][]> {
+  const classes = labelsOf(predictor).length;
+  return (await classify(predictor, texts, { top: classes })).map((prediction) => {
     const row = new Array<number>(classes).fill(NaN);
     for (const score of prediction.top!) row[score.index] = score.probability;
     return row;

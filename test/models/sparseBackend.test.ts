@@ -4,7 +4,8 @@ import type { LayersModel } from '@tensorflow/tfjs';
 import { DEFAULT_MODEL_DIR, loadPredictor } from '../../models/predictor.js';
 import { BackendError, selectBackend, type Tf } from '../../models/runtime/backend.js';
 import { readModelFiles } from '../../models/model/store.js';
-import { tfjsTextForward } from '../../models/runtime/textForward.js';
+import { engineTextForward } from '../../models/runtime/textForward.js';
+import { layersEngine } from '../../models/runtime/layersEngine.js';
 import { Vocabulary } from '../../models/text/vocabulary.js';
 import { extractDenseStack, type DenseWeights, type SparseActivation } from '../../models/sparse/denseStack.js';
 import { SparseForward } from '../../models/sparse/sparseForward.js';
@@ -12,10 +13,12 @@ import { sparseTextForward } from '../../models/sparse/sparseTextForward.js';
 import { probeTexts } from '../../models/sparse/probeTexts.js';
 import { SPARSE_TOLERANCE, verifyAgainst } from '../../models/sparse/verify.js';
 import { allProbabilities, maxDifference, sampleTexts, saveSmallModel, word } from './smallModels.js';
+import { classify } from './classify.js';
 
 // Every predictor here runs on wasm: TensorFlow.js' backend is process-wide, and wasm is what
 // 'auto' (and so 'sparse', for its check) picks on this machine without tfjs-node.
-const { tf } = await selectBackend('wasm');
+const runtime = await selectBackend('wasm');
+const { tf } = runtime;
 
 const REUTERS_TEXTS = [
   'this is a news sample text about sports, and football in specific',
@@ -31,7 +34,7 @@ async function compareOnBackends(dir: string, texts: string[]): Promise<{ delta:
   const wasm = await loadPredictor(dir, { backend: 'wasm' });
   try {
     assert.equal(sparse.backend.name, 'sparse');
-    return { delta: maxDifference(allProbabilities(sparse, texts), allProbabilities(wasm, texts)), detail: sparse.backend.detail };
+    return { delta: maxDifference(await allProbabilities(sparse, texts), await allProbabilities(wasm, texts)), detail: sparse.backend.detail };
   } finally {
     sparse.dispose();
     wasm.dispose();
@@ -44,7 +47,7 @@ test('auto serves the shipped model with the sparse path, verified against wasm,
     assert.equal(predictor.backend.name, 'sparse');
     assert.match(predictor.backend.detail, /^sparse \(plain JS, verified against wasm \(SIMD, 1 thread\): max \|Δ\| (0|\d\.\de-\d+)\)$/);
     assert.ok(predictor.backend.notes.some((note) => note.startsWith('sparse: chosen by auto: ')));
-    assert.equal(predictor.predict(['OPEC crude oil output barrels bpd Saudi'])[0]!.label, 'crude');
+    assert.equal((await classify(predictor, ['OPEC crude oil output barrels bpd Saudi']))[0]!.label, 'crude');
   } finally {
     predictor.dispose();
   }
@@ -165,7 +168,7 @@ test('a model on which the sparse path disagrees with TensorFlow.js is refused: 
     assert.equal(predictor.backend.name, 'wasm');
     assert.match(predictor.backend.notes.at(-1)!, /^sparse: refused, it disagrees with wasm \(SIMD, 1 thread\): for probe text "w[^"]*", class \d has probability 0\.5 in TensorFlow\.js but [\d.e-]+ in the sparse path \(\|Δ\| [\d.]+e-1 > 1e-5\); serving with wasm$/);
     // Served by TensorFlow.js, the reference: its answer, not the sparse path's.
-    assert.deepEqual(allProbabilities(predictor, [word(1)]), [[0.5, 0.5]]);
+    assert.deepEqual(await allProbabilities(predictor, [word(1)]), [[0.5, 0.5]]);
   } finally {
     predictor.dispose();
   }
@@ -177,7 +180,7 @@ test('weights the sparse path copied wrong (one weight of the least frequent wor
   const model = await tf.loadLayersModel({ load: async () => files.artifacts });
   try {
     const vocabulary = new Vocabulary(files.wordIndex, files.metadata.encoding);
-    const reference = tfjsTextForward(tf, model, vocabulary);
+    const reference = engineTextForward(layersEngine(runtime, model, DEFAULT_MODEL_DIR), vocabulary, 'binary');
     const probes = probeTexts(files.wordIndex, files.metadata.numWords);
     const stack = extractDenseStack(model, 'binary');
     assert.ok(stack.eligible);

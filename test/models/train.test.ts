@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../models/train/main.js';
 import { loadPredictor } from '../../models/predictor.js';
+import { classify, labelsOf } from './classify.js';
 import { parseMetadata } from '../../models/model/metadata.js';
 import { generateCorpus } from '../../models/data/synthetic.js';
 import { SAVEZ_BASE64 } from './numpyFixtures.js';
@@ -46,9 +47,10 @@ test('main() trains a tiny model on Keras-format files (--data) and it loads bac
 
   const predictor = await loadPredictor(out);
   try {
-    assert.equal(predictor.info.numWords, 300);
-    assert.match(predictor.info.trainedOn, /Reuters files .*reuters\.npz: 172 train \/ 20 validation \/ 48 test/);
-    assert.equal(predictor.predict(['net profit shr cts'])[0]!.label, predictor.info.labels[predictor.predict(['net profit shr cts'])[0]!.prediction]);
+    assert.equal(predictor.info.input.kind === 'text' && predictor.info.input.numWords, 300);
+    assert.match(predictor.info.producer, /Reuters files .*reuters\.npz: 172 train \/ 20 validation \/ 48 test/);
+    const [answer] = await classify(predictor, ['net profit shr cts']);
+    assert.equal(answer!.label, labelsOf(predictor)[answer!.prediction]);
   } finally {
     predictor.dispose();
   }

@@ -5,7 +5,7 @@ import { request } from '../helpers/http.js';
 import { startServer, stopAll, waitFor } from '../helpers/server.js';
 import { fetchStats } from '../../core/stats/fetchStats.js';
 import { Batcher } from '../../server/worker/batcher.js';
-import type { Prediction } from '../../models/predictor.js';
+import type { ClassPrediction, ModelInputs } from '../../models/index.js';
 
 const TEXTS = Array.from({ length: 24 }, (_, i) => `grain wheat exports ${i} gold copper oil prices sugar cocoa ${'news '.repeat(i % 5)}`);
 
@@ -65,18 +65,19 @@ describe('dynamic batching', () => {
 
   test('the batcher closes a batch at max size and passes model errors to every waiting request', async () => {
     const calls: number[] = [];
-    const fake = (texts: string[]): Prediction[] => {
+    const fake = (inputs: ModelInputs): ClassPrediction[] => {
+      const texts = inputs as readonly string[];
       calls.push(texts.length);
       return texts.map((t) => ({ prediction: t.length, label: t, probability: 1 }));
     };
     const b = new Batcher(fake, 3, 0);
-    const all = await Promise.all(['a', 'bb', 'ccc', 'dddd'].map((t) => b.submit([t], 0)));
+    const all = await Promise.all(['a', 'bb', 'ccc', 'dddd'].map((t) => b.submit([t], 1, 0)));
     assert.deepEqual(calls, [3, 1], 'one full batch of 3, then the rest when the loop turns');
-    assert.deepEqual(all.map((p) => p[0]!.prediction), [1, 2, 3, 4]);
+    assert.deepEqual(all.map((p) => (p[0] as ClassPrediction).prediction), [1, 2, 3, 4]);
     const failing = new Batcher(() => {
       throw new Error('model broke');
     }, 4, 0);
-    const results = await Promise.allSettled([failing.submit(['x'], 0), failing.submit(['y'], 0)]);
+    const results = await Promise.allSettled([failing.submit(['x'], 1, 0), failing.submit(['y'], 1, 0)]);
     assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
   });
 });

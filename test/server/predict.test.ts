@@ -107,3 +107,27 @@ describe('HTTP on TCP', () => {
     assertPrediction(r.json());
   });
 });
+
+describe('feature rows of a POST body (pure)', () => {
+  test('rows nested as the input shape become one row-major array; the first wrong value is named where it is', async () => {
+    const { parseFeatureRows } = await import('../../server/app/featureRows.js');
+    type Input = Parameters<typeof parseFeatureRows>[1];
+    const input: Input = { kind: 'features', shape: [2, 3], dtype: 'float32' };
+    const rows = parseFeatureRows([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [0, 0, 0.5]]], input, 8);
+    assert.deepEqual([rows.count, Array.from(rows.data)], [2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0.5]]);
+    const refuse = (value: unknown, message: RegExp, shape: Input = input) =>
+      assert.throws(
+        () => parseFeatureRows(value, shape, 8),
+        (e: Error & { status?: number }) => {
+          assert.equal(e.status, 400);
+          assert.match(e.message, message);
+          return true;
+        },
+      );
+    refuse([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [0, 'x', 0]]], /^Expected inputs\[1\]\[1\]\[1\] to be a number, got "x" \(string\)$/);
+    refuse([[[1, 2, 3], [4, 5]]], /^Expected inputs\[0\]\[1\] to be an array of 3 \(row shape \[2, 3\]\), got an array of 2 items$/);
+    refuse([[1, 2]], /^Expected inputs\[0\]\[0\] to be an array of 3 \(row shape \[2, 3\]\), got 1 \(number\)$/);
+    const int64: Input = { kind: 'features', shape: [2], dtype: 'int64' };
+    refuse([[1.5, 2]], /^Expected inputs\[0\]\[0\] to be an integer \(the model's input is int64\), got 1\.5$/, int64);
+  });
+});

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ConfigError } from '../../server/config/index.js';
 import { httpRequestHead, uwsgiPeer } from '../../server/protocol/uwsgiHttpRequest.js';
 import { UwsgiProtocolError } from '../../server/protocol/uwsgi.js';
-import { predictorFromObject } from '../../server/userApp/predictObject.js';
+import { servableFromObject } from '../../server/userApp/predictObject.js';
 import { resolveApp } from '../../server/userApp/resolveApp.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -108,22 +108,30 @@ describe('httpRequestHead: a uwsgi request as the HTTP/1.0 request node:http par
   });
 });
 
-describe("predictorFromObject: a user's { predict } behind tidepool's /predict", () => {
+describe("servableFromObject: a user's { predict } behind tidepool's /predict", () => {
   const good = { prediction: 1, label: 'b', probability: 0.7 };
 
-  test('passes the texts and `top` through, and the answers back', () => {
+  test('passes the texts and `top` through, and the answers back; its labels are the classes `top` ranks', () => {
     const calls: unknown[] = [];
-    const p = predictorFromObject({ labels: ['a', 'b', 'c'], predict: (texts, options) => (calls.push([texts, options]), texts.map(() => good)) }, 'app');
-    assert.equal(p.maxTop, 3);
+    const p = servableFromObject({ labels: ['a', 'b', 'c'], predict: (texts, options) => (calls.push([texts, options]), texts.map(() => good)) }, 'app');
+    assert.deepEqual(p.info.output, { kind: 'classes', labels: ['a', 'b', 'c'], labelsFrom: 'the model' });
+    assert.deepEqual(p.info.input, { kind: 'text' });
     assert.deepEqual(p.predict(['x', 'y'], { top: 2 }), [good, good]);
     assert.deepEqual(calls, [[['x', 'y'], { top: 2 }]]);
-    assert.equal(predictorFromObject({ predict: () => [] }, 'app').maxTop, 1, 'no labels: top 1 at most');
+    const unlabelled = servableFromObject({ predict: () => [] }, 'app').info.output;
+    assert.deepEqual(unlabelled.kind === 'classes' ? unlabelled.labels : null, [], 'no labels: no classes for `top` to rank');
   });
 
-  test('a promise, a wrong count or a wrong shape is a clear error naming the app', () => {
+  test('a promise is awaited and its answers checked too', async () => {
+    const p = servableFromObject({ predict: async (texts: string[]) => texts.map(() => good) }, 'app');
+    assert.deepEqual(await p.predict(['x']), [good]);
+    const wrong = servableFromObject({ predict: async () => [] }, '`app` of /srv/m.js');
+    await assert.rejects(async () => wrong.predict(['x']), /`app` of \/srv\/m\.js: predict\(inputs\) must return one prediction per input \(an array of 1\), got \[\]/);
+  });
+
+  test('a wrong count or a wrong shape is a clear error naming the app', () => {
     const fails = (out: unknown, message: RegExp) =>
-      assert.throws(() => predictorFromObject({ predict: () => out }, '`app` of /srv/m.js').predict(['x']), message);
-    fails(Promise.resolve([good]), /`app` of \/srv\/m\.js: predict\(\) returned a promise; .* synchronously/);
+      assert.throws(() => servableFromObject({ predict: () => out }, '`app` of /srv/m.js').predict(['x']), message);
     fails([good, good], /must return one prediction per input \(an array of 1\), got \[/);
     fails('earn', /an array of 1\), got "earn"/);
     fails([{ label: 'b', probability: 0.5 }], /prediction 0 must look like \{ prediction: 3, label: 'earn', probability: 0\.92 \}, got \{"label":"b",/);

@@ -12,6 +12,7 @@ import { encodeUwsgiPacket } from '../../server/protocol/uwsgi.js';
 import { parseHttpResponse, rawExchange, request, uwsgiRequest } from '../helpers/http.js';
 import { startServer, stopAll, tempDir, type RunningServer } from '../helpers/server.js';
 import { EXAMPLES, EXPRESS_EXAMPLE, FIXTURE_APPS, uwsgiSite } from '../helpers/userApps.js';
+import { classify } from '../models/classify.js';
 
 const CLASSIC = 'this is a news sample text about sports, and football in specific';
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -20,7 +21,7 @@ describe('the express example (the tutorial\'s Flask app in express) under tidep
   let s: RunningServer;
   let uwsgiSock: string;
   let nginx: RunningNginx;
-  const expected = loadPredictor().then((p) => p.predict([CLASSIC])[0]!);
+  const expected = loadPredictor().then(async (p) => (await classify(p, [CLASSIC]))[0]!);
 
   before(async () => {
     const dir = tempDir();

@@ -110,19 +110,36 @@ export class Lifecycle {
       case 'ready':
         return this.onReady(s, proc, m);
       case 'load-failed':
-        log('error', `worker ${s.id} (pid ${proc.pid}) could not load ${this.config.file ? 'its app' : 'the model'}: ${m.error}`);
-        if (!this.everReady) {
-          log('error', this.config.file
-            ? 'no worker has ever loaded the app: stopping. Fix the app, or the `file`, `module` and `callable` options.'
-            : 'no worker has ever loaded the model: stopping. Check the `model` and `backend` options.');
-          this.ports.giveUp('model failed to load');
-        }
-        return;
+        return this.onLoadFailed(s, proc, m.error);
       case 'recycle':
         return this.recycle(s, m.reason, m.detail);
       default:
         return this.ports.dispatch.report(s, proc, m);
     }
+  }
+
+  /**
+   * At start every worker fails alike: say it once, and stop before any is counted ready. Later
+   * (a new model file, a chain reload) the workers that loaded keep serving, and a chain reload
+   * stops at the worker that cannot load: the ones not reloaded yet keep what they loaded.
+   */
+  private onLoadFailed(s: Slot, proc: WorkerProcess, error: string): void {
+    const what = this.config.file ? 'the app' : 'the model';
+    if (!this.everReady) {
+      if (this.shutting) return;
+      log('error', `cannot serve ${what}: ${error}`);
+      log('error', this.config.file
+        ? 'no worker has ever loaded the app: stopping. Fix the app, or the `file`, `module` and `callable` options.'
+        : 'no worker has ever loaded the model: stopping. Check the `model`, `word-index`, `labels` and `backend` options.');
+      this.ports.giveUp(`${what} failed to load`);
+      return;
+    }
+    log('error', `worker ${s.id} (pid ${proc.pid}) could not load ${this.config.file ? 'its app' : 'the model'}: ${error}`);
+    if (this.chain?.current?.slot !== s.id) return;
+    const rest = this.chain.todo.length;
+    log('error', `chain reload stopped at worker ${s.id}: the ${rest} worker${rest === 1 ? '' : 's'} not reloaded yet keep serving what they loaded; worker ${s.id} keeps retrying`);
+    this.ports.events.record({ type: 'reload', kind: 'chain-stopped', reason: `chain reload stopped: worker ${s.id} cannot load ${what}`, worker: s.id });
+    this.chain = null;
   }
 
   private onReady(s: Slot, proc: WorkerProcess, m: Extract<WorkerMessage, { t: 'ready' }>): void {
@@ -133,7 +150,7 @@ export class Lifecycle {
     s.state = { phase: 'ready', proc, readyAt };
     s.lastSpawn = { at: proc.spawnedAt, kind: st.order.kind, reason: st.order.reason, loadMs };
     this.backend = { name: m.backend, detail: m.backendDetail };
-    if (!this.everReady) log('info', `model backend: ${m.backendDetail}`);
+    if (!this.everReady) log('info', `model: ${m.model}\nmodel backend: ${m.backendDetail}`);
     this.everReady = true;
     const load = Math.round(m.loadMs);
     this.ports.events.record({

@@ -84,7 +84,7 @@ describe('apps that cannot load, and configurations that cannot serve', () => {
     const { code, log } = await startAndExit(['--workers', '2', '--cheaper', '0', '--file', file]);
     assert.equal(code, 1);
     const where = file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    assert.match(log, new RegExp(`could not load its app: ${where} threw while loading \\(broken\\.mjs:3:7\\): TypeError: no database`));
+    assert.match(log, new RegExp(`cannot serve the app: ${where} threw while loading \\(broken\\.mjs:3:7\\): TypeError: no database`));
     assert.match(log, /no worker has ever loaded the app: stopping\. Fix the app, or the `file`, `module` and `callable` options/);
     assert.match(log, /at .*broken\.mjs:3/, "the worker's log has the whole trace");
   });

@@ -104,7 +104,7 @@ describe('framework models through the real server', () => {
     );
     const top = await post(s, { inputs: [[1, 1]], top: 1 });
     assert.equal(top.status, 400);
-    assert.match(top.json().error, /^field `top` asks for the best classes, but this model's outputs are raw values \(no classes\); drop `top`$/);
+    assert.match(top.json().error, /^field `top` asks for the best classes, but this model names no classes \(its outputs are raw values, or it declares no labels\); drop `top`$/);
     await s.stop();
   });
 });

@@ -30,6 +30,8 @@ export function renderSystemdUnit(plan: DeployPlan): string {
     '',
     '[Service]',
     'Type=simple',
+    `# systemd starts tidepool as this account${r.accountFromIni ? " (the ini's uid and gid)" : ''}, so it never runs as root`,
+    "# and needs no capability; tidepool's own uid/gid drop is for starting it as root by hand.",
     `User=${r.user}`,
     `Group=${r.group}`,
     `WorkingDirectory=${systemdPath(s.workingDirectory)}`,

@@ -9,6 +9,9 @@ import { type ServeHooks, jsonErrorBytes } from './hooks.js';
 
 const DISCARD_LIMIT = 4 * 1024 * 1024;
 
+/** A kept-alive connection idle this long is closed; a proxy in front must give up on it sooner (deploy/plan.ts). */
+export const KEEP_ALIVE_TIMEOUT_MS = 5000;
+
 export interface HttpConnectionServer {
   adopt(socket: net.Socket, head: Buffer): void;
   /** open sockets */
@@ -21,7 +24,7 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
   const sockets = new Set<net.Socket>();
   // The request line may carry a query up to max-body-size, so that an over-long one gets the
   // app's clear 413 rather than the parser's 431.
-  const server = http.createServer({ keepAliveTimeout: 5000, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize: hooks.maxBodySize + 16384 });
+  const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize: hooks.maxBodySize + 16384 });
 
   function run(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
     const url = req.url ?? '/';

@@ -1,4 +1,5 @@
 import type { BackendRequest } from '../../models/index.js';
+import type { LogFormat } from './accessLog.js';
 
 /** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
 export interface WorkerSettings {
@@ -13,7 +14,7 @@ export interface WorkerSettings {
   metricsOnAppListener: boolean;
   batchMaxDelayUs: number;
   accessLog: boolean;
-  logFormat: 'text' | 'json';
+  logFormat: LogFormat;
   maxRequests: number;
   minWorkerLifetimeS: number;
   maxWorkerLifetimeS: number;

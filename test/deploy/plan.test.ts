@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../server/config/index.js';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../server/index.js';
 import { renderIniAdditions, renderNextSteps } from '../../deploy/nextSteps.js';
 import { nginxSize, renderNginxSite } from '../../deploy/nginxSite.js';
 import { buildPlan, type DeployPlan, type DeployRequest } from '../../deploy/plan.js';
@@ -15,6 +16,7 @@ const REQUEST: DeployRequest = {
   iniPath: '/opt/tidepool/tidepool.ini',
   user: 'tidepool',
   group: 'tidepool',
+  accountFromIni: false,
   serverName: '_',
   port: 80,
   backends: [],
@@ -71,7 +73,8 @@ describe('a production ini on one machine (proxy_pass)', () => {
   });
 
   test('the upstream is the UNIX socket, kept alive for less than tidepool keeps it', () => {
-    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/run/tidepool/http.sock;', 'keepalive 16;', 'keepalive_timeout 4s;']);
+    assert.ok(p.upstream.keepaliveTimeoutS * 1000 < KEEP_ALIVE_TIMEOUT_MS, `nginx ${p.upstream.keepaliveTimeoutS} s, tidepool ${KEEP_ALIVE_TIMEOUT_MS} ms`);
+    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/run/tidepool/http.sock;', 'keepalive 16;', `keepalive_timeout ${p.upstream.keepaliveTimeoutS}s;`]);
   });
 
   test('only /predict is passed on; everything else, /metrics and /healthz included, is a 404 from nginx', () => {
@@ -198,7 +201,7 @@ describe('several machines', () => {
       'server 10.0.0.2:8000 max_fails=3 fail_timeout=10s;',
       'server 10.0.0.3:8000 max_fails=3 fail_timeout=10s;',
       'keepalive 16;',
-      'keepalive_timeout 4s;',
+      `keepalive_timeout ${p.upstream.keepaliveTimeoutS}s;`,
     ]);
   });
 

@@ -8,8 +8,11 @@ import { loadConfig } from '../../server/config/index.js';
 import { KEEP_ALIVE_TIMEOUT_MS } from '../../server/index.js';
 import { renderIniAdditions, renderNextSteps } from '../../deploy/nextSteps.js';
 import { nginxSize, renderNginxSite } from '../../deploy/nginxSite.js';
-import { buildPlan, type DeployPlan, type DeployRequest } from '../../deploy/plan.js';
+import { buildPlan, serviceAccount, type DeployPlan, type DeployRequest } from '../../deploy/plan.js';
+import { ConfigError } from '../../server/index.js';
 import { renderSystemdUnit, systemdWord } from '../../deploy/systemdUnit.js';
+import { writeTutorialIni } from '../helpers/tutorial.js';
+import { scratchDir } from './generated.js';
 
 const REQUEST: DeployRequest = {
   iniArgument: '/opt/tidepool/tidepool.ini',
@@ -31,11 +34,8 @@ const PRODUCTION = [
   '--master-fifo', '/run/tidepool/master.fifo', '--workers', '8', '--harakiri', '90', '--harakiri-graceful-timeout', '5',
   '--max-body-size', '1M', '--reload-mercy', '20',
 ];
-/** test/fixtures/uwsgi.ini, the classic tutorial's, as it reads from /opt/tidepool. */
-const TUTORIAL = [
-  '--socket', '/opt/tidepool/tutorial.sock', '--chmod-socket', '666', '--workers', '50', '--cheaper-algo', 'spare',
-  '--cheaper', '5', '--cheaper-initial', '5', '--cheaper-step', '3',
-];
+/** The classic tutorial's uwsgi.ini, its folder set to /opt/tidepool and its user to tidepool. */
+const TUTORIAL = ['--ini', writeTutorialIni(scratchDir('tidepool-plan-'), { appFolder: '/opt/tidepool', user: 'tidepool' })];
 
 function plan(argv: string[], request: Partial<DeployRequest> = {}): DeployPlan {
   return buildPlan(loadConfig(argv, {}, '/').config, { ...REQUEST, ...request });
@@ -152,11 +152,11 @@ describe('a production ini on one machine (proxy_pass)', () => {
 });
 
 describe("the classic tutorial's ini", () => {
-  test('with proxy_pass: adds an HTTP socket, 660, and moves stats and the FIFO into /run/tidepool', () => {
+  test('with proxy_pass: adds an HTTP socket, 660 and the FIFO in /run/tidepool; its socket and stats stay in its folder', () => {
     const p = plan(TUTORIAL);
     assert.deepEqual(
       p.iniAdditions.map((a) => `${a.key} = ${a.value}`),
-      ['http = /run/tidepool/http.sock', 'chmod-socket = 660', 'stats = /run/tidepool/stats.sock', 'master-fifo = /run/tidepool/master.fifo'],
+      ['http = /run/tidepool/http.sock', 'chmod-socket = 660', 'master-fifo = /run/tidepool/master.fifo'],
     );
     assert.match(p.iniAdditions[1]!.why, /666 would let any local user/);
     const text = renderIniAdditions(p)!;
@@ -171,9 +171,9 @@ describe("the classic tutorial's ini", () => {
 
   test('with uwsgi_pass: uses its socket as it is, with no keepalive (nginx cannot keep uwsgi connections)', () => {
     const p = plan(TUTORIAL, { proxy: 'uwsgi' });
-    assert.deepEqual(p.iniAdditions.map((a) => a.key), ['chmod-socket', 'stats', 'master-fifo']);
+    assert.deepEqual(p.iniAdditions.map((a) => a.key), ['chmod-socket', 'master-fifo']);
     const site = renderNginxSite(p);
-    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/opt/tidepool/tutorial.sock;']);
+    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/opt/tidepool/production_ml.sock;']);
     const predict = block(site, 'location = /predict');
     assert.ok(predict.includes('include /etc/nginx/uwsgi_params;'));
     assert.ok(predict.includes('uwsgi_pass tidepool;'));
@@ -276,4 +276,25 @@ test('nginx sizes and systemd words are written so the programs read them back u
   assert.equal(systemdWord('/srv/my app/x.ini'), '"/srv/my app/x.ini"');
   assert.equal(systemdWord('/srv/100%/$HOME'), '/srv/100%%/$$HOME');
   assert.equal(systemdWord('a"b'), '"a\\"b"');
+});
+
+describe("the service's account", () => {
+  const config = (argv: string[]) => loadConfig(argv, {}, '/').config;
+
+  test("is the ini's uid and gid when it has them, --user and --group otherwise, tidepool by default", () => {
+    assert.deepEqual(serviceAccount(config([]), { user: null, group: null }), { user: 'tidepool', group: 'tidepool', fromIni: false });
+    assert.deepEqual(serviceAccount(config([]), { user: 'svc', group: null }), { user: 'svc', group: 'svc', fromIni: false });
+    assert.deepEqual(serviceAccount(config(['--uid', 'harkous', '--gid', 'harkous']), { user: null, group: null }), { user: 'harkous', group: 'harkous', fromIni: true });
+    assert.deepEqual(serviceAccount(config(['--uid', 'harkous']), { user: 'harkous', group: 'models' }), { user: 'harkous', group: 'models', fromIni: true });
+  });
+
+  test('a --user or --group that contradicts the ini is an error: systemd would start tidepool as someone it cannot switch from', () => {
+    assert.throws(() => serviceAccount(config(['--uid', 'harkous']), { user: 'svc', group: null }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.option, 'uid');
+      assert.match(e.message, /^`--user svc` and the ini's `uid = harkous` name different accounts: .* give `--user harkous` \(or leave it out\), or change `uid`$/);
+      return true;
+    });
+    assert.throws(() => serviceAccount(config(['--gid', 'www-data']), { user: null, group: 'models' }), /`--group models` and the ini's `gid = www-data`/);
+  });
 });

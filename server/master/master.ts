@@ -99,7 +99,8 @@ export class Master {
 
   // ---- start -------------------------------------------------------------------------------
 
-  async start(): Promise<void> {
+  /** Binds the app listeners, before any worker exists (and, started as root, before privileges are dropped). */
+  async listen(): Promise<void> {
     const c = this.config;
     const mode = c['chmod-socket'] ?? undefined;
     for (const [proto, list] of [['http', c.http], ['uwsgi', c.socket]] as const) {
@@ -111,6 +112,11 @@ export class Master {
         log('info', `listening on ${l.bound} (${proto === 'http' ? 'HTTP' : 'uwsgi protocol'})`);
       }
     }
+  }
+
+  /** Spawns the workers started at boot and starts the periodic checks. */
+  startPool(): void {
+    const c = this.config;
     const initial = c.cheaper > 0 ? c['cheaper-initial'] : c.workers;
     for (let i = 0; i < initial; i++) this.spawn(this.slots[i]!, 'initial');
     const intervalMs = Math.min(1000, Math.max(100, c['cheaper-check-interval'] * 1000));

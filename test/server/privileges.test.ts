@@ -114,6 +114,20 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     assert.equal(await s.stop(), 0);
   });
 
+  test('binds with root\'s rights before the drop (a socket where only root may write), and says what vacuum cannot remove', async () => {
+    const user = createSystemUser('tidepool-test');
+    const dir = tempDir();
+    fs.chmodSync(dir, 0o755);
+    const sock = path.join(dir, 'http.sock');
+    const s = await startServer({ noDefaults: true, args: ['--uid', user.name, '--http', sock, '--stats', 'off', '--workers', '1', '--cheaper', '0'], readyPath: sock });
+    assertRunsAs(s.pid, user, 'the master');
+    assert.equal((await s.get(TUTORIAL_QUERY)).status, 200, 'served after the drop on a socket the user could not have created');
+    assert.match(s.log(), new RegExp(`WARN: vacuum: ${sock} cannot be removed at exit by uid ${user.uid}: its directory \\(owner uid 0, gid 0, mode 755\\) is not writable`));
+    assert.equal(await s.stop(), 0);
+    assert.match(s.log(), new RegExp(`WARN: vacuum: left ${sock} behind: its directory .* is not writable by uid ${user.uid}`));
+    assert.ok(fs.existsSync(sock));
+  });
+
   test('started as the user uid names (as a systemd unit with User= starts it): nothing to switch, no warning', async () => {
     const user = createSystemUser('tidepool-test');
     const dir = dirOwnedBy(user, 0o700);

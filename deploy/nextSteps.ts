@@ -3,7 +3,7 @@
  * deployment needs, and NEXT-STEPS.txt with the exact commands. Pure: plan and file names in.
  */
 import path from 'node:path';
-import { NGINX_USER, PROXY_PASS, RUNTIME_DIR, type DeployPlan } from './plan.js';
+import { NGINX_USER, PROXY_PASS, RUNTIME_DIR, SOCKET_MODE, type DeployPlan } from './plan.js';
 
 /** Where the generated files were written, as the operator should type them. */
 export interface OutputFiles {
@@ -69,7 +69,7 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
   }
 
   section(
-    local ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the 660 sockets:` : 'On every backend machine: the service\'s user and group:',
+    local ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the ${SOCKET_MODE.toString(8)} sockets:` : 'On every backend machine: the service\'s user and group:',
     `  sudo adduser --system --group --no-create-home --home /nonexistent ${r.user}${r.group === r.user ? '' : ` && sudo addgroup --system ${r.group} && sudo adduser ${r.user} ${r.group}`}`,
     ...(r.accountFromIni ? [`(${r.user}:${r.group} are the ini's uid and gid: skip the adduser line if they exist already.)`] : []),
     ...(local ? [`  sudo usermod -aG ${r.group} ${NGINX_USER}`] : []),

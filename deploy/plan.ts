@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { formatAddress, parseAddress } from '../core/net/address.js';
-import { ConfigError, DEFAULT_HTTP, KEEP_ALIVE_TIMEOUT_MS, OPTIONS, type Config } from '../server/index.js';
+import { BARE_CHMOD_SOCKET, ConfigError, DEFAULT_HTTP, KEEP_ALIVE_TIMEOUT_MS, OPTIONS, type Config } from '../server/index.js';
 
 /** How nginx talks to tidepool: the nginx directive of each mode. */
 export const PROXY_PASS = { http: 'proxy_pass', uwsgi: 'uwsgi_pass' } as const;
@@ -104,7 +104,8 @@ export interface DeployPlan {
 export const SERVICE_NAME = 'tidepool';
 /** The system account the service runs as when neither the ini (`uid`) nor `--user` names one. */
 export const DEFAULT_SERVICE_USER = 'tidepool';
-export const RUNTIME_DIR = '/run/tidepool';
+/** Where systemd creates the unit's RuntimeDirectory= (named after the service). */
+export const RUNTIME_DIR = `/run/${SERVICE_NAME}`;
 /** Debian's and Ubuntu's nginx workers run as this user. */
 export const NGINX_USER = 'www-data';
 /** The group can read and write the sockets; nobody else can. */
@@ -179,7 +180,7 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
       additions.push({
         key: 'chmod-socket',
         value: SOCKET_MODE.toString(8),
-        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not${mode === 0o666 ? ' (666 would let any local user send requests)' : ''}`,
+        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not${mode === BARE_CHMOD_SOCKET ? ` (${mode.toString(8)} would let any local user send requests)` : ''}`,
       });
     }
     const stats = config.stats === '' ? null : parseAddress(config.stats);

@@ -5,6 +5,6 @@
 export { ConfigError, loadConfig, OPTIONS, type Config, type OptionSpec } from './config/index.js';
 export { coerceValue } from './config/coerce-value.js';
 export { splitIniArgument } from './config/load-config.js';
-export { DEFAULT_HTTP, findOption } from './config/options.js';
+export { BARE_CHMOD_SOCKET, DEFAULT_HTTP, findOption } from './config/options.js';
 export { KEEP_ALIVE_TIMEOUT_MS } from './protocol/httpConnection.js';
 export { checkScalingConfig, ScalingInputError } from './scaling/params.js';

@@ -49,7 +49,8 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
     out.push('Read first:', ...plan.warnings.map((w) => `  - ${w}`), '');
   }
   if (local) {
-    out.push(`Layout: nginx (port ${r.port}) -> ${plan.upstream.servers[0]!.address} (${PROXY_PASS[r.proxy]}, ${r.proxy === 'http' ? 'HTTP' : 'uwsgi protocol'}) -> tidepool's master -> workers.`, '');
+    const via = `${PROXY_PASS[r.proxy]}, ${r.proxy === 'http' ? 'HTTP' : 'uwsgi protocol'}`;
+    out.push(`Layout: nginx (port ${r.port}) -> ${plan.upstream.servers[0]!.address} (${via}) -> tidepool's master -> workers.`, '');
   } else {
     out.push(
       `Layout: nginx on this machine (port ${r.port}) balances over ${plan.upstream.servers.map((s) => s.address).join(', ')} (least_conn,`,
@@ -69,7 +70,9 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
   }
 
   section(
-    local ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the ${SOCKET_MODE.toString(8)} sockets:` : 'On every backend machine: the service\'s user and group:',
+    local
+      ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the ${SOCKET_MODE.toString(8)} sockets:`
+      : 'On every backend machine: the service\'s user and group:',
     `  sudo adduser --system --group --no-create-home --home /nonexistent ${r.user}${r.group === r.user ? '' : ` && sudo addgroup --system ${r.group} && sudo adduser ${r.user} ${r.group}`}`,
     ...(r.accountFromIni ? [`(${r.user}:${r.group} are the ini's uid and gid: skip the adduser line if they exist already.)`] : []),
     ...(local ? [`  sudo usermod -aG ${r.group} ${NGINX_USER}`] : []),

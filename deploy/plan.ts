@@ -180,7 +180,8 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
       additions.push({
         key: 'chmod-socket',
         value: SOCKET_MODE.toString(8),
-        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not${mode === BARE_CHMOD_SOCKET ? ` (${mode.toString(8)} would let any local user send requests)` : ''}`,
+        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not` +
+          (mode === BARE_CHMOD_SOCKET ? ` (${mode.toString(8)} would let any local user send requests)` : ''),
       });
     }
     const stats = config.stats === '' ? null : parseAddress(config.stats);

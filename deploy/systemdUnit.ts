@@ -60,7 +60,10 @@ export function renderSystemdUnit(plan: DeployPlan): string {
     'ProtectSystem=strict',
   ];
   if (s.readWritePaths.length > 0) {
-    lines.push(`# The ini puts sockets, a FIFO or a pidfile here (a socket in ${RUNTIME_DIR} would need no exception).`, `ReadWritePaths=${s.readWritePaths.map(systemdPath).join(' ')}`);
+    lines.push(
+      `# The ini puts sockets, a FIFO or a pidfile here (a socket in ${RUNTIME_DIR} would need no exception).`,
+      `ReadWritePaths=${s.readWritePaths.map(systemdPath).join(' ')}`,
+    );
   }
   if (s.protectHome === 'read-only') lines.push('# read-only rather than yes: the checkout, node or the model is under a home directory.');
   lines.push(

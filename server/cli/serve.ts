@@ -75,7 +75,8 @@ export async function main(argv: string[]): Promise<number> {
   if (privileges.drop !== null) {
     log('info', `running as ${privileges.drop.text}: listeners bound, workers start under this identity`);
     for (const { file, reason } of removalProblems(removed)) {
-      log('warn', `vacuum: ${file} cannot be removed at exit by uid ${process.getuid!()}: ${reason ?? 'unknown'}; keep it in a directory that user owns (systemd: RuntimeDirectory=)`);
+      const advice = 'keep it in a directory that user owns (systemd: RuntimeDirectory=)';
+      log('warn', `vacuum: ${file} cannot be removed at exit by uid ${process.getuid!()}: ${reason ?? 'unknown'}; ${advice}`);
     }
   }
   master.startPool();

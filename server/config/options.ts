@@ -99,7 +99,8 @@ export const OPTIONS = [
   // Privileges
   {
     name: 'uid', section: 'Privileges', type: 'user', default: '', defaultText: 'the user that starts it',
-    help: 'Run the master and its workers as this user (name or number). Started as root, tidepool binds every listener first (ports below 1024 work), then drops to it; otherwise it must be the user already running.',
+    help: 'Run the master and its workers as this user (name or number). Started as root, tidepool binds every listener first ' +
+      '(ports below 1024 work), then drops to it; otherwise it must be the user already running.',
   },
   {
     name: 'gid', section: 'Privileges', type: 'group', default: '', defaultText: "the uid's primary group",
@@ -146,18 +147,21 @@ export const OPTIONS = [
   { name: 'cheaper-idle', section: 'Workers and scaling', type: 'int', min: 1, default: 10, help: 'spare2: checks with surplus idle workers before cheaping one.' },
   {
     name: 'cheaper-check-interval', section: 'Workers and scaling', type: 'float', min: 0.1, default: TUNED.checkIntervalMs / 1000,
-    help: `Seconds between runs of the scaling algorithm (tidepool default ${TUNED.checkIntervalMs / 1000}: react within one check; uWSGI uses ${UWSGI.checkIntervalMs / 1000}).`,
+    help: `Seconds between runs of the scaling algorithm (tidepool default ${TUNED.checkIntervalMs / 1000}: react within one check; ` +
+      `uWSGI uses ${UWSGI.checkIntervalMs / 1000}).`,
   },
   {
     name: 'cheaper-busyness-max', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: TUNED.busynessMax,
-    help: `busyness: average busy % above which workers are spawned (tidepool default ${TUNED.busynessMax}: only waiting requests spawn; uWSGI ${UWSGI.busynessMax}).`,
+    help: `busyness: average busy % above which workers are spawned (tidepool default ${TUNED.busynessMax}: only waiting requests spawn; ` +
+      `uWSGI ${UWSGI.busynessMax}).`,
   },
   { name: 'cheaper-busyness-min', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: 25, help: 'busyness: average busy % below which a worker is cheaped.' },
   { name: 'cheaper-busyness-multiplier', section: 'Workers and scaling', type: 'int', min: 1, default: 10, help: 'busyness: idle windows before cheaping one worker.' },
   { name: 'cheaper-busyness-penalty', section: 'Workers and scaling', type: 'int', min: 0, default: 2, help: 'busyness: multiplier growth when a spawn follows a cheap too soon.' },
   {
     name: 'cheaper-busyness-backlog-alert', section: 'Workers and scaling', type: 'int', min: 0, default: TUNED.backlogAlert,
-    help: `busyness: queue length above which an emergency spawn happens (tidepool default ${TUNED.backlogAlert}: any waiting request; uWSGI ${UWSGI.backlogAlert}).`,
+    help: `busyness: queue length above which an emergency spawn happens (tidepool default ${TUNED.backlogAlert}: any waiting request; ` +
+      `uWSGI ${UWSGI.backlogAlert}).`,
   },
   {
     name: 'cheaper-busyness-backlog-step', section: 'Workers and scaling', type: 'int', min: 0, default: TUNED.backlogStep,
@@ -241,7 +245,8 @@ export const OPTIONS = [
   // Meta
   {
     name: 'strict', section: 'Meta', type: 'bool', default: false,
-    help: 'Unknown ini keys are errors, as in uWSGI; without it a key that no `%(...)` uses gets a warning. Declare placeholders with `set-placeholder = KEY=VALUE` (alias `set-ph`).',
+    help: 'Unknown ini keys are errors, as in uWSGI; without it a key that no `%(...)` uses gets a warning. ' +
+      'Declare placeholders with `set-placeholder = KEY=VALUE` (alias `set-ph`).',
   },
   { name: 'ini', section: 'Meta', type: 'string', default: '', flagOnly: true, metavar: 'FILE[:SECTION]', help: 'Read options from FILE ([uwsgi] and [tidepool] sections) or FILE:SECTION.' },
   { name: 'help', short: 'h', section: 'Meta', type: 'bool', default: false, flagOnly: true, help: 'Print this help.' },

@@ -41,7 +41,9 @@ export function parseGroupLine(line: string): Group | undefined {
  * The first entry of a passwd or group database whose name is `key`, or whose number is when
  * `key` is all digits (as getent and uWSGI read `uid = 33`).
  */
-export function findEntry<T extends { name: string }>(text: string, key: string, parse: (line: string) => T | undefined, id: (entry: T) => number): T | undefined {
+export function findEntry<T extends { name: string }>(
+  text: string, key: string, parse: (line: string) => T | undefined, id: (entry: T) => number,
+): T | undefined {
   for (const line of text.split('\n')) {
     const entry = parse(line.trim());
     if (entry !== undefined && (isId(key) ? id(entry) === Number(key) : entry.name === key)) return entry;

@@ -69,7 +69,8 @@ export function planPrivileges(o: PrivilegeOptions, me: Identity, accounts: Acco
           'gid',
         );
       }
-      drop = { uid, gid, user: user?.name ?? null, text: `${userText(uid, user?.name ?? null)}, ${groupText(gid, group?.name ?? accountsGroupName(gid, accounts))}` };
+      const name = user?.name ?? null;
+      drop = { uid, gid, user: name, text: `${userText(uid, name)}, ${groupText(gid, group?.name ?? accountsGroupName(gid, accounts))}` };
       if (uid === 0) warnings.push(user === null ? ROOT_WARNING : `${ROOT_WARNING} (\`uid = ${o.uid}\` is root)`);
     }
   } else {
@@ -82,7 +83,8 @@ export function planPrivileges(o: PrivilegeOptions, me: Identity, accounts: Acco
     }
     if (group !== null && group.gid !== me.gid) {
       throw new ConfigError(
-        `\`gid = ${o.gid}\` asks to run as ${groupText(group.gid, group.name)}, but tidepool was started with gid ${me.gid}, and only root may switch groups: ` +
+        `\`gid = ${o.gid}\` asks to run as ${groupText(group.gid, group.name)}, but tidepool was started with gid ${me.gid}, ` +
+          'and only root may switch groups: ' +
           'start it as root, or leave `gid` out (a systemd unit\'s Group= has switched already)',
         'gid',
       );

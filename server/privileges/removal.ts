@@ -16,7 +16,9 @@ export function cannotRemove(dir: Ownership, file: Ownership, who: Identity): st
   if (who.uid === 0) return null;
   const inGroup = who.gid === dir.gid || who.groups.includes(dir.gid);
   const bits = dir.uid === who.uid ? dir.mode >> 6 : inGroup ? dir.mode >> 3 : dir.mode;
-  if ((bits & 0o3) !== 0o3) return `its directory (owner uid ${dir.uid}, gid ${dir.gid}, mode ${(dir.mode & 0o7777).toString(8)}) is not writable by uid ${who.uid}`;
+  if ((bits & 0o3) !== 0o3) {
+    return `its directory (owner uid ${dir.uid}, gid ${dir.gid}, mode ${(dir.mode & 0o7777).toString(8)}) is not writable by uid ${who.uid}`;
+  }
   if (dir.mode & 0o1000 && file.uid !== who.uid && dir.uid !== who.uid) return `its directory is sticky and the file belongs to uid ${file.uid}`;
   return null;
 }

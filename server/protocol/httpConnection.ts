@@ -24,7 +24,9 @@ export function createHttpConnectionServer(hooks: ServeHooks): HttpConnectionSer
   const sockets = new Set<net.Socket>();
   // The request line may carry a query up to max-body-size, so that an over-long one gets the
   // app's clear 413 rather than the parser's 431.
-  const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize: hooks.maxBodySize + 16384 });
+  const server = http.createServer({
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize: hooks.maxBodySize + 16384,
+  });
 
   function run(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
     const url = req.url ?? '/';

@@ -151,7 +151,8 @@ test("the tutorial's uwsgi.ini as printed loads: placeholders silent, 5 then 50 
 });
 
 test('placeholders: an unknown key some %(...) uses is silent, an unused one warns with the closest option', () => {
-  const file = ini('placeholders.ini', '[uwsgi]\nbase = /srv/app\nsocket = %(base)/a.sock\ncheaper-stpe = 3\nfrobnicate = 1\nlater = %(defined_after)\ndefined_after = x\n');
+  const lines = ['[uwsgi]', 'base = /srv/app', 'socket = %(base)/a.sock', 'cheaper-stpe = 3', 'frobnicate = 1', 'later = %(after)', 'after = x'];
+  const file = ini('placeholders.ini', lines.join('\n'));
   const { config, warnings } = load(['--ini', file]);
   assert.deepEqual(config.socket, ['/srv/app/a.sock']);
   assert.deepEqual(warnings, [
@@ -169,7 +170,8 @@ test('set-placeholder and set-ph define placeholders that are no setting; a malf
   assert.deepEqual(config.socket, ['/srv/app/a.sock']);
   assert.equal(config.stats, '/srv/s.sock');
   assert.deepEqual(warnings, []);
-  rejects(['--ini', ini('badph.ini', '[uwsgi]\nset-ph = novalue\n')], [/^Expected `set-ph` to be KEY=VALUE \(a placeholder for %\(KEY\)\) at .*badph\.ini:2, got `novalue`$/]);
+  const malformed = /^Expected `set-ph` to be KEY=VALUE \(a placeholder for %\(KEY\)\) at .*badph\.ini:2, got `novalue`$/;
+  rejects(['--ini', ini('badph.ini', '[uwsgi]\nset-ph = novalue\n')], [malformed]);
   rejects(['--ini', ini('bareph.ini', '[uwsgi]\nset-placeholder\n')], [/`set-placeholder` to be KEY=VALUE .* got no value/]);
   assert.match(load(['--ini', ini('typoph.ini', '[uwsgi]\nset-placeholdr = a=b\n')]).warnings[0]!, /did you mean `set-placeholder`\?/);
 });

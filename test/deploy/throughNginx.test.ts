@@ -37,7 +37,10 @@ describe('the generated nginx sites in front of tidepool', () => {
   let server: RunningServer;
   let viaHttp: RunningNginx;
   let viaUwsgi: RunningNginx;
-  const sites = { http: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'http' }), uwsgi: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'uwsgi' }) };
+  const sites = {
+    http: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'http' }),
+    uwsgi: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'uwsgi' }),
+  };
   const nginxKeepaliveS = sites.http.plan.upstream.keepaliveTimeoutS;
 
   before(async () => {

@@ -23,7 +23,8 @@ describe("the classic tutorial's nginx site (uwsgi_pass) in front of its uwsgi.i
       const parallel = await Promise.all(Array.from({ length: 11 }, () => request({ socketPath: nginx.socket }, TUTORIAL_QUERY)));
       assert.deepEqual(parallel.map((r) => r.status), Array(11).fill(200), parallel.map((r) => r.body).join('\n'));
       for (const r of parallel) assert.equal(r.json().prediction, direct.prediction);
-      const post = await request({ socketPath: nginx.socket }, '/predict', { method: 'POST', body: JSON.stringify({ texts: ['gold', 'oil'] }), headers: { 'content-type': 'application/json' } });
+      const body = JSON.stringify({ texts: ['gold', 'oil'] });
+      const post = await request({ socketPath: nginx.socket }, '/predict', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
       assert.equal(post.status, 200, post.body);
       assert.equal(post.json().predictions.length, 2);
       const bad = await request({ socketPath: nginx.socket }, '/predict');

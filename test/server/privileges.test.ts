@@ -100,7 +100,8 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
       nginxes.push(member);
       const outsider = await startSandboxNginx(tempDir('tidepool-nginx-'), site, {}, { user: stranger.name });
       nginxes.push(outsider);
-      const worker = Number((await waitFor('an nginx worker', () => fs.readFileSync(`/proc/${member.pid}/task/${member.pid}/children`, 'utf8').trim())).split(/\s+/)[0]);
+      const children = await waitFor('an nginx worker', () => fs.readFileSync(`/proc/${member.pid}/task/${member.pid}/children`, 'utf8').trim());
+      const worker = Number(children.split(/\s+/)[0]);
       assert.ok(ids(worker).uid.every((id) => id === nginxUser.uid), 'nginx serves as its own user');
       assert.ok(ids(worker).groups.includes(web.gid), 'with the shared group among its groups');
       const ok = await request({ socketPath: member.socket }, TUTORIAL_QUERY);
@@ -119,10 +120,12 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     const dir = tempDir();
     fs.chmodSync(dir, 0o755);
     const sock = path.join(dir, 'http.sock');
-    const s = await startServer({ noDefaults: true, args: ['--uid', user.name, '--http', sock, '--stats', 'off', '--workers', '1', '--cheaper', '0'], readyPath: sock });
+    const args = ['--uid', user.name, '--http', sock, '--stats', 'off', '--workers', '1', '--cheaper', '0'];
+    const s = await startServer({ noDefaults: true, args, readyPath: sock });
     assertRunsAs(s.pid, user, 'the master');
     assert.equal((await s.get(TUTORIAL_QUERY)).status, 200, 'served after the drop on a socket the user could not have created');
-    assert.match(s.log(), new RegExp(`WARN: vacuum: ${sock} cannot be removed at exit by uid ${user.uid}: its directory \\(owner uid 0, gid 0, mode 755\\) is not writable`));
+    const why = 'its directory \\(owner uid 0, gid 0, mode 755\\) is not writable';
+    assert.match(s.log(), new RegExp(`WARN: vacuum: ${sock} cannot be removed at exit by uid ${user.uid}: ${why}`));
     assert.equal(await s.stop(), 0);
     assert.match(s.log(), new RegExp(`WARN: vacuum: left ${sock} behind: its directory .* is not writable by uid ${user.uid}`));
     assert.ok(fs.existsSync(sock));
@@ -147,12 +150,14 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
   test('uid naming someone else without root, an unknown user, root without uid: exit 2 before listening, or a loud warning', async () => {
     const user = createSystemUser('tidepool-test');
     const dir = dirOwnedBy(user, 0o700);
-    const exit = async (s: RunningServer) => new Promise<number | null>((resolve) => (s.child.exitCode !== null ? resolve(s.child.exitCode) : s.child.once('exit', resolve)));
+    const exit = (s: RunningServer) =>
+      new Promise<number | null>((resolve) => (s.child.exitCode !== null ? resolve(s.child.exitCode) : s.child.once('exit', resolve)));
     const listen = ['--http', path.join(dir, 'http.sock'), '--stats', path.join(dir, 'stats.sock')];
 
     const other = await startServer({ noDefaults: true, cwd: dir, uid: user.uid, gid: user.gid, args: ['--uid', 'nobody', ...listen], noWait: true });
     assert.equal(await exit(other), 2);
-    assert.match(other.log(), /^tidepool: `uid = nobody` asks to run as nobody \(uid 65534\), but tidepool was started as tidepool-test-\w+ \(uid \d+\), and only root may switch users/m);
+    assert.match(other.log(), /^tidepool: `uid = nobody` asks to run as nobody \(uid 65534\), but tidepool was started as tidepool-test-\w+ \(uid \d+\)/m);
+    assert.match(other.log(), /only root may switch users/);
 
     const unknown = await startServer({ noDefaults: true, args: ['--uid', 'no-such-user-tidepool', ...listen], noWait: true });
     assert.equal(await exit(unknown), 2);

@@ -50,7 +50,7 @@ export type OptionSpec = BaseSpec &
     | { readonly type: 'enum'; readonly choices: readonly string[]; readonly default: string }
     | { readonly type: 'address'; readonly default: string; readonly list?: false; readonly emptyAllowed?: boolean; readonly offDisables?: boolean }
     | { readonly type: 'address' | 'env'; readonly list: true; readonly default: readonly string[] }
-    /** Octal permission bits; null leaves them to the umask. A bare key or flag means 666, as in uWSGI. */
+    /** Octal permission bits; null leaves them to the umask. A bare key or flag means BARE_CHMOD_SOCKET, as in uWSGI. */
     | { readonly type: 'mode'; readonly default: number | null }
     | { readonly type: 'signal'; readonly default: NodeJS.Signals }
     /** A user or group by name or number, resolved when the server starts; `owner` is `user[:group]`. '' is unset. */

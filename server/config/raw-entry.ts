@@ -17,10 +17,9 @@ export interface RawEntry {
 }
 
 /** "unknown option `--wrokers`; did you mean `--workers`?" in the spelling of the source it came from. */
-export function unknownOptionError(key: string, where: 'flag' | 'ini', source: string, note = ''): ConfigError {
-  const show = (name: string) => (where === 'flag' ? `\`--${name}\`` : `\`${name}\``);
+export function unknownOptionError(key: string, where: Where, source: string, note = ''): ConfigError {
   const at = where === 'ini' ? ` at ${source}` : '';
-  return new ConfigError(`unknown option ${show(key)}${at}${note}${advice(key, where)}`, key);
+  return new ConfigError(`unknown option ${show(key, where)}${at}${note}${advice(key, where)}`, key);
 }
 
 /**
@@ -31,10 +30,16 @@ export function unusedKeyWarning(key: string, source: string): string {
   return `ignoring \`${key}\` at ${source}: no such option, and no \`%(${key})\` uses it as a placeholder${advice(key, 'ini')}`;
 }
 
-function advice(key: string, where: 'flag' | 'ini'): string {
+type Where = 'flag' | 'ini';
+
+/** A name as the user would write it there: `--workers` or `workers`. */
+function show(name: string, where: Where): string {
+  return where === 'flag' ? `\`--${name}\`` : `\`${name}\``;
+}
+
+function advice(key: string, where: Where): string {
   const negated = OPTIONS.filter((spec) => spec.type === 'bool').map((spec) => 'no-' + spec.name);
   const candidates = [...optionNames(), ...ignoredUwsgiOptionNames(), ...(where === 'flag' ? negated : PLACEHOLDER_KEYS)];
   const guess = suggest(key, candidates);
-  const show = (name: string) => (where === 'flag' ? `\`--${name}\`` : `\`${name}\``);
-  return guess === undefined ? '; see `tidepool serve --help`' : `; did you mean ${show(guess)}?`;
+  return guess === undefined ? '; see `tidepool serve --help`' : `; did you mean ${show(guess, where)}?`;
 }

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startSandboxNginx, type RunningNginx } from '../../deploy/sandbox/runNginx.js';
 import { request, uwsgiRequest } from '../helpers/http.js';
-import { startServer, stopAll, tempDir, waitFor, type RunningServer } from '../helpers/server.js';
+import { CLI, startServer, stopAll, tempDir, waitFor, type RunningServer } from '../helpers/server.js';
+import { runProgram } from '../deploy/runProgram.js';
 import { createSystemGroup, createSystemUser, isRoot, removeAll, type SystemUser } from '../helpers/systemUsers.js';
 import { TUTORIAL_QUERY, writeTutorialIni } from '../helpers/tutorial.js';
 
@@ -50,7 +51,9 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     const user = createSystemUser('tidepool-test');
     const dir = dirOwnedBy(user, 0o700);
     const ini = writeTutorialIni(dir, { appFolder: dir, user: user.name });
-    const s = await startServer({ noDefaults: true, args: ['--ini', ini], noWait: true });
+    const fifo = path.join(dir, 'master.fifo');
+    const pidfile = path.join(dir, 'master.pid');
+    const s = await startServer({ noDefaults: true, args: ['--ini', ini, '--master-fifo', fifo, '--pidfile', pidfile], noWait: true });
     await waitFor('five workers ready', () => readyWorkers(s).length >= 5 || s.child.exitCode !== null, 60000);
     assert.equal(s.child.exitCode, null, s.log());
     assert.match(s.log(), new RegExp(`running as ${user.name} \\(uid ${user.uid}\\), group ${user.name} \\(gid ${user.gid}\\)`));
@@ -58,10 +61,14 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
 
     assertRunsAs(s.pid, user, 'the master');
     for (const pid of readyWorkers(s)) assertRunsAs(pid, user, 'a worker');
-    for (const name of ['production_ml.sock', 'stats.production_ml.sock']) {
+    for (const name of ['production_ml.sock', 'stats.production_ml.sock', 'master.fifo', 'master.pid']) {
       const st = fs.statSync(path.join(dir, name));
       assert.deepEqual([st.uid, st.gid], [user.uid, user.gid], `${name} belongs to the user dropped to`);
     }
+    // The FIFO (mode 600) takes commands from that user.
+    const ctl = await runProgram(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'stats'], { uid: user.uid, gid: user.gid });
+    assert.equal(ctl.code, 0, ctl.stderr);
+    await s.waitForLog(/master FIFO: s \(stats\)/);
     assert.equal(fs.statSync(path.join(dir, 'production_ml.sock')).mode & 0o777, 0o666, 'chmod-socket = 666');
     assert.equal((await uwsgiRequest(path.join(dir, 'production_ml.sock'), 'GET', TUTORIAL_QUERY)).status, 200);
 
@@ -72,7 +79,7 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     assertRunsAs(Number(respawned[1]), user, 'a respawned worker');
 
     assert.equal(await s.stop(), 0);
-    assert.deepEqual(fs.readdirSync(dir), ['uwsgi.ini'], 'vacuum, as the dropped user, removed both sockets');
+    assert.deepEqual(fs.readdirSync(dir), ['uwsgi.ini'], 'as the dropped user: vacuum removed both sockets and the FIFO, the pidfile is gone');
   });
 
   test('nginx workers running as another user reach a 660 socket through a shared group; a user outside it gets 502', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { checkScalingConfig, ConfigError, loadConfig, ScalingInputError, splitIniArgument } from '../server/index.js';
 import { renderIniAdditions, renderNextSteps, type OutputFiles } from './nextSteps.js';
 import { renderNginxSite } from './nginxSite.js';
-import { DEFAULT_PROXY, buildPlan, type DeployPlan, type DeployRequest } from './plan.js';
+import { DEFAULT_PROXY, buildPlan, PROXY_PASS, serviceAccount, type DeployPlan, type DeployRequest } from './plan.js';
 import { parseCommandLine } from '../core/cli/usage.js';
 import { TIDEPOOL_CLI } from '../core/paths.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './options.js';
@@ -40,11 +40,13 @@ export function prepareDeployment(options: DeployOptions, cwd: string, env: Node
   const loaded = loadConfig(['--ini', section === undefined ? iniPath : `${iniPath}:${section}`], serviceEnv, cwd);
   // The checks `tidepool serve` makes before it starts: a unit for an ini that cannot start helps nobody.
   checkScalingConfig(loaded.config);
+  const account = serviceAccount(loaded.config, options);
   const request: DeployRequest = {
     iniArgument: section === undefined ? iniPath : `${iniPath}:${section}`,
     iniPath,
-    user: options.user,
-    group: options.group,
+    user: account.user,
+    group: account.group,
+    accountFromIni: account.fromIni,
     serverName: options.serverName,
     port: options.port,
     backends: options.backends,
@@ -98,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   const upstream = plan.upstream.servers.map((s) => s.address).join(', ');
   const say = (line: string): boolean => process.stdout.write(line + '\n');
   for (const w of configWarnings) say(`warning (ini): ${w}`);
-  say(`wrote ${files.site}   nginx site: port ${r.port}, ${r.proxy === 'http' ? 'proxy_pass' : 'uwsgi_pass'} to ${upstream}`);
+  say(`wrote ${files.site}   nginx site: port ${r.port}, ${PROXY_PASS[r.proxy]} to ${upstream}`);
   say(`wrote ${files.unit}   systemd unit: ${r.user}:${r.group}, ${r.iniArgument}`);
   if (files.additions !== null) say(`wrote ${files.additions}   ${plan.iniAdditions.length} line(s) the ini still needs: ${plan.iniAdditions.map((a) => a.key).join(', ')}`);
   else say('the ini has everything the deployment needs');

@@ -131,7 +131,7 @@ export async function measurePass(o: MeasureOptions, progress: (line: string) =>
   const ini = path.join(dir, 'generated.ini');
   fs.writeFileSync(ini, serviceIni(RUNTIME_DIR, o.workers));
   const site = (proxy: 'http' | 'uwsgi'): string => {
-    const d = prepareDeployment({ ini, user: 'tidepool', group: 'tidepool', out: dir, serverName: '_', port: 80, backends: [], proxy, help: false }, dir, {});
+    const d = prepareDeployment({ ini, user: null, group: null, out: dir, serverName: '_', port: 80, backends: [], proxy, help: false }, dir, {});
     if (d.plan.iniAdditions.length > 0) throw new Error(`the measured ini lacks ${d.plan.iniAdditions.map((a) => a.key).join(', ')}`);
     return d.texts.site;
   };

@@ -3,7 +3,7 @@
  * deployment needs, and NEXT-STEPS.txt with the exact commands. Pure: plan and file names in.
  */
 import path from 'node:path';
-import { NGINX_USER, RUNTIME_DIR, type DeployPlan } from './plan.js';
+import { NGINX_USER, PROXY_PASS, RUNTIME_DIR, SOCKET_MODE, type DeployPlan } from './plan.js';
 
 /** Where the generated files were written, as the operator should type them. */
 export interface OutputFiles {
@@ -49,7 +49,8 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
     out.push('Read first:', ...plan.warnings.map((w) => `  - ${w}`), '');
   }
   if (local) {
-    out.push(`Layout: nginx (port ${r.port}) -> ${plan.upstream.servers[0]!.address} (${r.proxy === 'http' ? 'proxy_pass, HTTP' : 'uwsgi_pass, uwsgi protocol'}) -> tidepool's master -> workers.`, '');
+    const via = `${PROXY_PASS[r.proxy]}, ${r.proxy === 'http' ? 'HTTP' : 'uwsgi protocol'}`;
+    out.push(`Layout: nginx (port ${r.port}) -> ${plan.upstream.servers[0]!.address} (${via}) -> tidepool's master -> workers.`, '');
   } else {
     out.push(
       `Layout: nginx on this machine (port ${r.port}) balances over ${plan.upstream.servers.map((s) => s.address).join(', ')} (least_conn,`,
@@ -69,8 +70,11 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
   }
 
   section(
-    local ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the 660 sockets:` : 'On every backend machine: the service\'s user and group:',
+    local
+      ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the ${SOCKET_MODE.toString(8)} sockets:`
+      : 'On every backend machine: the service\'s user and group:',
     `  sudo adduser --system --group --no-create-home --home /nonexistent ${r.user}${r.group === r.user ? '' : ` && sudo addgroup --system ${r.group} && sudo adduser ${r.user} ${r.group}`}`,
+    ...(r.accountFromIni ? [`(${r.user}:${r.group} are the ini's uid and gid: skip the adduser line if they exist already.)`] : []),
     ...(local ? [`  sudo usermod -aG ${r.group} ${NGINX_USER}`] : []),
     `The checkout stays owned by root: the service reads it, and writes only ${RUNTIME_DIR}.`,
   );

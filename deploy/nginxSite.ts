@@ -44,7 +44,7 @@ export function renderNginxSite(plan: DeployPlan): string {
     lines.push(
       '    # Idle connections each nginx worker keeps open: a kept-alive request goes straight to a',
       '    # worker, with no connect and no hand-off by the master. nginx closes them after',
-      `    # ${u.keepaliveTimeoutS} s, before tidepool does (5 s), so it never sends on a connection being closed.`,
+      `    # ${u.keepaliveTimeoutS} s, before tidepool does (${u.serverKeepaliveTimeoutS} s), so it never sends on a connection being closed.`,
       `    keepalive ${u.keepalive};`,
       `    keepalive_timeout ${u.keepaliveTimeoutS}s;`,
     );

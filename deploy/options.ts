@@ -2,13 +2,15 @@
  * The command line of `tidepool deploy`, parsed and checked before anything is read or written.
  */
 import { AddressError, formatAddress, parseAddress } from '../core/net/address.js';
-import type { Backend, ProxyMode } from './plan.js';
+import { DEFAULT_PROXY, DEFAULT_SERVICE_USER, PROXY_PASS, type Backend, type ProxyMode } from './plan.js';
 import { parseStrictArgs, UsageError } from '../core/cli/usage.js';
 
 export interface DeployOptions {
   ini: string;
-  user: string;
-  group: string;
+  /** null: not given (the ini's `uid`, else the default account) */
+  user: string | null;
+  /** null: not given (the ini's `gid`, else the user's name) */
+  group: string | null;
   out: string;
   serverName: string;
   port: number;
@@ -18,6 +20,7 @@ export interface DeployOptions {
   help: boolean;
 }
 
+const DEFAULTS = { out: 'deploy-out', serverName: '_', port: 80 } as const;
 
 export const DEPLOY_USAGE = `Usage: tidepool deploy --ini FILE [options]
 
@@ -26,15 +29,16 @@ tidepool configured by FILE. Nothing outside --out is touched.
 
 Options:
   --ini FILE[:SECTION]  the tidepool/uWSGI ini the service will run (required)
-  --user USER           system user the service runs as (default tidepool)
-  --group GROUP         its group; nginx's user joins it to reach the sockets (default: USER)
-  --out DIR             where to write the files (default ./deploy-out)
-  --server-name NAME    nginx server_name, several separated by spaces (default _: any host)
-  --port N              public port nginx listens on (default 80)
+  --user USER           system user the service runs as (default: the ini's uid, else ${DEFAULT_SERVICE_USER})
+  --group GROUP         its group; nginx's user joins it to reach the sockets
+                        (default: the ini's gid, else USER)
+  --out DIR             where to write the files (default ./${DEFAULTS.out})
+  --server-name NAME    nginx server_name, several separated by spaces (default ${DEFAULTS.serverName}: any host)
+  --port N              public port nginx listens on (default ${DEFAULTS.port})
   --backend HOST:PORT   a tidepool machine for nginx to balance over; repeat for several.
                         Without it, nginx talks to this machine's tidepool over a UNIX socket.
-  --proxy http|uwsgi    proxy_pass to an HTTP listener, or uwsgi_pass to a uwsgi socket
-                        (default http: measured faster, see deploy/README.md)
+  ${`--proxy ${Object.keys(PROXY_PASS).join('|')}`.padEnd(22)}${PROXY_PASS.http} to an HTTP listener, or ${PROXY_PASS.uwsgi} to a uwsgi socket
+                        (default ${DEFAULT_PROXY}: measured faster, see deploy/README.md)
   -h, --help            this text
 `;
 
@@ -65,14 +69,13 @@ export function parseDeployArgs(argv: readonly string[]): DeployOptions {
   if (!help && (v.ini === undefined || v.ini === '')) {
     throw new UsageError('Expected `--ini FILE`, the ini the service will run (e.g. --ini tidepool.ini), got none');
   }
-  const user = accountName('--user', v.user ?? 'tidepool');
   return {
     ini: v.ini ?? '',
-    user,
-    group: accountName('--group', v.group ?? user),
-    out: nonEmpty('--out', v.out ?? 'deploy-out'),
-    serverName: serverName(v['server-name'] ?? '_'),
-    port: port('--port', v.port ?? '80'),
+    user: v.user === undefined ? null : accountName('--user', v.user),
+    group: v.group === undefined ? null : accountName('--group', v.group),
+    out: nonEmpty('--out', v.out ?? DEFAULTS.out),
+    serverName: serverName(v['server-name'] ?? DEFAULTS.serverName),
+    port: port('--port', v.port ?? String(DEFAULTS.port)),
     backends: (v.backend ?? []).map(backend),
     proxy: v.proxy === undefined ? null : proxyMode(v.proxy),
     help,
@@ -125,8 +128,9 @@ function backend(text: string): Backend {
 }
 
 function proxyMode(text: string): ProxyMode {
-  if (text !== 'http' && text !== 'uwsgi') {
-    throw new UsageError(`Expected \`--proxy\` to be http (proxy_pass) or uwsgi (uwsgi_pass), got ${JSON.stringify(text)}`);
+  if (!Object.hasOwn(PROXY_PASS, text)) {
+    const modes = Object.entries(PROXY_PASS).map(([mode, directive]) => `${mode} (${directive})`).join(' or ');
+    throw new UsageError(`Expected \`--proxy\` to be ${modes}, got ${JSON.stringify(text)}`);
   }
-  return text;
+  return text as ProxyMode;
 }

@@ -5,9 +5,11 @@
  */
 import path from 'node:path';
 import { formatAddress, parseAddress } from '../core/net/address.js';
-import { DEFAULT_HTTP, OPTIONS, type Config } from '../server/index.js';
+import { BARE_CHMOD_SOCKET, ConfigError, DEFAULT_HTTP, KEEP_ALIVE_TIMEOUT_MS, OPTIONS, type Config } from '../server/index.js';
 
-export type ProxyMode = 'http' | 'uwsgi';
+/** How nginx talks to tidepool: the nginx directive of each mode. */
+export const PROXY_PASS = { http: 'proxy_pass', uwsgi: 'uwsgi_pass' } as const;
+export type ProxyMode = keyof typeof PROXY_PASS;
 
 /**
  * proxy_pass with kept-alive upstream connections measured faster than uwsgi_pass, which nginx
@@ -27,6 +29,8 @@ export interface DeployRequest {
   iniPath: string;
   user: string;
   group: string;
+  /** the user and group are the ini's `uid` and `gid`, which may exist already */
+  accountFromIni: boolean;
   serverName: string;
   port: number;
   /** empty: nginx and tidepool on this machine, over a UNIX socket */
@@ -63,6 +67,8 @@ export interface DeployPlan {
     /** idle connections each nginx worker keeps open; null for uwsgi_pass, which cannot keep any */
     keepalive: number | null;
     keepaliveTimeoutS: number;
+    /** tidepool's own idle timeout, which keepaliveTimeoutS stays below */
+    serverKeepaliveTimeoutS: number;
     /** shared memory so every nginx worker sees the same failure counts */
     zone: string | null;
   };
@@ -96,18 +102,22 @@ export interface DeployPlan {
 }
 
 export const SERVICE_NAME = 'tidepool';
-export const RUNTIME_DIR = '/run/tidepool';
+/** The system account the service runs as when neither the ini (`uid`) nor `--user` names one. */
+export const DEFAULT_SERVICE_USER = 'tidepool';
+/** Where systemd creates the unit's RuntimeDirectory= (named after the service). */
+export const RUNTIME_DIR = `/run/${SERVICE_NAME}`;
 /** Debian's and Ubuntu's nginx workers run as this user. */
 export const NGINX_USER = 'www-data';
 /** The group can read and write the sockets; nobody else can. */
 export const SOCKET_MODE = 0o660;
 export const DEFAULT_STATS_PORT = 1717;
 /**
- * tidepool's workers close an idle kept-alive connection after 5 s (keepAliveTimeout in
- * server/protocol/httpConnection.ts). nginx must close first: a request sent on a connection
- * the server is closing at that moment fails, and only idempotent ones may be re-sent.
+ * How long tidepool's workers keep an idle connection open. nginx must close first: a request
+ * sent on a connection the server is closing at that moment fails, and only idempotent ones may
+ * be re-sent; one second earlier is ample for a peer on the same machine or network.
  */
-export const TIDEPOOL_KEEPALIVE_S = 5;
+export const TIDEPOOL_KEEPALIVE_S = KEEP_ALIVE_TIMEOUT_MS / 1000;
+const UPSTREAM_KEEPALIVE_S = TIDEPOOL_KEEPALIVE_S - 1;
 const STOP_MARGIN_S = 15;
 /** nginx's uwsgi packet holds 64 KB of variables, and the query string is in two of them. */
 const UWSGI_QUERY_LIMIT = 32 * 1024;
@@ -117,6 +127,26 @@ const NGINX_DEFAULT_READ_TIMEOUT_S = 60;
 const DEFAULT_STATS = (OPTIONS.find((o) => o.name === 'stats')?.default ?? '') as string;
 /** With PrivateTmp=yes the service's /tmp is its own: a socket there is invisible to nginx and to `top`. */
 const PRIVATE_DIRS = ['/tmp', '/var/tmp'];
+
+/**
+ * The account the unit runs as. systemd switches to it before tidepool starts, so tidepool never
+ * runs as root and finds its `uid`/`gid` already in effect; a `--user` or `--group` that names
+ * someone else would make it refuse to start (only root may switch), so that is an error here.
+ */
+export function serviceAccount(config: Config, asked: { user: string | null; group: string | null }): { user: string; group: string; fromIni: boolean } {
+  const agree = (flag: string, given: string | null, option: 'uid' | 'gid', fromIni: string): void => {
+    if (given === null || fromIni === '' || given === fromIni) return;
+    throw new ConfigError(
+      `\`${flag} ${given}\` and the ini's \`${option} = ${fromIni}\` name different accounts: systemd would start tidepool as ${given}, ` +
+        `and only root may switch to ${fromIni}; give \`${flag} ${fromIni}\` (or leave it out), or change \`${option}\``,
+      option,
+    );
+  };
+  agree('--user', asked.user, 'uid', config.uid);
+  agree('--group', asked.group, 'gid', config.gid);
+  const user = asked.user ?? (config.uid || DEFAULT_SERVICE_USER);
+  return { user, group: asked.group ?? (config.gid || user), fromIni: config.uid !== '' || config.gid !== '' };
+}
 
 export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
   const workingDirectory = path.dirname(request.iniPath);
@@ -141,7 +171,7 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
       additions.push({
         key: listenKey,
         value: socketPath,
-        why: `nginx's ${request.proxy === 'http' ? 'proxy_pass' : 'uwsgi_pass'} reaches tidepool on this UNIX socket (no TCP port to open, permissions by group)`,
+        why: `nginx's ${PROXY_PASS[request.proxy]} reaches tidepool on this UNIX socket (no TCP port to open, permissions by group)`,
       });
     }
     servers = [{ address: `unix:${socketPath}`, maxFails: null, failTimeoutS: null }];
@@ -150,7 +180,8 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
       additions.push({
         key: 'chmod-socket',
         value: SOCKET_MODE.toString(8),
-        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not${mode === 0o666 ? ' (666 would let any local user send requests)' : ''}`,
+        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not` +
+          (mode === BARE_CHMOD_SOCKET ? ` (${mode.toString(8)} would let any local user send requests)` : ''),
       });
     }
     const stats = config.stats === '' ? null : parseAddress(config.stats);
@@ -238,7 +269,8 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
       servers,
       balance: servers.length > 1 ? 'least_conn' : null,
       keepalive: request.proxy === 'http' ? Math.min(64, Math.max(8, 2 * config.workers * servers.length)) : null,
-      keepaliveTimeoutS: TIDEPOOL_KEEPALIVE_S - 1,
+      keepaliveTimeoutS: UPSTREAM_KEEPALIVE_S,
+      serverKeepaliveTimeoutS: TIDEPOOL_KEEPALIVE_S,
       zone: servers.length > 1 ? `${SERVICE_NAME}_backends` : null,
     },
     nginx: {

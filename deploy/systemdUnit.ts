@@ -1,7 +1,7 @@
 /**
  * The systemd unit (for /etc/systemd/system/) of a deployment plan. Pure: plan in, text out.
  */
-import type { DeployPlan } from './plan.js';
+import { RUNTIME_DIR, type DeployPlan } from './plan.js';
 
 /**
  * One word of an Exec*= line: systemd expands `%` specifiers and `$VAR`, and splits at spaces
@@ -30,6 +30,8 @@ export function renderSystemdUnit(plan: DeployPlan): string {
     '',
     '[Service]',
     'Type=simple',
+    `# systemd starts tidepool as this account${r.accountFromIni ? " (the ini's uid and gid)" : ''}, so it never runs as root`,
+    "# and needs no capability; tidepool's own uid/gid drop is for starting it as root by hand.",
     `User=${r.user}`,
     `Group=${r.group}`,
     `WorkingDirectory=${systemdPath(s.workingDirectory)}`,
@@ -58,7 +60,10 @@ export function renderSystemdUnit(plan: DeployPlan): string {
     'ProtectSystem=strict',
   ];
   if (s.readWritePaths.length > 0) {
-    lines.push('# The ini puts sockets, a FIFO or a pidfile here (a socket in /run/tidepool would need no exception).', `ReadWritePaths=${s.readWritePaths.map(systemdPath).join(' ')}`);
+    lines.push(
+      `# The ini puts sockets, a FIFO or a pidfile here (a socket in ${RUNTIME_DIR} would need no exception).`,
+      `ReadWritePaths=${s.readWritePaths.map(systemdPath).join(' ')}`,
+    );
   }
   if (s.protectHome === 'read-only') lines.push('# read-only rather than yes: the checkout, node or the model is under a home directory.');
   lines.push(

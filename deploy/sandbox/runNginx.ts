@@ -4,7 +4,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sandboxNginxConf, sandboxSite } from './sandboxConf.js';
+import { sandboxNginxConf, sandboxSite, type SandboxConfOptions } from './sandboxConf.js';
+
+/** Debian's parameter files, which a site includes by a path relative to nginx.conf's directory. */
+const PARAMS_DIR = '/etc/nginx';
 
 export function nginxBinary(): string {
   for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (fs.existsSync(p)) return p;
@@ -43,15 +46,19 @@ function childPids(pid: number): number[] {
 
 /**
  * Writes `site` (with its listen line moved to `<dir>/nginx.sock` and `paths` moved) and a whole
- * nginx.conf into `dir`, checks them with `nginx -t`, starts nginx and waits for its socket.
+ * nginx.conf into `dir`, with Debian's `*_params` files beside it as in /etc/nginx, checks them
+ * with `nginx -t`, starts nginx and waits for its socket.
  */
-export async function startSandboxNginx(dir: string, site: string, paths: Readonly<Record<string, string>> = {}, workerProcesses = 1): Promise<RunningNginx> {
+export async function startSandboxNginx(
+  dir: string, site: string, paths: Readonly<Record<string, string>> = {}, conf: Omit<SandboxConfOptions, 'dir' | 'sitePath'> = {},
+): Promise<RunningNginx> {
   const socket = path.join(dir, 'nginx.sock');
   const sitePath = path.join(dir, 'site.conf');
   const confPath = path.join(dir, 'nginx.conf');
   const errorLog = path.join(dir, 'error.log');
   fs.writeFileSync(sitePath, sandboxSite(site, socket, paths));
-  fs.writeFileSync(confPath, sandboxNginxConf({ dir, sitePath, workerProcesses }));
+  fs.writeFileSync(confPath, sandboxNginxConf({ ...conf, dir, sitePath }));
+  for (const name of fs.readdirSync(PARAMS_DIR).filter((n) => n.endsWith('_params'))) fs.copyFileSync(path.join(PARAMS_DIR, name), path.join(dir, name));
   await nginxCheck(confPath, errorLog);
   const child: ChildProcess = spawn(nginxBinary(), ['-e', errorLog, '-c', confPath], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -23,18 +23,21 @@ export interface SandboxConfOptions {
   dir: string;
   sitePath: string;
   workerProcesses?: number;
+  /** nginx's `user` directive: whom the workers run as (and, through its groups, which sockets they may open) */
+  user?: string;
 }
 
 /**
  * A whole nginx.conf around one site: everything nginx writes goes to `dir`, workers run as the
- * current (root) user so they can open sockets in a 0700 temp directory, and the access log
+ * current (root) user unless `user` says otherwise, so they can open sockets in a 0700 temp
+ * directory, and the access log
  * records every upstream attempt: `$upstream_status` lists one status per try, so a retried
  * request shows as `502, 200` (or `-, 200` for a connection that failed before any answer).
  */
 export function sandboxNginxConf(o: SandboxConfOptions): string {
   const d = o.dir;
   return `worker_processes ${o.workerProcesses ?? 1};
-user root;
+user ${o.user ?? 'root'};
 daemon off;
 error_log ${d}/error.log warn;
 pid ${d}/nginx.pid;

@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 import { AddressError, parseAddress } from '../../core/net/address.js';
 import { ConfigError } from './config-error.js';
-import type { OptionSpec } from './options.js';
+import { BARE_CHMOD_SOCKET, type OptionSpec } from './options.js';
 
 /** A value as it came from a flag, an ini line or an environment variable; true is a bare key or flag. */
 export type RawValue = string | boolean;
@@ -25,10 +25,9 @@ export function coerceValue(spec: OptionSpec, raw: RawValue, source: string): Op
     return b ?? fail('true or false (also yes/no, on/off, 1/0)');
   }
   if (spec.type === 'mode') {
-    // uWSGI: a bare chmod-socket means 666.
-    const text = raw === true ? '666' : raw;
-    if (typeof text !== 'string' || !/^[0-7]{3}$/.test(text.trim())) return fail('three octal digits such as 660 or 666');
-    return parseInt(text.trim(), 8);
+    if (raw === true) return BARE_CHMOD_SOCKET;
+    if (typeof raw !== 'string' || !/^[0-7]{3}$/.test(raw.trim())) return fail(expectedText(spec));
+    return parseInt(raw.trim(), 8);
   }
   if (typeof raw !== 'string') return fail(expectedText(spec));
   const text = raw.trim();
@@ -53,10 +52,19 @@ export function coerceValue(spec: OptionSpec, raw: RawValue, source: string): Op
       return /^[A-Za-z_][A-Za-z0-9_]*=/.test(text) ? text : fail(expectedText(spec));
     case 'address':
       return coerceAddress(spec, text, raw, source);
+    case 'user':
+    case 'group':
+      return ACCOUNT.test(text) ? text : fail(expectedText(spec));
+    case 'owner':
+      return OWNER.test(text) ? text : fail(expectedText(spec));
     case 'string':
       return text;
   }
 }
+
+/** A user or group as passwd and group files spell them (`www-data`, `_apt`, `alice$`), or its number. */
+const ACCOUNT = /^(\d+|[A-Za-z_][A-Za-z0-9_.-]*\$?)$/;
+const OWNER = new RegExp(`^${ACCOUNT.source.slice(1, -1)}(:${ACCOUNT.source.slice(1, -1)})?$`);
 
 function coerceAddress(spec: OptionSpec, text: string, raw: string, source: string): string {
   const offDisables = 'offDisables' in spec && spec.offDisables === true;
@@ -102,6 +110,12 @@ export function expectedText(spec: OptionSpec): string {
       return 'KEY=VALUE';
     case 'address':
       return 'HOST:PORT, :PORT, a UNIX path or @abstract';
+    case 'user':
+      return 'a user name or number';
+    case 'group':
+      return 'a group name or number';
+    case 'owner':
+      return 'USER or USER:GROUP (names or numbers)';
     case 'string':
       return 'a path';
   }
@@ -134,6 +148,15 @@ export function parseSize(text: string): number | undefined {
   if (!m || unit === undefined) return undefined;
   const bytes = Number(m[1]) * unit;
   return Number.isSafeInteger(Math.round(bytes)) ? Math.round(bytes) : undefined;
+}
+
+/** The way parseSize reads it back, in the largest unit that divides it: 102400 as `100K`. */
+export function formatSize(bytes: number): string {
+  for (const unit of ['g', 'm', 'k'] as const) {
+    const size = SIZE_UNITS[unit]!;
+    if (bytes !== 0 && bytes % size === 0) return `${bytes / size}${unit.toUpperCase()}`;
+  }
+  return String(bytes);
 }
 
 /** `SIGTERM`, `TERM`, `sigterm` or `15` to `SIGTERM`. */

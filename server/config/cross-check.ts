@@ -1,15 +1,13 @@
 import { normalize } from 'node:path';
 import { formatAddress, parseAddress } from '../../core/net/address.js';
 import { ConfigError } from './config-error.js';
-import type { Config } from './options.js';
+import { DEFAULT_HTTP, type Config } from './options.js';
 
 /** Values being resolved, and where each one that is not a default came from. */
 export interface Draft {
   readonly values: { -readonly [K in keyof Config]: Config[K] };
   readonly sources: Partial<Record<keyof Config, string>>;
 }
-
-export const DEFAULT_HTTP = '127.0.0.1:4444';
 
 /**
  * Rules between options (uWSGI's and tidepool's), applied once every source is in. Fills the

@@ -37,6 +37,8 @@ export function describeConfig(config: Config): string {
     c.pidfile !== '' ? `pidfile ${c.pidfile}` : '',
     c['master-fifo'] !== '' ? `master-fifo ${c['master-fifo']}` : '',
     c.chdir !== '' ? `chdir ${c.chdir}` : '',
+    c.uid !== '' || c.gid !== '' ? `run as ${[c.uid === '' ? '' : `uid ${c.uid}`, c.gid === '' ? '' : `gid ${c.gid}`].filter((x) => x !== '').join(', ')}` : '',
+    c['chown-socket'] !== '' ? `chown-socket ${c['chown-socket']}` : '',
     c['die-on-term'] ? '' : 'SIGTERM reloads (die-on-term off)',
     c['disable-logging'] ? 'access log off' : `access log ${c['log-format']}`,
   ].filter((s) => s !== '');

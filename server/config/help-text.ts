@@ -1,5 +1,6 @@
 import { aliasesDisplay, defaultDisplay, flagUsage } from './option-text.js';
 import { OPTIONS, SECTIONS, type OptionSpec } from './options.js';
+import { ignoredUwsgiOptionNames } from './uwsgi-ignored.js';
 
 const WIDTH = 100;
 const FLAG_COLUMN = 36;
@@ -12,7 +13,8 @@ export function helpText(): string {
     'Serve the model from a master process and a pool of workers that grows and shrinks with the load,',
     'the way uWSGI does. Every option is also an ini key (in the [uwsgi] or [tidepool] section) and an',
     'environment variable TIDEPOOL_<NAME> (TIDEPOOL_CHEAPER_ALGO=spare). Later sources win:',
-    'defaults < ini file < environment < command line.',
+    'defaults < ini file < environment < command line. An ini key that is no option is a placeholder',
+    'for %(key), as in uWSGI: one that nothing uses gets a warning, and with `strict` an error.',
   ];
   for (const section of SECTIONS) {
     lines.push('', `${section}:`);
@@ -20,7 +22,8 @@ export function helpText(): string {
       if (spec.section === section) lines.push(...optionLines(spec));
     }
   }
-  lines.push('', 'uWSGI options without meaning here (module, virtualenv, uid, ...) are accepted with a warning.');
+  const examples = ignoredUwsgiOptionNames().slice(0, 3).join(', ');
+  lines.push('', `uWSGI options without meaning here (${examples}, ...) are accepted with a warning.`);
   return lines.join('\n') + '\n';
 }
 

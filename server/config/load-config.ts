@@ -7,7 +7,7 @@ import { defaultValue, findOption, isList, OPTIONS, type Config, type OptionSpec
 import { parseArgv } from './parse-argv.js';
 import { parseIni } from './parse-ini.js';
 import { readEnv } from './read-env.js';
-import { unknownOptionError, type RawEntry } from './raw-entry.js';
+import { unknownOptionError, unusedKeyWarning, type RawEntry } from './raw-entry.js';
 import { findIgnoredUwsgiOption, ignoredWarning } from './uwsgi-ignored.js';
 
 export interface LoadedConfig {
@@ -35,6 +35,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
   const warnings: string[] = [];
   const sources: LoadedConfig['sources'] = {};
+  const unknownIniKeys: RawEntry[] = [];
 
   const iniArgs = cli.entries.filter((e) => findOption(e.key)?.name === 'ini');
   if (iniArgs.length > 1) {
@@ -44,13 +45,15 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env,
   if (iniArg !== undefined) {
     const { file, section } = splitIniArgument(coerceValue(findOption('ini')!, iniArg.value, iniArg.source) as string);
     sources.ini = resolve(cwd, file);
-    applyLayer(draft, readIni(sources.ini, section, env, iniArg.source), 'ini', warnings);
+    applyLayer(draft, readIni(sources.ini, section, env, iniArg.source), 'ini', warnings, unknownIniKeys);
   }
   const fromEnv = readEnv(env);
   warnings.push(...fromEnv.warnings);
-  applyLayer(draft, fromEnv.entries, 'env', warnings);
-  applyLayer(draft, cli.entries, 'flag', warnings);
+  applyLayer(draft, fromEnv.entries, 'env', warnings, unknownIniKeys);
+  applyLayer(draft, cli.entries, 'flag', warnings, unknownIniKeys);
 
+  // Judged once every source is in, because `strict` may come from any of them.
+  judgeUnknownIniKeys(unknownIniKeys, draft.values.strict, warnings);
   crossCheck(draft, warnings);
   return { config: draft.values, warnings, sources };
 }
@@ -65,7 +68,7 @@ export function defaults(): Draft['values'] {
   return values as Draft['values'];
 }
 
-function applyLayer(draft: Draft, entries: readonly RawEntry[], layer: Layer, warnings: string[]): void {
+function applyLayer(draft: Draft, entries: readonly RawEntry[], layer: Layer, warnings: string[], unknownIniKeys: RawEntry[]): void {
   const values = draft.values as Record<string, unknown>;
   const sources = draft.sources as Record<string, string>;
   const listsStarted = new Set<string>();
@@ -73,8 +76,9 @@ function applyLayer(draft: Draft, entries: readonly RawEntry[], layer: Layer, wa
     const spec = findOption(entry.key);
     if (spec === undefined) {
       const ignored = findIgnoredUwsgiOption(entry.key);
-      if (ignored === undefined) throw unknownOptionError(entry.key, layer === 'flag' ? 'flag' : 'ini', entry.source);
-      warnings.push(ignoredWarning(entry.key, ignored.reason, entry.source));
+      if (ignored !== undefined) warnings.push(ignoredWarning(entry.key, ignored.reason, entry.source));
+      else if (layer === 'ini') unknownIniKeys.push(entry);
+      else throw unknownOptionError(entry.key, 'flag', entry.source);
       continue;
     }
     if (spec.flagOnly && layer !== 'flag') {
@@ -92,6 +96,21 @@ function applyLayer(draft: Draft, entries: readonly RawEntry[], layer: Layer, wa
   }
 }
 
+/**
+ * uWSGI (without `strict`) reads any ini key as a placeholder: `%(key)` may use it and it has no
+ * other effect. So a key some `%(...)` uses is silently one; a key nothing uses is most likely a
+ * typo and gets a warning; under `strict` both are errors, as in uWSGI.
+ */
+function judgeUnknownIniKeys(entries: readonly RawEntry[], strict: boolean, warnings: string[]): void {
+  for (const entry of entries) {
+    if (strict) {
+      const note = ` (\`strict\` is on: declare a placeholder as \`set-placeholder = ${entry.key}=VALUE\`)`;
+      throw unknownOptionError(entry.key, 'ini', entry.source, note);
+    }
+    if (!entry.referenced) warnings.push(unusedKeyWarning(entry.key, entry.source));
+  }
+}
+
 function readIni(path: string, section: string | undefined, env: NodeJS.ProcessEnv, source: string): RawEntry[] {
   let text: string;
   try {
@@ -100,7 +119,7 @@ function readIni(path: string, section: string | undefined, env: NodeJS.ProcessE
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new ConfigError(`Cannot read the ini file \`${path}\` (from ${source}): ${reason}`, 'ini');
   }
-  return parseIni(text, { file: path, section, env }).map((e) => ({ key: e.key, value: e.value, source: `${path}:${e.line}` }));
+  return parseIni(text, { file: path, section, env }).map((e) => ({ key: e.key, value: e.value, source: `${path}:${e.line}`, referenced: e.referenced }));
 }
 
 /** `app.ini:production` names a section, as in uWSGI; a colon followed by a path part does not. */

@@ -1,3 +1,4 @@
+import { formatSize } from './coerce-value.js';
 import { defaultValue, isList, type OptionSpec } from './options.js';
 
 /** How an option reads on a command line: `-p, --workers N`, `--[no-]vacuum`, `--chmod-socket [MODE]`. */
@@ -26,6 +27,12 @@ function metavar(spec: OptionSpec): string {
       return 'KEY=VALUE';
     case 'address':
       return 'ADDRESS';
+    case 'user':
+      return 'USER';
+    case 'group':
+      return 'GROUP';
+    case 'owner':
+      return 'USER[:GROUP]';
     case 'string':
     case 'bool':
       return 'PATH';
@@ -37,6 +44,7 @@ export function defaultDisplay(spec: OptionSpec): string {
   if (spec.defaultText !== undefined) return spec.defaultText;
   const value = defaultValue(spec);
   if (isList(spec) || value === '' || value === null) return 'none';
+  if (spec.type === 'size' && typeof value === 'number') return formatSize(value);
   return String(value);
 }
 

@@ -1,5 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { BACKEND_REQUESTS, MATRIX_MODES, OUTPUT_REQUESTS, TEXT_ENCODINGS } from '../../models/index.js';
+import { FIFO_COMMANDS } from '../master/fifoCommands.js';
+import { TIDEPOOL_SCALING_DEFAULTS as TUNED, UWSGI_SCALING_DEFAULTS as UWSGI } from '../scaling/recommended.js';
+import { CHEAPER_ALGOS } from '../scaling/types.js';
+import { LOG_FORMATS } from '../worker/accessLog.js';
 
 /**
  * The one table of tidepool's options. It drives the command-line flags, the ini keys, the
@@ -7,10 +11,16 @@ import { BACKEND_REQUESTS, MATRIX_MODES, OUTPUT_REQUESTS, TEXT_ENCODINGS } from 
  * the `Config` type: adding a row here adds it everywhere.
  */
 
-export const SECTIONS = ['Listening', 'Stats', 'Workers and scaling', 'Lifecycle', 'Model and requests', 'Meta'] as const;
+export const SECTIONS = ['Listening', 'Privileges', 'Stats', 'Workers and scaling', 'Lifecycle', 'Model and requests', 'Meta'] as const;
 export type Section = (typeof SECTIONS)[number];
 
-export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'address' | 'size' | 'mode' | 'signal' | 'env';
+export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'address' | 'size' | 'mode' | 'signal' | 'env' | 'user' | 'group' | 'owner';
+
+/** Where tidepool listens when the configuration names no listener at all. */
+export const DEFAULT_HTTP = '127.0.0.1:4444';
+
+/** uWSGI reads a bare `chmod-socket` (no value) as this mode. */
+export const BARE_CHMOD_SOCKET = 0o666;
 
 interface BaseSpec {
   readonly name: string;
@@ -40,16 +50,18 @@ export type OptionSpec = BaseSpec &
     | { readonly type: 'enum'; readonly choices: readonly string[]; readonly default: string }
     | { readonly type: 'address'; readonly default: string; readonly list?: false; readonly emptyAllowed?: boolean; readonly offDisables?: boolean }
     | { readonly type: 'address' | 'env'; readonly list: true; readonly default: readonly string[] }
-    /** Octal permission bits; null leaves them to the umask. A bare key or flag means 666, as in uWSGI. */
+    /** Octal permission bits; null leaves them to the umask. A bare key or flag means BARE_CHMOD_SOCKET, as in uWSGI. */
     | { readonly type: 'mode'; readonly default: number | null }
     | { readonly type: 'signal'; readonly default: NodeJS.Signals }
+    /** A user or group by name or number, resolved when the server starts; `owner` is `user[:group]`. '' is unset. */
+    | { readonly type: 'user' | 'group' | 'owner'; readonly default: '' }
   );
 
 export const OPTIONS = [
   // Listening
   {
     name: 'http', aliases: ['http-socket'], section: 'Listening', type: 'address', list: true, default: [],
-    defaultText: '127.0.0.1:4444 when neither http nor socket is given',
+    defaultText: `${DEFAULT_HTTP} when neither http nor socket is given`,
     help: 'HTTP listener (HOST:PORT, :PORT, UNIX path or @abstract). Repeat for several.',
   },
   {
@@ -58,7 +70,7 @@ export const OPTIONS = [
   },
   {
     name: 'chmod-socket', section: 'Listening', type: 'mode', default: null, defaultText: 'umask',
-    help: 'Permission bits of UNIX sockets, three octal digits; the bare key means 666.',
+    help: `Permission bits of UNIX sockets, three octal digits; the bare key means ${BARE_CHMOD_SOCKET.toString(8)}.`,
   },
   {
     name: 'listen', short: 'l', section: 'Listening', type: 'int', min: 1, default: 100,
@@ -73,7 +85,7 @@ export const OPTIONS = [
   { name: 'pidfile', section: 'Listening', type: 'string', default: '', help: "Write the master's pid to this file." },
   {
     name: 'master-fifo', section: 'Listening', type: 'string', default: '',
-    help: 'Control FIFO, one byte per command: + - c r w q Q p s (see docs).',
+    help: `Control FIFO, one byte per command: ${Object.keys(FIFO_COMMANDS).join(' ')} (see docs).`,
   },
   { name: 'chdir', section: 'Listening', type: 'string', default: '', help: 'Directory the master changes to before starting workers.' },
   {
@@ -83,6 +95,21 @@ export const OPTIONS = [
   { name: 'master', short: 'M', section: 'Listening', type: 'bool', default: true, help: 'Accepted for uWSGI compatibility: tidepool always runs a master.' },
   { name: 'lazy-apps', section: 'Listening', type: 'bool', default: true, help: 'Accepted for uWSGI compatibility: every worker always loads the model itself.' },
   { name: 'die-on-term', section: 'Listening', type: 'bool', default: true, help: 'SIGTERM shuts down (as systemd expects) instead of reloading.' },
+
+  // Privileges
+  {
+    name: 'uid', section: 'Privileges', type: 'user', default: '', defaultText: 'the user that starts it',
+    help: 'Run the master and its workers as this user (name or number). Started as root, tidepool binds every listener first ' +
+      '(ports below 1024 work), then drops to it; otherwise it must be the user already running.',
+  },
+  {
+    name: 'gid', section: 'Privileges', type: 'group', default: '', defaultText: "the uid's primary group",
+    help: 'Group to run as after dropping privileges (name or number); the supplementary groups are the user\'s own.',
+  },
+  {
+    name: 'chown-socket', section: 'Privileges', type: 'owner', default: '', defaultText: 'uid:gid after a drop, else unchanged',
+    help: 'Owner of the UNIX sockets, set as root before the drop: e.g. tidepool:www-data with chmod-socket = 660.',
+  },
 
   // Stats
   {
@@ -109,8 +136,8 @@ export const OPTIONS = [
     help: 'Workers started at boot, clamped into [cheaper, workers].',
   },
   {
-    name: 'cheaper-algo', section: 'Workers and scaling', type: 'enum', choices: ['spare', 'spare2', 'backlog', 'busyness', 'manual'],
-    default: 'busyness', help: 'Scaling algorithm (tidepool default busyness, tuned to spawn for waiting requests at once; see server/scaling/README.md).',
+    name: 'cheaper-algo', section: 'Workers and scaling', type: 'enum', choices: CHEAPER_ALGOS, default: TUNED.algo,
+    help: `Scaling algorithm (tidepool default ${TUNED.algo}, tuned to spawn for waiting requests at once; uWSGI ${UWSGI.algo}; see server/scaling/README.md).`,
   },
   { name: 'cheaper-step', section: 'Workers and scaling', type: 'int', min: 0, default: 1, help: 'Workers spawned at once when scaling up; 0 (backlog only) = one per waiting request (uWSGI reads 0 as 1).' },
   {
@@ -119,15 +146,27 @@ export const OPTIONS = [
   },
   { name: 'cheaper-idle', section: 'Workers and scaling', type: 'int', min: 1, default: 10, help: 'spare2: checks with surplus idle workers before cheaping one.' },
   {
-    name: 'cheaper-check-interval', section: 'Workers and scaling', type: 'float', min: 0.1, default: 0.1,
-    help: 'Seconds between runs of the scaling algorithm (tidepool default 0.1: react within one check; uWSGI uses 1).',
+    name: 'cheaper-check-interval', section: 'Workers and scaling', type: 'float', min: 0.1, default: TUNED.checkIntervalMs / 1000,
+    help: `Seconds between runs of the scaling algorithm (tidepool default ${TUNED.checkIntervalMs / 1000}: react within one check; ` +
+      `uWSGI uses ${UWSGI.checkIntervalMs / 1000}).`,
   },
-  { name: 'cheaper-busyness-max', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: 100, help: 'busyness: average busy % above which workers are spawned (tidepool default 100: only waiting requests spawn; uWSGI 50).' },
+  {
+    name: 'cheaper-busyness-max', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: TUNED.busynessMax,
+    help: `busyness: average busy % above which workers are spawned (tidepool default ${TUNED.busynessMax}: only waiting requests spawn; ` +
+      `uWSGI ${UWSGI.busynessMax}).`,
+  },
   { name: 'cheaper-busyness-min', section: 'Workers and scaling', type: 'int', min: 0, max: 100, default: 25, help: 'busyness: average busy % below which a worker is cheaped.' },
   { name: 'cheaper-busyness-multiplier', section: 'Workers and scaling', type: 'int', min: 1, default: 10, help: 'busyness: idle windows before cheaping one worker.' },
   { name: 'cheaper-busyness-penalty', section: 'Workers and scaling', type: 'int', min: 0, default: 2, help: 'busyness: multiplier growth when a spawn follows a cheap too soon.' },
-  { name: 'cheaper-busyness-backlog-alert', section: 'Workers and scaling', type: 'int', min: 0, default: 0, help: 'busyness: queue length above which an emergency spawn happens (tidepool default 0: any waiting request; uWSGI 33).' },
-  { name: 'cheaper-busyness-backlog-step', section: 'Workers and scaling', type: 'int', min: 0, default: 0, help: 'busyness: workers spawned by an emergency spawn; 0 = one per waiting request (tidepool default; uWSGI 1).' },
+  {
+    name: 'cheaper-busyness-backlog-alert', section: 'Workers and scaling', type: 'int', min: 0, default: TUNED.backlogAlert,
+    help: `busyness: queue length above which an emergency spawn happens (tidepool default ${TUNED.backlogAlert}: any waiting request; ` +
+      `uWSGI ${UWSGI.backlogAlert}).`,
+  },
+  {
+    name: 'cheaper-busyness-backlog-step', section: 'Workers and scaling', type: 'int', min: 0, default: TUNED.backlogStep,
+    help: `busyness: workers spawned by an emergency spawn; 0 = one per waiting request (tidepool default ${TUNED.backlogStep}; uWSGI ${UWSGI.backlogStep}).`,
+  },
   { name: 'cheaper-busyness-backlog-nonzero', section: 'Workers and scaling', type: 'int', min: 0, default: 60, help: 'busyness: seconds of non-empty queue that trigger an emergency spawn.' },
   {
     name: 'cheaper-rss-limit-soft', section: 'Workers and scaling', type: 'size', min: 0, default: 0, defaultText: '0 (off)',
@@ -248,14 +287,19 @@ export const OPTIONS = [
     help: 'Milliseconds added to every prediction, to watch scaling on a small machine.',
   },
   {
-    name: 'max-body-size', section: 'Model and requests', type: 'size', min: 1, default: 100 * 1024, defaultText: '100K',
+    name: 'max-body-size', section: 'Model and requests', type: 'size', min: 1, default: 100 * 1024,
     help: 'Largest query string or request body; larger ones get 413.',
   },
   { name: 'max-batch', section: 'Model and requests', type: 'int', min: 1, default: 64, help: 'Most texts accepted in one POST.' },
   { name: 'disable-logging', short: 'L', section: 'Model and requests', type: 'bool', default: false, help: 'Turn off the per-request access log line.' },
-  { name: 'log-format', section: 'Model and requests', type: 'enum', choices: ['text', 'json'], default: 'text', help: 'Format of log lines.' },
+  { name: 'log-format', section: 'Model and requests', type: 'enum', choices: LOG_FORMATS, default: 'text', help: 'Format of log lines.' },
 
   // Meta
+  {
+    name: 'strict', section: 'Meta', type: 'bool', default: false,
+    help: 'Unknown ini keys are errors, as in uWSGI; without it a key that no `%(...)` uses gets a warning. ' +
+      'Declare placeholders with `set-placeholder = KEY=VALUE` (alias `set-ph`).',
+  },
   { name: 'ini', section: 'Meta', type: 'string', default: '', flagOnly: true, metavar: 'FILE[:SECTION]', help: 'Read options from FILE ([uwsgi] and [tidepool] sections) or FILE:SECTION.' },
   { name: 'help', short: 'h', section: 'Meta', type: 'bool', default: false, flagOnly: true, help: 'Print this help.' },
 ] as const satisfies readonly OptionSpec[];

@@ -11,7 +11,6 @@ export interface IgnoredOption {
 const APP = 'one app per server, at /: see `file` and `module`';
 const PYTHON = 'there is no Python interpreter';
 const LOGS = 'tidepool logs to stdout and stderr; let systemd or a shell redirect collect them';
-const PRIVILEGES = "drop privileges with systemd's User= and Group= (see deploy/)";
 const RELOAD = 'reload through the master FIFO (`r`, or `c` for a chain reload) or SIGHUP';
 
 const table: Record<string, IgnoredOption> = {
@@ -34,9 +33,6 @@ const table: Record<string, IgnoredOption> = {
   threads: { takesValue: true, reason: 'a worker handles one request at a time; raise `workers` instead' },
   'thunder-lock': { takesValue: false, reason: 'the master accepts connections and hands requests to workers, so there is no accept() herd' },
   'offload-threads': { takesValue: true, reason: 'responses are small JSON documents' },
-  uid: { takesValue: true, reason: PRIVILEGES },
-  gid: { takesValue: true, reason: PRIVILEGES },
-  strict: { takesValue: false, reason: 'unknown options are always errors' },
   'buffer-size': { takesValue: true, reason: 'headers are bounded by Node, bodies by `max-body-size`' },
   'post-buffering': { takesValue: true, reason: 'bodies are bounded by `max-body-size`' },
   'socket-timeout': { takesValue: true, reason: 'slow requests are bounded by `harakiri`' },

@@ -8,6 +8,9 @@ import type net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { jsonErrorBytes } from './hooks.js';
 
+/** A kept-alive connection idle this long is closed; a proxy in front must give up on it sooner (deploy/plan.ts). */
+export const KEEP_ALIVE_TIMEOUT_MS = 5000;
+
 export interface AdoptingHttpServer {
   readonly server: http.Server;
   adopt(socket: net.Socket, head: Buffer): void;
@@ -22,7 +25,7 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
   // The request line may carry a query up to max-body-size, so that an over-long one gets the
   // app's clear 413 rather than the parser's 431.
   const maxHeaderSize = maxBodySize + 16384;
-  const server = http.createServer({ keepAliveTimeout: 5000, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize }, onRequest);
+  const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: 10000, requestTimeout: 30000, maxHeaderSize }, onRequest);
 
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { LoadOptions } from '../../models/index.js';
 import type { Config } from '../config/index.js';
 import type { AppTarget } from '../userApp/resolveApp.js';
+import type { LogFormat } from './accessLog.js';
 
 /** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
 export interface WorkerSettings {
@@ -19,7 +20,7 @@ export interface WorkerSettings {
   metricsOnAppListener: boolean;
   batchMaxDelayUs: number;
   accessLog: boolean;
-  logFormat: 'text' | 'json';
+  logFormat: LogFormat;
   maxRequests: number;
   minWorkerLifetimeS: number;
   maxWorkerLifetimeS: number;

@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
-import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { describeConfig, loadConfig } from '../../server/config/index.js';
+import { TUTORIAL_APP_FOLDER, TUTORIAL_INI } from '../helpers/tutorial.js';
 
 test('the start summary of the tutorial setup: listener, 5..50 workers with spare, stats socket', () => {
-  const fixture = fileURLToPath(new URL('../../../test/fixtures/uwsgi.ini', import.meta.url));
-  const text = describeConfig(loadConfig(['--ini', fixture], {}, tmpdir()).config);
-  const dir = dirname(fixture);
-  assert.match(text, new RegExp(`^listening: uwsgi ${dir}//tutorial\\.sock \\(chmod 666\\); queue 100$`, 'm'));
+  const text = describeConfig(loadConfig(['--ini', TUTORIAL_INI], {}, tmpdir()).config);
+  assert.match(text, new RegExp(`^listening: uwsgi ${TUTORIAL_APP_FOLDER}/production_ml\\.sock \\(chmod 666\\); queue 100$`, 'm'));
   assert.match(text, /^workers: +min 5, initial 5, max 50; algorithm spare \(step 3, spawn after 3 busy checks\), check every 0\.1 s$/m);
-  assert.match(text, new RegExp(`^stats: +${dir}//stats\\.sock \\(raw JSON\\)`, 'm'));
+  assert.match(text, new RegExp(`^stats: +${TUTORIAL_APP_FOLDER}/stats\\.production_ml\\.sock \\(raw JSON\\)`, 'm'));
   assert.match(text, /^lifecycle: harakiri off;/m);
 });
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, OPTIONS, type Config } from '../../server/config/index.js';
+import { TUTORIAL_APP_FOLDER, TUTORIAL_INI } from '../helpers/tutorial.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tidepool-config-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -130,25 +130,64 @@ test('an alias and its name both set in the environment: the name wins, with a w
   assert.deepEqual(warnings, ['TIDEPOOL_PROCESSES and TIDEPOOL_WORKERS are all set; using TIDEPOOL_WORKERS']);
 });
 
-test('the tutorial uwsgi.ini loads: 50 workers, socket under %d, its module (serve finds it is Python)', () => {
-  const fixture = fileURLToPath(new URL('../../../test/fixtures/uwsgi.ini', import.meta.url));
-  const { config, warnings, sources } = loadConfig(['--ini', fixture], {}, dir);
-  assert.equal(sources.ini, fixture);
+test("the tutorial's uwsgi.ini as printed loads: placeholders silent, 5 then 50 workers, its sockets, uid and gid", () => {
+  const { config, warnings, sources } = loadConfig(['--ini', TUTORIAL_INI], {}, dir);
+  assert.equal(sources.ini, TUTORIAL_INI);
   assert.equal(config.workers, 50);
   assert.equal(config.cheaper, 5);
   assert.equal(config['cheaper-initial'], 5);
   assert.equal(config['cheaper-step'], 3);
   assert.equal(config['cheaper-algo'], 'spare');
   assert.equal(config['chmod-socket'], 0o666);
-  assert.equal(config.socket.length, 1);
-  // uWSGI's %d ends in a slash, so the path reads `.../fixtures//tutorial.sock`; it still resolves.
-  assert.equal(config.socket[0], dirname(fixture) + '//tutorial.sock');
-  assert.equal(resolve(config.socket[0]!), join(dirname(fixture), 'tutorial.sock'));
-  assert.equal(resolve(config.stats), join(dirname(fixture), 'stats.sock'));
+  assert.deepEqual(config.socket, [`${TUTORIAL_APP_FOLDER}/production_ml.sock`]);
+  assert.equal(config.stats, `${TUTORIAL_APP_FOLDER}/stats.production_ml.sock`);
+  assert.equal(config.chdir, TUTORIAL_APP_FOLDER);
+  assert.deepEqual(config.env, ['CUDA_VISIBLE_DEVICES=-1', 'KERAS_BACKEND=theano', `PYTHONPATH=${TUTORIAL_APP_FOLDER}:$PYTHONPATH`]);
+  assert.equal(config.uid, 'harkous');
+  assert.equal(config.gid, 'harkous');
+  assert.equal(config.file, 'app.py', 'the Flask app: serve finds it is Python and serves the built-in /predict');
+  assert.equal(config.callable, 'app');
   assert.deepEqual(config.http, [], 'a socket is given, so no default http listener');
   assert.equal(config['die-on-term'], true);
-  assert.equal(config.module, 'wsgi:app');
+  assert.ok(!warnings.some((w) => /my_app_folder|my_user/.test(w)), `placeholders used by %(...) are silent: ${warnings.join('\n')}`);
+});
+
+test('placeholders: an unknown key some %(...) uses is silent, an unused one warns with the closest option', () => {
+  const lines = ['[uwsgi]', 'base = /srv/app', 'socket = %(base)/a.sock', 'cheaper-stpe = 3', 'frobnicate = 1', 'later = %(after)', 'after = x'];
+  const file = ini('placeholders.ini', lines.join('\n'));
+  const { config, warnings } = load(['--ini', file]);
+  assert.deepEqual(config.socket, ['/srv/app/a.sock']);
+  assert.deepEqual(warnings, [
+    `ignoring \`cheaper-stpe\` at ${file}:4: no such option, and no \`%(cheaper-stpe)\` uses it as a placeholder; did you mean \`cheaper-step\`?`,
+    `ignoring \`frobnicate\` at ${file}:5: no such option, and no \`%(frobnicate)\` uses it as a placeholder; see \`tidepool serve --help\``,
+    `ignoring \`later\` at ${file}:6: no such option, and no \`%(later)\` uses it as a placeholder; see \`tidepool serve --help\``,
+  ]);
+  // A placeholder never reaches the configuration.
+  assert.equal((config as unknown as Record<string, unknown>).base, undefined);
+});
+
+test('set-placeholder and set-ph define placeholders that are no setting; a malformed one names its line', () => {
+  const file = ini('setph.ini', '[uwsgi]\nset-placeholder = root=/srv\nset-ph = app=%(root)/app\nsocket = %(app)/a.sock\nstats = %(root)/s.sock\n');
+  const { config, warnings } = load(['--ini', file]);
+  assert.deepEqual(config.socket, ['/srv/app/a.sock']);
+  assert.equal(config.stats, '/srv/s.sock');
   assert.deepEqual(warnings, []);
+  const malformed = /^Expected `set-ph` to be KEY=VALUE \(a placeholder for %\(KEY\)\) at .*badph\.ini:2, got `novalue`$/;
+  rejects(['--ini', ini('badph.ini', '[uwsgi]\nset-ph = novalue\n')], [malformed]);
+  rejects(['--ini', ini('bareph.ini', '[uwsgi]\nset-placeholder\n')], [/`set-placeholder` to be KEY=VALUE .* got no value/]);
+  assert.match(load(['--ini', ini('typoph.ini', '[uwsgi]\nset-placeholdr = a=b\n')]).warnings[0]!, /did you mean `set-placeholder`\?/);
+});
+
+test('strict (from the ini, the environment or a flag) makes every unknown ini key an error, placeholders included', () => {
+  const text = '[uwsgi]\nmy_folder = /srv\nsocket = %(my_folder)/a.sock\n';
+  const strictError = [/^unknown option `my_folder` at .*strict\d?\.ini:\d \(`strict` is on: declare a placeholder as `set-placeholder = my_folder=VALUE`\)/];
+  rejects(['--ini', ini('strict1.ini', `${text}strict = true\n`)], strictError);
+  rejects(['--ini', ini('strict2.ini', text), '--strict'], strictError);
+  rejects(['--ini', ini('strict3.ini', text)], strictError, { TIDEPOOL_STRICT: '1' });
+  const declared = ini('strict4.ini', '[uwsgi]\nstrict\nset-ph = my_folder=/srv\nsocket = %(my_folder)/a.sock\n');
+  assert.deepEqual(load(['--ini', declared]).config.socket, ['/srv/a.sock']);
+  // Command-line flags are always strict.
+  rejects(['--my-folder', '/srv'], [/^unknown option `--my-folder`/]);
 });
 
 test('--ini FILE:SECTION, a positional FILE.ini, and a relative path against cwd', () => {
@@ -162,17 +201,15 @@ test('--ini FILE:SECTION, a positional FILE.ini, and a relative path against cwd
   assert.equal(load(['--workers', '9', 'multi.ini']).config.workers, 9);
 });
 
-test('ini errors: missing file, two files, flag-only keys, unknown keys with file:line', () => {
+test('ini errors: missing file, two files, flag-only keys', () => {
   rejects(['--ini', 'nope.ini'], [/Cannot read the ini file `.*nope\.ini` \(from --ini\): no such file/]);
   ini('one.ini', '[uwsgi]\n');
   rejects(['--ini', 'one.ini', 'one.ini'], [/Expected one ini file, got `one\.ini` \(from --ini\) and `one\.ini` \(from argument `one\.ini`\)/]);
   const nested = ini('nested.ini', '[uwsgi]\nini = other.ini\n');
   rejects(['--ini', nested], [new RegExp(`\`ini\` can only be given on the command line \\(--ini\\), found at ${nested}:2`)]);
-  const typo = ini('typo.ini', '[uwsgi]\n\nwrokers = 4\n');
-  const err = rejects(['--ini', typo], [new RegExp(`unknown option \`wrokers\` at ${typo}:3; did you mean \`workers\`\\?`)]);
+  const typo = ini('typo.ini', '[uwsgi]\n\nwrokers = 4\nstrict = on\n');
+  const err = rejects(['--ini', typo], [new RegExp(`unknown option \`wrokers\` at ${typo}:3 .*; did you mean \`workers\`\\?`)]);
   assert.equal(err.option, 'wrokers');
-  const unknown = ini('unknown.ini', '[uwsgi]\nfrobnicate = 1\n');
-  rejects(['--ini', unknown], [/unknown option `frobnicate` at .*unknown\.ini:2; see `tidepool serve --help`/]);
 });
 
 test('validation errors name the option, the expectation, the value and its source', () => {
@@ -262,11 +299,11 @@ test('uWSGI options without meaning warn and the start goes on, values consumed'
     'ignoring uWSGI option `enable-threads` from --enable-threads (no meaning in tidepool: there is no Python interpreter)',
     'ignoring uWSGI option `virtualenv` from --virtualenv (no meaning in tidepool: there is no Python interpreter)',
   ]);
-  const file = ini('python.ini', '[uwsgi]\nuid = www-data\nthunder-lock\nhttp = :9090\n');
+  const file = ini('python.ini', '[uwsgi]\nvirtualenv = /venv\nthunder-lock\nhttp = :9090\n');
   const fromIni = load(['--ini', file]);
   assert.deepEqual(fromIni.config.http, [':9090']);
   assert.equal(fromIni.warnings.length, 2);
-  assert.match(fromIni.warnings[0]!, new RegExp(`^ignoring uWSGI option \`uid\` from ${file}:2 \\(no meaning in tidepool: drop privileges`));
+  assert.match(fromIni.warnings[0]!, new RegExp(`^ignoring uWSGI option \`virtualenv\` from ${file}:2 \\(no meaning in tidepool: there is no Python`));
 });
 
 test('--help wins over the rest of the line', () => {
@@ -325,4 +362,17 @@ test('a loaded config is typed from the table', () => {
   const workers: number = config.workers;
   const http: readonly string[] = config.http;
   assert.equal(workers + http.length, 3);
+});
+
+test('uid, gid and chown-socket take names or numbers: their shape is checked here, their existence at start', () => {
+  const { config } = load(['--uid', 'www-data', '--gid', '33', '--chown-socket', 'www-data:adm']);
+  assert.equal(config.uid, 'www-data');
+  assert.equal(config.gid, '33');
+  assert.equal(config['chown-socket'], 'www-data:adm');
+  assert.equal(load(['--chown-socket', '1000']).config['chown-socket'], '1000');
+  assert.equal(load([]).config.uid, '', 'unset by default');
+  rejects(['--uid', 'no one'], [/^Expected `uid` to be a user name or number, got `no one` \(from --uid\)$/]);
+  rejects(['--gid='], [/^Expected `gid` to be a group name or number, got an empty value \(from --gid\)$/]);
+  rejects(['--chown-socket', 'a:b:c'], [/^Expected `chown-socket` to be USER or USER:GROUP \(names or numbers\), got `a:b:c`/]);
+  rejects(['--ini', ini('uid.ini', '[uwsgi]\nuid\n')], [/^Expected `uid` to be a user name or number, got no value \(from .*uid\.ini:2\)$/]);
 });

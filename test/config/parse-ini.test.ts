@@ -8,10 +8,23 @@ const values = (text: string, opts: Parameters<typeof parseIni>[1] = {}) => pars
 test('reads key = value split at the first =, bare keys, comments and line numbers', () => {
   const entries = parseIni(['; a comment', '# another', '[uwsgi]', 'env = A=b=c', '  vacuum  ', '', 'workers=4', '; workers = 9'].join('\n'), {});
   assert.deepEqual(entries, [
-    { key: 'env', value: 'A=b=c', line: 4 },
-    { key: 'vacuum', value: true, line: 5 },
-    { key: 'workers', value: '4', line: 7 },
+    { key: 'env', value: 'A=b=c', line: 4, referenced: false },
+    { key: 'vacuum', value: true, line: 5, referenced: false },
+    { key: 'workers', value: '4', line: 7, referenced: false },
   ]);
+});
+
+test('an entry knows whether some %(...) of the sections read names it; set-placeholder lines define names and are no entries', () => {
+  const text = '[uwsgi]\nbase = /x\nunused = 1\nset-ph = sub=%(base)/y\nsocket = %(sub)/a.sock\n[other]\nz = %(unused)\n';
+  const entries = parseIni(text, {});
+  assert.deepEqual(entries.map((e) => [e.key, e.value, e.referenced]), [
+    ['base', '/x', true],
+    ['unused', '1', false],
+    ['socket', '/x/y/a.sock', false],
+  ]);
+  // The first value of a name wins, whether a setting or a placeholder defines it.
+  assert.deepEqual(values('[uwsgi]\nset-placeholder = a=1\na = 2\nb = %(a)\n'), [['a', '2'], ['b', '1']]);
+  assert.throws(() => parseIni('[uwsgi]\nset-ph = a=%(a)\nsocket = %(a)\n', {}), /Circular %\(\.\.\.\) reference/);
 });
 
 test('keeps every occurrence in file order, so callers can take the last scalar and every list line', () => {

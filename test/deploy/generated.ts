@@ -37,7 +37,7 @@ export function generate(dir: string, iniText: string, options: Partial<DeployOp
   const ini = path.join(dir, 'tidepool.ini');
   fs.writeFileSync(ini, iniText);
   return prepareDeployment(
-    { ini, user: 'tidepool', group: 'tidepool', out: path.join(dir, 'deploy-out'), serverName: '_', port: 80, backends: [], proxy: null, help: false, ...options },
+    { ini, user: null, group: null, out: path.join(dir, 'deploy-out'), serverName: '_', port: 80, backends: [], proxy: null, help: false, ...options },
     dir,
     {},
   );

@@ -5,16 +5,21 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../server/config/index.js';
+import { KEEP_ALIVE_TIMEOUT_MS } from '../../server/index.js';
 import { renderIniAdditions, renderNextSteps } from '../../deploy/nextSteps.js';
 import { nginxSize, renderNginxSite } from '../../deploy/nginxSite.js';
-import { buildPlan, type DeployPlan, type DeployRequest } from '../../deploy/plan.js';
+import { buildPlan, serviceAccount, type DeployPlan, type DeployRequest } from '../../deploy/plan.js';
+import { ConfigError } from '../../server/index.js';
 import { renderSystemdUnit, systemdWord } from '../../deploy/systemdUnit.js';
+import { writeTutorialIni } from '../helpers/tutorial.js';
+import { scratchDir } from './generated.js';
 
 const REQUEST: DeployRequest = {
   iniArgument: '/opt/tidepool/tidepool.ini',
   iniPath: '/opt/tidepool/tidepool.ini',
   user: 'tidepool',
   group: 'tidepool',
+  accountFromIni: false,
   serverName: '_',
   port: 80,
   backends: [],
@@ -29,11 +34,8 @@ const PRODUCTION = [
   '--master-fifo', '/run/tidepool/master.fifo', '--workers', '8', '--harakiri', '90', '--harakiri-graceful-timeout', '5',
   '--max-body-size', '1M', '--reload-mercy', '20',
 ];
-/** test/fixtures/uwsgi.ini, the classic tutorial's, as it reads from /opt/tidepool. */
-const TUTORIAL = [
-  '--socket', '/opt/tidepool/tutorial.sock', '--chmod-socket', '666', '--workers', '50', '--cheaper-algo', 'spare',
-  '--cheaper', '5', '--cheaper-initial', '5', '--cheaper-step', '3',
-];
+/** The classic tutorial's uwsgi.ini, its folder set to /opt/tidepool and its user to tidepool. */
+const TUTORIAL = ['--ini', writeTutorialIni(scratchDir('tidepool-plan-'), { appFolder: '/opt/tidepool', user: 'tidepool' })];
 
 function plan(argv: string[], request: Partial<DeployRequest> = {}): DeployPlan {
   return buildPlan(loadConfig(argv, {}, '/').config, { ...REQUEST, ...request });
@@ -71,7 +73,9 @@ describe('a production ini on one machine (proxy_pass)', () => {
   });
 
   test('the upstream is the UNIX socket, kept alive for less than tidepool keeps it', () => {
-    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/run/tidepool/http.sock;', 'keepalive 16;', 'keepalive_timeout 4s;']);
+    assert.ok(p.upstream.keepaliveTimeoutS * 1000 < KEEP_ALIVE_TIMEOUT_MS, `nginx ${p.upstream.keepaliveTimeoutS} s, tidepool ${KEEP_ALIVE_TIMEOUT_MS} ms`);
+    const timeout = `keepalive_timeout ${p.upstream.keepaliveTimeoutS}s;`;
+    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/run/tidepool/http.sock;', 'keepalive 16;', timeout]);
   });
 
   test('only /predict is passed on; everything else, /metrics and /healthz included, is a 404 from nginx', () => {
@@ -149,11 +153,11 @@ describe('a production ini on one machine (proxy_pass)', () => {
 });
 
 describe("the classic tutorial's ini", () => {
-  test('with proxy_pass: adds an HTTP socket, 660, and moves stats and the FIFO into /run/tidepool', () => {
+  test('with proxy_pass: adds an HTTP socket, 660 and the FIFO in /run/tidepool; its socket and stats stay in its folder', () => {
     const p = plan(TUTORIAL);
     assert.deepEqual(
       p.iniAdditions.map((a) => `${a.key} = ${a.value}`),
-      ['http = /run/tidepool/http.sock', 'chmod-socket = 660', 'stats = /run/tidepool/stats.sock', 'master-fifo = /run/tidepool/master.fifo'],
+      ['http = /run/tidepool/http.sock', 'chmod-socket = 660', 'master-fifo = /run/tidepool/master.fifo'],
     );
     assert.match(p.iniAdditions[1]!.why, /666 would let any local user/);
     const text = renderIniAdditions(p)!;
@@ -168,9 +172,9 @@ describe("the classic tutorial's ini", () => {
 
   test('with uwsgi_pass: uses its socket as it is, with no keepalive (nginx cannot keep uwsgi connections)', () => {
     const p = plan(TUTORIAL, { proxy: 'uwsgi' });
-    assert.deepEqual(p.iniAdditions.map((a) => a.key), ['chmod-socket', 'stats', 'master-fifo']);
+    assert.deepEqual(p.iniAdditions.map((a) => a.key), ['chmod-socket', 'master-fifo']);
     const site = renderNginxSite(p);
-    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/opt/tidepool/tutorial.sock;']);
+    assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/opt/tidepool/production_ml.sock;']);
     const predict = block(site, 'location = /predict');
     assert.ok(predict.includes('include /etc/nginx/uwsgi_params;'));
     assert.ok(predict.includes('uwsgi_pass tidepool;'));
@@ -198,7 +202,7 @@ describe('several machines', () => {
       'server 10.0.0.2:8000 max_fails=3 fail_timeout=10s;',
       'server 10.0.0.3:8000 max_fails=3 fail_timeout=10s;',
       'keepalive 16;',
-      'keepalive_timeout 4s;',
+      `keepalive_timeout ${p.upstream.keepaliveTimeoutS}s;`,
     ]);
   });
 
@@ -273,4 +277,27 @@ test('nginx sizes and systemd words are written so the programs read them back u
   assert.equal(systemdWord('/srv/my app/x.ini'), '"/srv/my app/x.ini"');
   assert.equal(systemdWord('/srv/100%/$HOME'), '/srv/100%%/$$HOME');
   assert.equal(systemdWord('a"b'), '"a\\"b"');
+});
+
+describe("the service's account", () => {
+  const config = (argv: string[]) => loadConfig(argv, {}, '/').config;
+
+  test("is the ini's uid and gid when it has them, --user and --group otherwise, tidepool by default", () => {
+    assert.deepEqual(serviceAccount(config([]), { user: null, group: null }), { user: 'tidepool', group: 'tidepool', fromIni: false });
+    assert.deepEqual(serviceAccount(config([]), { user: 'svc', group: null }), { user: 'svc', group: 'svc', fromIni: false });
+    const fromIni = serviceAccount(config(['--uid', 'harkous', '--gid', 'harkous']), { user: null, group: null });
+    assert.deepEqual(fromIni, { user: 'harkous', group: 'harkous', fromIni: true });
+    assert.deepEqual(serviceAccount(config(['--uid', 'harkous']), { user: 'harkous', group: 'models' }), { user: 'harkous', group: 'models', fromIni: true });
+  });
+
+  test('a --user or --group that contradicts the ini is an error: systemd would start tidepool as someone it cannot switch from', () => {
+    assert.throws(() => serviceAccount(config(['--uid', 'harkous']), { user: 'svc', group: null }), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.option, 'uid');
+      assert.match(e.message, /^`--user svc` and the ini's `uid = harkous` name different accounts: .* give `--user harkous` \(or leave it out\)/);
+      assert.match(e.message, /, or change `uid`$/);
+      return true;
+    });
+    assert.throws(() => serviceAccount(config(['--gid', 'www-data']), { user: null, group: 'models' }), /`--group models` and the ini's `gid = www-data`/);
+  });
 });

@@ -7,7 +7,15 @@ export interface ProgramRun {
   stderr: string;
 }
 
-export function runProgram(file: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ProgramRun> {
+export interface RunOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** run it as this user and group (the test runs as root) */
+  uid?: number;
+  gid?: number;
+}
+
+export function runProgram(file: string, args: readonly string[], options: RunOptions = {}): Promise<ProgramRun> {
   return new Promise((resolve) => {
     execFile(file, [...args], options, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0, stdout, stderr });

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { parseAccessLog } from '../../deploy/sandbox/sandboxConf.js';
 import { startSandboxNginx, type RunningNginx } from '../../deploy/sandbox/runNginx.js';
-import { RUNTIME_DIR, TIDEPOOL_KEEPALIVE_S } from '../../deploy/plan.js';
+import { RUNTIME_DIR } from '../../deploy/plan.js';
 import { request } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
 import { poolEvents } from '../helpers/pool.js';
@@ -38,13 +38,17 @@ describe('the generated nginx sites in front of tidepool', () => {
   let server: RunningServer;
   let viaHttp: RunningNginx;
   let viaUwsgi: RunningNginx;
+  const sites = {
+    http: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'http' }),
+    uwsgi: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'uwsgi' }),
+  };
+  const nginxKeepaliveS = sites.http.plan.upstream.keepaliveTimeoutS;
 
   before(async () => {
     const ini = path.join(dir, 'server.ini');
     fs.writeFileSync(ini, INI.split(RUNTIME_DIR).join(dir));
     server = await startServer({ args: ['--ini', ini], noDefaults: true, readyPath: path.join(dir, 'http.sock') });
     await poolEvents(path.join(dir, 'stats.sock')).waitFor('worker 3 ready', (e) => e.type === 'ready' && e.worker === 3);
-    const sites = { http: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'http' }), uwsgi: generate(scratchDir('tidepool-deploy-gen-'), INI, { proxy: 'uwsgi' }) };
     for (const d of Object.values(sites)) assert.deepEqual(d.plan.iniAdditions, [], 'the test ini is complete');
     viaHttp = await startSandboxNginx(scratchDir('tidepool-deploy-nginx-http-'), sites.http.texts.site, { [RUNTIME_DIR]: dir });
     viaUwsgi = await startSandboxNginx(scratchDir('tidepool-deploy-nginx-uwsgi-'), sites.uwsgi.texts.site, { [RUNTIME_DIR]: dir });
@@ -91,7 +95,7 @@ describe('the generated nginx sites in front of tidepool', () => {
     }
   });
 
-  test(`tidepool keeps an idle connection open longer than nginx's keepalive_timeout (${TIDEPOOL_KEEPALIVE_S - 1} s)`, async () => {
+  test(`tidepool keeps an idle connection open longer than nginx's keepalive_timeout (${nginxKeepaliveS} s)`, async () => {
     const sock = net.connect(path.join(dir, 'http.sock'));
     let closedAt = 0;
     let answered = 0;
@@ -99,10 +103,10 @@ describe('the generated nginx sites in front of tidepool', () => {
     sock.on('close', () => (closedAt = Date.now()));
     sock.write(`GET /predict?text=gold HTTP/1.1\r\nHost: t\r\n\r\n`);
     while (answered === 0 && closedAt === 0) await sleep(20);
-    await sleep((TIDEPOOL_KEEPALIVE_S - 1) * 1000 + 500);
+    await sleep(nginxKeepaliveS * 1000 + 500);
     const openFor = (closedAt || Date.now()) - answered;
     sock.destroy();
-    assert.equal(closedAt, 0, `tidepool closed the idle connection after ${openFor} ms; nginx keeps it ${TIDEPOOL_KEEPALIVE_S - 1} s`);
+    assert.equal(closedAt, 0, `tidepool closed the idle connection after ${openFor} ms; nginx keeps it ${nginxKeepaliveS} s`);
   });
 
   test('a scale-down and a chain reload under load: no 5xx, no failed request, through both', async (t) => {

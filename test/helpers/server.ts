@@ -61,6 +61,9 @@ export interface StartOptions {
   /** skip waiting for readiness */
   noWait?: boolean;
   readyTimeoutMs?: number;
+  /** start it as this user and group (the test runs as root), as a systemd unit's User=/Group= would */
+  uid?: number;
+  gid?: number;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
@@ -71,6 +74,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const child = spawn(process.execPath, [CLI, 'serve', ...base, ...(options.args ?? [])], {
     cwd: options.cwd ?? dir,
     env: { ...process.env, ...options.env },
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TIDEPOOL_SCALING_DEFAULTS } from '../../server/scaling/recommended.js';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '../../server/config/index.js';
+import { scalingParams } from '../../server/scaling/params.js';
 import { simulate, type ClientGroup, type SimConfig } from '../../server/scaling/simulate.js';
 import type { CheaperAlgo, ScalingParams } from '../../server/scaling/types.js';
 import { ScalingInputError } from '../../server/scaling/validate.js';
@@ -18,12 +20,15 @@ const LOADS: Record<string, ClientGroup[]> = {
 };
 
 function scenario(algo: CheaperAlgo, p: Partial<ScalingParams>, load: ClientGroup[], spawnDelayMs: number): SimConfig {
-  const full = params({ cheaper: 5, ...p });
+  const full = params({ ...p, cheaper: 5 });
   // The worst phase: the burst comes right after a check, so the first reaction waits a whole interval.
   return { algo, params: full, max: 50, initialWorkers: 5, spawnDelayMs, load, endMs: 150000, firstCheckMs: full.checkIntervalMs };
 }
 
-const { algo: recommendedAlgo, ...recommended } = TIDEPOOL_SCALING_DEFAULTS;
+/** What `tidepool serve` runs with when nothing is configured: the options table's defaults, read as the master reads them. */
+const shipped = loadConfig([], {}, tmpdir()).config;
+const recommendedAlgo = shipped['cheaper-algo'];
+const recommended = scalingParams(shipped);
 
 describe('simulate: the recommended defaults against the lead\'s case', () => {
   for (const spawnDelayMs of [300, 1000]) {

@@ -22,9 +22,19 @@ export function helpText(): string {
       if (spec.section === section) lines.push(...optionLines(spec));
     }
   }
-  const examples = ignoredUwsgiOptionNames().slice(0, 3).join(', ');
-  lines.push('', `uWSGI options without meaning here (${examples}, ...) are accepted with a warning.`);
+  lines.push('', ignoredLine(ignoredUwsgiOptionNames()));
   return lines.join('\n') + '\n';
+}
+
+/** As many of the ignored uWSGI options as the help's width holds, in the table's order. */
+function ignoredLine(names: readonly string[]): string {
+  const line = (shown: readonly string[]) => `uWSGI options without meaning here (${[...shown, '...'].join(', ')}) are accepted with a warning.`;
+  let shown: string[] = [];
+  for (const name of names) {
+    if (line([...shown, name]).length > WIDTH) break;
+    shown = [...shown, name];
+  }
+  return line(shown);
 }
 
 function optionLines(spec: OptionSpec): string[] {

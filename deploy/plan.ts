@@ -148,6 +148,9 @@ export function serviceAccount(config: Config, asked: { user: string | null; gro
   return { user, group: asked.group ?? (config.gid || user), fromIni: config.uid !== '' || config.gid !== '' };
 }
 
+/** The options that name files or directories the service reads: each must be readable under the unit's sandbox. */
+const READ_PATH_OPTIONS = ['chdir', 'model', 'word-index', 'labels', 'file'] as const;
+
 export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
   const workingDirectory = path.dirname(request.iniPath);
   // Relative paths in the ini are read from the directory the master runs in: its chdir, else the unit's WorkingDirectory.
@@ -249,7 +252,8 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
     }
   }
 
-  const homePaths = [request.nodePath, request.cliPath, request.iniPath, config.model ? abs(config.model) : ''].filter((p) => p !== '' && underAny(p, ['/home', '/root', '/run/user']));
+  const read = READ_PATH_OPTIONS.map((key) => config[key]).filter((p) => p !== '').map(abs);
+  const homePaths = [request.nodePath, request.cliPath, request.iniPath, ...read].filter((p) => underAny(p, ['/home', '/root', '/run/user']));
   for (const p of homePaths) {
     warnings.push(`${p} is under a home directory: the unit uses ProtectHome=read-only instead of yes, and the ${request.user} user must be able to read it; a checkout in /opt/tidepool with a system-wide node (/usr/bin/node) avoids both`);
   }

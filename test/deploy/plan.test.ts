@@ -249,6 +249,16 @@ describe('paths the sandbox would break', () => {
     assert.ok(p.warnings.some((w) => w.includes('under a home directory')));
   });
 
+  test("the user's model, word index, labels and app under /home: each read under ProtectHome=read-only, each named", () => {
+    const files = ['--model', '/home/ann/models/reuters_model.hdf5', '--word-index', '/home/ann/reuters_word_index.json', '--labels', '/home/ann/topics.txt'];
+    const p = plan([...PRODUCTION, ...files, '--file', '/home/ann/app/app.js']);
+    assert.equal(p.service.protectHome, 'read-only');
+    for (const file of ['/home/ann/models/reuters_model.hdf5', '/home/ann/reuters_word_index.json', '/home/ann/topics.txt', '/home/ann/app/app.js']) {
+      assert.ok(p.warnings.some((w) => w.startsWith(`${file} is under a home directory`)), `${file}: ${p.warnings.join('\n')}`);
+    }
+    assert.equal(plan(PRODUCTION).service.protectHome, 'yes', 'nothing under /home: the home directories stay hidden');
+  });
+
   test('die-on-term off would turn `systemctl stop` into a reload: the plan turns it back on', () => {
     const p = plan([...PRODUCTION, '--no-die-on-term']);
     assert.deepEqual(p.iniAdditions.map((a) => `${a.key} = ${a.value}`), ['die-on-term = true']);

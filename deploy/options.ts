@@ -1,7 +1,7 @@
 /**
  * The command line of `tidepool deploy`, parsed and checked before anything is read or written.
  */
-import { AddressError, formatAddress, parseAddress } from '../core/net/address.js';
+import { AddressError, formatAddress, parseAddress, type Address } from '../core/net/address.js';
 import { DEFAULT_PROXY, DEFAULT_SERVICE_USER, PROXY_PASS, type Backend, type ProxyMode } from './plan.js';
 import { parseStrictArgs, UsageError } from '../core/cli/usage.js';
 
@@ -110,7 +110,7 @@ function port(option: string, text: string): number {
 }
 
 function backend(text: string): Backend {
-  let a;
+  let a: Address;
   try {
     a = parseAddress(text, '`--backend`');
   } catch (e) {

@@ -72,7 +72,7 @@ export interface ScaleMetrics extends PoolUsage {
  */
 export function scaleMetrics(run: RunResult, loadPhase: number, serviceTimeMs: number | null): ScaleMetrics {
   const phase = run.phases[loadPhase];
-  if (!phase || phase.phase.kind !== 'closed') throw new RangeError(`phase ${loadPhase} of run ${JSON.stringify(run.name)} is not a closed-loop step`);
+  if (phase?.phase.kind !== 'closed') throw new RangeError(`phase ${loadPhase} of run ${JSON.stringify(run.name)} is not a closed-loop step`);
   const clients = phase.phase.connections;
   const start = phase.startAt;
   const latency = latencyStats(run.responses.filter((r) => r.phase === loadPhase).map((r) => r.latencyMs));

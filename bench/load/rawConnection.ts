@@ -85,7 +85,8 @@ export class RawConnection {
     try {
       responses = this.parser.push(chunk);
     } catch (err) {
-      return this.lose({ message: `bad response: ${(err as Error).message}`, midResponse: true });
+      this.lose({ message: `bad response: ${(err as Error).message}`, midResponse: true });
+      return;
     }
     for (const res of responses) {
       if (this.gone) return;
@@ -104,7 +105,10 @@ export class RawConnection {
   }
 
   private deliver(res: ParsedResponse): void {
-    if (!this.inFlight) return this.lose({ message: `the server sent a response (status ${res.status}) to no request`, midResponse: true });
+    if (!this.inFlight) {
+      this.lose({ message: `the server sent a response (status ${res.status}) to no request`, midResponse: true });
+      return;
+    }
     this.answered++;
     this.inFlight = false;
     this.handlers.response(res, this.sentAt);

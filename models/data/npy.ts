@@ -41,8 +41,12 @@ function parseHeaderDict(text: string, file: string): NpyHeader {
       at = end + 1;
       return s;
     }
-    if (text.startsWith('True', at)) return (at += 4), true;
-    if (text.startsWith('False', at)) return (at += 5), false;
+    for (const [word, value] of [['True', true], ['False', false]] as const) {
+      if (text.startsWith(word, at)) {
+        at += word.length;
+        return value;
+      }
+    }
     if (ch === '(') {
       at++;
       const items: number[] = [];

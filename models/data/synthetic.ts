@@ -131,7 +131,11 @@ export function generateCorpus(options: SyntheticOptions): Corpus {
   const random = new RandomState(options.seed);
   const total = REUTERS_TRAIN_COUNTS.reduce((a, b) => a + b, 0);
   const topicCdf = new Float64Array(REUTERS_TRAIN_COUNTS.length);
-  REUTERS_TRAIN_COUNTS.reduce((sum, count, k) => (topicCdf[k] = (sum + count) / total, sum + count), 0);
+  let sum = 0;
+  REUTERS_TRAIN_COUNTS.forEach((count, k) => {
+    sum += count;
+    topicCdf[k] = sum / total;
+  });
 
   const documents: number[][] = [];
   const labels: number[] = [];

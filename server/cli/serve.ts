@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAddress } from '../../core/net/address.js';
-import { ConfigError, helpText, loadConfig, type Config } from '../config/index.js';
+import { ConfigError, helpText, loadConfig, type Config, type LoadedConfig } from '../config/index.js';
 import { describeConfig } from '../config/describe.js';
 import { DEFAULT_MODEL_DIR } from '../../models/index.js';
 import { log } from '../log.js';
@@ -18,14 +18,14 @@ import { applyPrivileges, type OwnedFiles } from '../privileges/drop.js';
 import { planPrivileges, type Identity, type PrivilegePlan } from '../privileges/plan.js';
 import { cannotRemove } from '../privileges/removal.js';
 import { checkScalingConfig, ScalingInputError } from '../scaling/params.js';
-import { resolveApp } from '../userApp/resolveApp.js';
+import { resolveApp, type ResolvedApp } from '../userApp/resolveApp.js';
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(helpText());
     return 0;
   }
-  let loaded;
+  let loaded: LoadedConfig;
   let privileges: PrivilegePlan;
   try {
     loaded = loadConfig(argv, process.env, process.cwd());
@@ -42,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const w of [...loaded.warnings, ...privileges.warnings]) log('warn', w);
   let config = loaded.config;
   if (config.chdir) process.chdir(config.chdir);
-  let app;
+  let app: ResolvedApp;
   try {
     app = resolveApp(config, process.cwd());
   } catch (e) {

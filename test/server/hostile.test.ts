@@ -71,11 +71,11 @@ describe('hostile input never takes a worker down', () => {
 
   test('garbage uwsgi packets get 400 answers', async () => {
     const wrongModifier = Buffer.from([5, 0, 0, 0]);
-    assert.match(await rawExchange({ socketPath: uwsgiSock }, wrongModifier), /^HTTP\/1\.1 400[^]*modifier1/);
+    assert.match(await rawExchange({ socketPath: uwsgiSock }, wrongModifier), /^HTTP\/1\.1 400[\s\S]*modifier1/);
     const truncated = Buffer.from([0, 6, 0, 0, 200, 0, 65, 65, 65, 65]);
     assert.match(await rawExchange({ socketPath: uwsgiSock }, truncated), /^HTTP\/1\.1 400/);
     const badLength = encodeUwsgiPacket({ REQUEST_METHOD: 'POST', PATH_INFO: '/predict', CONTENT_LENGTH: 'abc' });
-    assert.match(await rawExchange({ socketPath: uwsgiSock }, badLength), /^HTTP\/1\.1 400[^]*CONTENT_LENGTH/);
+    assert.match(await rawExchange({ socketPath: uwsgiSock }, badLength), /^HTTP\/1\.1 400[\s\S]*CONTENT_LENGTH/);
   });
 
   test('a slow sender does not hold the only worker', async () => {

@@ -235,7 +235,10 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     assert.equal(ctl(fifo, 'pause').status, 0);
     await events.waitFor('the pause', (e) => e.type === 'decision' && e.kind === 'pause' && e.seq > cheaped.seq);
     let done = false;
-    const pending = s.get('/predict?text=paused').then((r) => ((done = true), r.status));
+    const pending = s.get('/predict?text=paused').then((r) => {
+      done = true;
+      return r.status;
+    });
     await sleep(400);
     assert.equal(done, false, 'a paused master keeps the request waiting');
     assert.equal(ctl(fifo, 'p').status, 0);

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { startSandboxNginx, type RunningNginx } from '../../deploy/sandbox/runNginx.js';
 import { request, uwsgiRequest } from '../helpers/http.js';
 import { CLI, startServer, stopAll, tempDir, waitFor, type RunningServer } from '../helpers/server.js';
+import { poolEvents, type PoolEventLog } from '../helpers/pool.js';
 import { runProgram } from '../deploy/runProgram.js';
 import { createSystemGroup, createSystemUser, isRoot, removeAll, type SystemUser } from '../helpers/systemUsers.js';
 import { TUTORIAL_QUERY, writeTutorialIni } from '../helpers/tutorial.js';
@@ -39,7 +40,11 @@ function dirOwnedBy(u: SystemUser, mode: number): string {
   return dir;
 }
 
-const readyWorkers = (s: RunningServer) => [...s.log().matchAll(/ready: worker \d+ \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+/** The pids of the workers that got ready, as the master tells it (a stats socket not bound yet reads as none). */
+async function readyWorkers(events: PoolEventLog): Promise<number[]> {
+  const seen = await events.refresh().catch(() => events.seen);
+  return seen.filter((e) => e.type === 'ready').map((e) => e.pid!);
+}
 
 describe('privileges: uid, gid and chown-socket', { skip }, () => {
   after(async () => {
@@ -54,13 +59,14 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     const fifo = path.join(dir, 'master.fifo');
     const pidfile = path.join(dir, 'master.pid');
     const s = await startServer({ noDefaults: true, args: ['--ini', ini, '--master-fifo', fifo, '--pidfile', pidfile], noWait: true });
-    await waitFor('five workers ready', () => readyWorkers(s).length >= 5 || s.child.exitCode !== null, 60000);
+    const events = poolEvents(path.join(dir, 'stats.production_ml.sock'));
+    await waitFor('five workers ready', async () => (await readyWorkers(events)).length >= 5 || s.child.exitCode !== null, 60000);
     assert.equal(s.child.exitCode, null, s.log());
     assert.match(s.log(), new RegExp(`running as ${user.name} \\(uid ${user.uid}\\), group ${user.name} \\(gid ${user.gid}\\)`));
     assert.doesNotMatch(s.log(), /ROOT|vacuum/, 'no root warning, and vacuum can remove everything');
 
     assertRunsAs(s.pid, user, 'the master');
-    for (const pid of readyWorkers(s)) assertRunsAs(pid, user, 'a worker');
+    for (const pid of await readyWorkers(events)) assertRunsAs(pid, user, 'a worker');
     for (const name of ['production_ml.sock', 'stats.production_ml.sock', 'master.fifo', 'master.pid']) {
       const st = fs.statSync(path.join(dir, name));
       assert.deepEqual([st.uid, st.gid], [user.uid, user.gid], `${name} belongs to the user dropped to`);
@@ -73,10 +79,10 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     assert.equal((await uwsgiRequest(path.join(dir, 'production_ml.sock'), 'GET', TUTORIAL_QUERY)).status, 200);
 
     // A worker forked after the drop replaces a dead one under the same identity.
-    const victim = readyWorkers(s)[0]!;
+    const victim = (await readyWorkers(events))[0]!;
     process.kill(victim, 'SIGKILL');
-    const respawned = await s.waitForLog(new RegExp(`spawn: worker \\d+ \\(pid (\\d+)\\) respawn after`));
-    assertRunsAs(Number(respawned[1]), user, 'a respawned worker');
+    const respawned = await events.waitFor('the respawn', (e) => e.type === 'spawn' && e.kind === 'respawn');
+    assertRunsAs(respawned.pid!, user, 'a respawned worker');
 
     assert.equal(await s.stop(), 0);
     assert.deepEqual(fs.readdirSync(dir), ['uwsgi.ini'], 'as the dropped user: vacuum removed both sockets and the FIFO, the pidfile is gone');
@@ -93,7 +99,8 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     fs.writeFileSync(ini, `[uwsgi]\nsocket = ${sock}\nchmod-socket = 660\nchown-socket = ${service.name}:${web.name}\nuid = ${service.name}\n` +
       `stats = ${dir}/stats.sock\nworkers = 1\ncheaper = 0\ndisable-logging = true\n`);
     const s = await startServer({ noDefaults: true, args: ['--ini', ini], noWait: true });
-    await waitFor('the worker ready', () => readyWorkers(s).length >= 1 || s.child.exitCode !== null, 30000);
+    const events = poolEvents(path.join(dir, 'stats.sock'));
+    await waitFor('the worker ready', async () => (await readyWorkers(events)).length >= 1 || s.child.exitCode !== null, 30000);
     assert.equal(s.child.exitCode, null, s.log());
     const st = fs.statSync(sock);
     assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [service.uid, web.gid, 0o660], 'chown-socket user:group, chmod-socket 660');

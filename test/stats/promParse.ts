@@ -43,7 +43,10 @@ export function parsePrometheus(text: string): Map<string, PromFamily> {
       if (closed.has(name)) fail(`family ${name} appears twice (families must be contiguous)`);
       if (current && current.name !== name) closed.add(current.name);
       let f = families.get(name);
-      if (!f) families.set(name, (f = { name, type: 'untyped', help: '', samples: [] }));
+      if (!f) {
+        f = { name, type: 'untyped', help: '', samples: [] };
+        families.set(name, f);
+      }
       if (f.samples.length > 0) fail(`${kind} after samples of ${name}`);
       if (kind === 'HELP') {
         if (/\\[^\\n]/.test(rest.replace(/\\\\/g, ''))) fail('HELP may escape only \\\\ and \\n');
@@ -106,7 +109,10 @@ function checkHistogram(f: PromFamily): void {
     const { le, ...rest } = s.labels;
     const key = JSON.stringify(Object.entries(rest).sort());
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { buckets: [] }));
+    if (!g) {
+      g = { buckets: [] };
+      groups.set(key, g);
+    }
     if (s.name === `${f.name}_bucket`) {
       if (le === undefined) throw new Error(`${f.name}: a bucket without le`);
       g.buckets.push([le === '+Inf' ? Infinity : Number(le), s.value]);

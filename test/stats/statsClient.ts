@@ -79,8 +79,7 @@ export function followEvents(address: string): Promise<EventFollower> {
         buffered = buffered.slice(end + 4);
         resolve(follower);
       }
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) !== -1) {
+      for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
         events.push(JSON.parse(buffered.slice(0, nl)) as PoolEvent);
         buffered = buffered.slice(nl + 1);
       }

@@ -9,7 +9,10 @@ const NOW = 1795524300_000;
 
 function byType(events: DerivedEvent[]): Record<string, number[]> {
   const out: Record<string, number[]> = {};
-  for (const e of events) (out[e.type] ??= []).push(e.worker ?? 0);
+  for (const e of events) {
+    out[e.type] ??= [];
+    out[e.type]!.push(e.worker ?? 0);
+  }
   for (const list of Object.values(out)) list.sort((a, b) => a - b);
   return out;
 }

@@ -73,11 +73,11 @@ test('event lines: time, worker, type, reason; the newest at the bottom', () => 
     ],
     { count: 5, width: 200, showHost: false },
   );
-  assert.match(lines[0]!.text, /^\d\d:\d\d:00  w3 spawn {7}scaled up \(ms=5\)$/);
+  assert.match(lines[0]!.text, /^\d\d:\d\d:00 {2}w3 spawn {7}scaled up \(ms=5\)$/);
   assert.match(lines[1]!.text, /^\d\d:\d\d:01 w12 harakiri {4}request over 30 s$/);
   assert.equal(lines[1]!.style, 'error');
   // Only what the reason does not already say.
-  assert.match(lines[2]!.text, /^\d\d:\d\d:02  w3 ready {7}model loaded in 636 ms \(spawn to ready 812 ms\) \(threads=2\)$/);
+  assert.match(lines[2]!.text, /^\d\d:\d\d:02 {2}w3 ready {7}model loaded in 636 ms \(spawn to ready 812 ms\) \(threads=2\)$/);
   assert.equal(eventLines([], { count: 0, width: 10, showHost: false }).length, 0);
 });
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { LoadResult } from '../helpers/load.js';
 import { stopAll, waitFor } from '../helpers/server.js';
-import { readPool, readTable } from './helpers/dashboardText.js';
+import { readPool, readTable, type Pool, type Table } from './helpers/dashboardText.js';
 import { LIVE_CLIENTS, LIVE_SLOTS, loadServer, startLiveServer } from './helpers/liveServer.js';
 import { startVirtualTerminal, type VirtualTerminal } from './helpers/virtualTerminal.js';
 
@@ -21,6 +21,15 @@ after(async () => {
 });
 
 /** Polls the screen until `check` returns something; on timeout the error shows the screen. */
+/** One frame of the dashboard under load: the header's counts, the table, and the colours of its rows. */
+interface LoadedFrame {
+  pool: Pool;
+  table: Table;
+  lines: string[];
+  fg: (number | null)[];
+  foldedFg: (number | null)[];
+}
+
 function untilScreen<T>(t: VirtualTerminal, what: string, check: (lines: string[]) => T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
   return waitFor(what, () => check(t.lines()), timeoutMs).catch((err: Error) => {
     throw new Error(`${err.message}; the screen shows:\n${t.lines().join('\n')}`);
@@ -50,7 +59,7 @@ test('a live tidepool under load: busy rows in green, spawn events with reasons,
   await t.waitForLine(/ w1 ready +model loaded in \d+ ms/);
 
   const load = loadServer(server);
-  let loaded;
+  let loaded: LoadedFrame | undefined;
   let result: LoadResult;
   try {
     // The scaler's decision and each spawn are in the event log, with the reason the server gave.
@@ -73,6 +82,7 @@ test('a live tidepool under load: busy rows in green, spawn events with reasons,
   assert.ok(result.ok > 0, 'the load was served');
 
   // One frame: the header's counts and the table agree, busy rows are green, cheap slots fold.
+  assert.ok(loaded !== undefined);
   const { pool, table, fg, foldedFg, lines } = loaded;
   const shown = lines.join('\n');
   assert.equal(table.rows.filter((r) => r.status === 'busy').length, pool.busy, `a busy row for each busy worker:\n${shown}`);

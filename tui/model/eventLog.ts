@@ -29,7 +29,10 @@ export class EventLog {
   /** Adds the events not seen before; returns how many were new. */
   addServerEvents(host: string, events: readonly PoolEvent[]): number {
     let seen = this.seen.get(host);
-    if (seen === undefined) this.seen.set(host, (seen = new Set()));
+    if (seen === undefined) {
+      seen = new Set();
+      this.seen.set(host, seen);
+    }
     let added = 0;
     for (const e of events) {
       if (seen.has(e.seq)) continue;

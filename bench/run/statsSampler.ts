@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { StatsSnapshot } from '../../core/stats/schema.js';
+import type { StatsSnapshot } from '../../core/stats/parseStats.js';
 import { fetchStats } from '../../core/stats/fetchStats.js';
 import { deriveEvents } from '../../core/stats/deriveEvents.js';
 import type { ScalingEvent, StatsSample } from './types.js';

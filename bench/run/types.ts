@@ -1,4 +1,5 @@
-import type { PoolEventKind, PoolEventType, WorkerCounts } from '../../core/stats/schema.js';
+import type { PoolEventKind, PoolEventType } from '../../core/stats/schema.js';
+import type { WorkerCounts } from '../../core/stats/counts.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 
 /**

@@ -1,4 +1,5 @@
-import { isRunning, type PoolEvent, type UwsgiStats, type UwsgiWorker } from './schema.js';
+import type { PoolEvent, UwsgiStats, UwsgiWorker } from './schema.js';
+import { isRunning } from './counts.js';
 
 /** An event read off two documents rather than told by the server: it has no server seq. */
 export type DerivedEvent = Omit<PoolEvent, 'seq'>;

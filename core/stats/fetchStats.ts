@@ -1,7 +1,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import { formatAddress, listenTarget, parseAddress, type Address } from '../net/address.js';
-import { parseStats, StatsError, type StatsSnapshot } from './schema.js';
+import { parseStats, StatsError, type StatsSnapshot } from './parseStats.js';
 
 export interface FetchOptions {
   /** The whole read (connect, request, document) must finish in this time. Default 2000. */

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { formatAddress, listenTarget, type Address } from '../net/address.js';
-import { parsePoolEvent, type PoolEvent } from './schema.js';
+import type { PoolEvent } from './schema.js';
+import { parsePoolEvent } from './parseStats.js';
 
 export type StreamEnd =
   /** The server closed the stream: follow again later. */

@@ -5,9 +5,7 @@
  */
 import type { Master } from '../master/master.js';
 import { currentRequest, isBusy, isRunning, processOf, type RequestInProgress, type Slot } from '../master/slot.js';
-import type {
-  ScalingDecisionInfo, TidepoolInfo, TidepoolWorkerInfo, UwsgiCore, UwsgiLock, UwsgiStats, UwsgiWorker, WorkerStatus,
-} from '../../core/stats/schema.js';
+import type { ScalingDecisionInfo, TidepoolInfo, TidepoolWorkerInfo, UwsgiCore, UwsgiLock, UwsgiStats, UwsgiWorker, WorkerStatus } from '../../core/stats/schema.js';
 import type { ServerFacts } from './serverFacts.js';
 import type { ScalingDecision } from '../scaling/types.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePoolEvent, type PoolEvent } from '../../core/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
+import { parsePoolEvent } from '../../core/stats/parseStats.js';
 import { PoolEvents } from '../../server/master/events.js';
 import { setQuiet } from '../../server/log.js';
 

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import {
-  APP_KEYS, CORE_KEYS, SOCKET_KEYS, TOP_LEVEL_KEYS, WORKER_KEYS, parseStats, uwsgitopProblems,
-} from '../../core/stats/schema.js';
+import { APP_KEYS, CORE_KEYS, SOCKET_KEYS, TOP_LEVEL_KEYS, WORKER_KEYS } from '../../core/stats/schema.js';
+import { parseStats } from '../../core/stats/parseStats.js';
+import { uwsgitopProblems } from '../../core/stats/uwsgitop.js';
 import { REPO, type RunningServer, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 import { readDocument, readToEnd } from './statsClient.js';
 

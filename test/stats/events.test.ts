@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { parsePoolEvent, type PoolEvent } from '../../core/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
+import { parsePoolEvent } from '../../core/stats/parseStats.js';
 import { type RunningServer, startServer, stopAll } from '../helpers/server.js';
 import { followEvents, readToEnd, splitHttp } from './statsClient.js';
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  APP_KEYS, CORE_KEYS, parsePoolEvent, parseStats, SOCKET_KEYS, StatsError, TOP_LEVEL_KEYS, uwsgitopProblems,
-  uwsgitopRequired, WORKER_KEYS, type PoolEvent, type UwsgiStats,
-} from '../../core/stats/schema.js';
+import { APP_KEYS, CORE_KEYS, SOCKET_KEYS, TOP_LEVEL_KEYS, WORKER_KEYS, type PoolEvent, type UwsgiStats } from '../../core/stats/schema.js';
+import { parsePoolEvent, parseStats, StatsError } from '../../core/stats/parseStats.js';
+import { uwsgitopProblems, uwsgitopRequired } from '../../core/stats/uwsgitop.js';
 import { fixture, type FixtureName } from '../tui/helpers/statsServer.js';
 import { tidepoolDocument } from '../tui/helpers/tidepoolDoc.js';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats, type PoolEvent } from '../../core/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
+import { parseStats } from '../../core/stats/parseStats.js';
 import { Dashboard } from '../../tui/model/dashboard.js';
 import { EventLog } from '../../tui/model/eventLog.js';
 import { headerLines } from '../../tui/view/header.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats, type UwsgiStats } from '../../core/stats/schema.js';
+import type { UwsgiStats } from '../../core/stats/schema.js';
+import { parseStats } from '../../core/stats/parseStats.js';
 import { deriveEvents, type DerivedEvent } from '../../core/stats/deriveEvents.js';
 import { fixture } from './helpers/statsServer.js';
 

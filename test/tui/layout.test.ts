@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats } from '../../core/stats/schema.js';
+import { parseStats } from '../../core/stats/parseStats.js';
 import { Dashboard } from '../../tui/model/dashboard.js';
 import { bar, busyBars } from '../../tui/view/busyBars.js';
 import { chartData, niceCeil } from '../../tui/view/chartData.js';

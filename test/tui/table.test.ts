@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseStats } from '../../core/stats/schema.js';
+import { parseStats } from '../../core/stats/parseStats.js';
 import { Dashboard } from '../../tui/model/dashboard.js';
 import { COLUMNS, formatTableLine, selectColumns, sortRows } from '../../tui/view/columns.js';
 import { displayRows, filterRows, statusOf, workerRows, type DisplayRow } from '../../tui/view/workerRows.js';

@@ -1,4 +1,5 @@
-import type { PoolEvent, StatsSnapshot } from '../../core/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
+import type { StatsSnapshot } from '../../core/stats/parseStats.js';
 import { deriveEvents } from '../../core/stats/deriveEvents.js';
 import { EventLog } from './eventLog.js';
 import { History } from './history.js';

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { parseAddress } from '../../core/net/address.js';
-import type { PoolEvent, StatsSnapshot } from '../../core/stats/schema.js';
+import type { PoolEvent } from '../../core/stats/schema.js';
+import type { StatsSnapshot } from '../../core/stats/parseStats.js';
 import { fetchStats } from '../../core/stats/fetchStats.js';
 import { followEvents } from '../../core/stats/followEvents.js';
 

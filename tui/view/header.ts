@@ -1,4 +1,5 @@
-import type { StatsSnapshot, TidepoolInfo } from '../../core/stats/schema.js';
+import type { TidepoolInfo } from '../../core/stats/schema.js';
+import type { StatsSnapshot } from '../../core/stats/parseStats.js';
 import type { Dashboard, HostStatus, PoolTotals } from '../model/dashboard.js';
 import { formatAgo, formatBytes, formatClock, formatCount, formatDuration, formatRate, truncate } from './format.js';
 import { line, type StyledLine } from './styledLine.js';

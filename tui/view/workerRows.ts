@@ -1,4 +1,5 @@
-import { isRunning, type UwsgiCore, type UwsgiWorker } from '../../core/stats/schema.js';
+import type { UwsgiCore, UwsgiWorker } from '../../core/stats/schema.js';
+import { isRunning } from '../../core/stats/counts.js';
 import type { Dashboard } from '../model/dashboard.js';
 
 /** What a row's colour says. */

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fetchStats } from '../../core/stats/fetchStats.js';
+import { poolEvents } from '../helpers/pool.js';
 import { uwsgiRequest } from '../helpers/http.js';
 import { startServer, stopAll, tempDir, waitFor, type RunningServer } from '../helpers/server.js';
 import { FIXTURE_APPS } from '../helpers/userApps.js';
@@ -56,12 +57,15 @@ describe('errors inside requests', () => {
 
   test('an exception outside every handler: the request in flight gets a 500, the worker exits and is respawned', async () => {
     const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--file', path.join(FIXTURE_APPS, 'routes.mjs')] });
+    const events = poolEvents(s.stats);
     const before = (await s.get('/echo')).json().pid;
     const crashed = await s.get('/crash');
     assert.equal(crashed.status, 500);
     assert.match(crashed.json().error, /the app crashed from a timer/);
-    await s.waitForLog(/exit: worker 1 \(pid \d+\) crash: exited with code 1 while serving GET \/crash/);
-    await s.waitForLog(/spawn: worker 1 \(pid \d+\) respawn after crash/);
+    const exit = await events.waitFor('the crash', (e) => e.type === 'exit' && e.kind === 'crash' && e.pid === before);
+    assert.equal(exit.detail?.code, 1);
+    assert.match(exit.reason, /while serving GET \/crash/);
+    await events.waitFor('the respawn after the crash', (e) => e.type === 'spawn' && e.kind === 'respawn' && e.seq > exit.seq);
     await waitFor('the respawned worker to serve', async () => {
       const r = await s.get('/echo').catch(() => null);
       return r?.status === 200 && r.json().pid !== before;

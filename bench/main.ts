@@ -16,7 +16,10 @@ export async function main(argv: string[]): Promise<number> {
   if (options.url !== undefined) {
     // Against nothing, every scenario would report a stream of refused connections: say it once
     // instead. Any HTTP answer will do.
-    const problem = await getStatus(`${options.url}/readyz`, 5000).then(() => null, (err: Error) => err.message);
+    const problem = await getStatus(`${options.url}/readyz`, 5000).then(
+      () => null,
+      (err: Error) => err.message,
+    );
     if (problem !== null) {
       process.stderr.write(`tidepool bench: --url ${options.url} does not answer HTTP (${problem}): is the server running there?\n`);
       return 1;

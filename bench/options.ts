@@ -79,19 +79,26 @@ function nonEmpty(flag: string, text: string): string {
   return text;
 }
 
-const number = (min: number) => (flag: string, text: string): number => {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`Expected --${flag} to be a number >= ${min}, got ${JSON.stringify(text)}`);
-  return n;
-};
+const number =
+  (min: number) =>
+  (flag: string, text: string): number => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || n < min) throw new UsageError(`Expected --${flag} to be a number >= ${min}, got ${JSON.stringify(text)}`);
+    return n;
+  };
 
-const int = (min: number) => (flag: string, text: string): number => {
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < min) throw new UsageError(`Expected --${flag} to be a whole number >= ${min}, got ${JSON.stringify(text)}`);
-  return n;
-};
+const int =
+  (min: number) =>
+  (flag: string, text: string): number => {
+    const n = Number(text);
+    if (!/^\d+$/.test(text.trim()) || n < min) throw new UsageError(`Expected --${flag} to be a whole number >= ${min}, got ${JSON.stringify(text)}`);
+    return n;
+  };
 
-const list = <T>(item: (flag: string, text: string) => T) => (flag: string, text: string): T[] => text.split(',').map((part) => item(flag, part));
+const list =
+  <T>(item: (flag: string, text: string) => T) =>
+  (flag: string, text: string): T[] =>
+    text.split(',').map((part) => item(flag, part));
 
 function positiveNumber(flag: string, text: string): number {
   const n = number(0)(flag, text);
@@ -100,7 +107,10 @@ function positiveNumber(flag: string, text: string): number {
 }
 
 function parseScenarios(flag: string, text: string): ScenarioName[] {
-  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) throw new UsageError(`Expected --${flag} to name one or more of ${SCENARIO_NAMES.join(', ')} or all, got ${JSON.stringify(text)}`);
   const out = new Set<ScenarioName>();
   for (const name of names) {
@@ -151,56 +161,114 @@ const commaList = (values: readonly unknown[]) => values.join(',');
 /** Every option of the bench's own: the parser, the defaults and --help are read off this table. */
 const VALUES = {
   scenarios: spec<ScenarioName[]>({
-    flag: 'scenario', metavar: 'LIST', group: 'Scenarios', help: `${SCENARIO_NAMES.join(', ')} or all (comma-separated).`,
-    default: [...DEFAULT_SCENARIOS], show: commaList, parse: parseScenarios,
+    flag: 'scenario',
+    metavar: 'LIST',
+    group: 'Scenarios',
+    help: `${SCENARIO_NAMES.join(', ')} or all (comma-separated).`,
+    default: [...DEFAULT_SCENARIOS],
+    show: commaList,
+    parse: parseScenarios,
   }),
   url: spec<string>({ flag: 'url', metavar: 'http://HOST:PORT', group: 'Target', help: 'Bench a running server instead of starting one.', parse: parseUrl }),
   stats: spec<string>({
-    flag: 'stats', metavar: 'ADDRESS', group: 'Target',
+    flag: 'stats',
+    metavar: 'ADDRESS',
+    group: 'Target',
     help: 'Its stats socket (UNIX path, @abstract, HOST:PORT or http://HOST:PORT). Without it the bench sees only its own requests.',
     parse: nonEmpty,
   }),
   out: spec<string>({ flag: 'out', metavar: 'DIR', group: 'Run', help: `Report directory. Default: ${REPORTS_DIR}/<timestamp>/.`, parse: nonEmpty }),
   text: spec<string>({
-    flag: 'text', metavar: 'TEXT', group: 'Run', help: 'The text sent to /predict.', default: CLASSIC_TEXT, show: (t) => JSON.stringify(t), parse: nonEmpty,
+    flag: 'text',
+    metavar: 'TEXT',
+    group: 'Run',
+    help: 'The text sent to /predict.',
+    default: CLASSIC_TEXT,
+    show: (t) => JSON.stringify(t),
+    parse: nonEmpty,
   }),
   timeoutS: spec<number>({ flag: 'timeout', metavar: 'S', group: 'Run', help: 'Seconds before a request counts as failed.', default: 60, parse: number(1) }),
   driver: spec<DriverRequest>({
-    flag: 'driver', metavar: DRIVER_REQUESTS.join('|'), group: 'Run',
+    flag: 'driver',
+    metavar: DRIVER_REQUESTS.join('|'),
+    group: 'Run',
     help: "throughput, compare: what drives the closed loop. auto: wrk when installed, else the bench's own client.",
-    default: 'auto', parse: parseDriver,
+    default: 'auto',
+    parse: parseDriver,
   }),
   requests: spec<number>({ flag: 'requests', metavar: 'N', group: 'Run', help: 'burst: requests.', default: 11, parse: int(1) }),
   clients: spec<number>({
-    flag: 'clients', metavar: 'N', group: 'Run', help: 'scale: concurrent clients of the step.', default: { full: 40, quick: 4 }, parse: int(1),
+    flag: 'clients',
+    metavar: 'N',
+    group: 'Run',
+    help: 'scale: concurrent clients of the step.',
+    default: { full: 40, quick: 4 },
+    parse: int(1),
   }),
   loadSeconds: spec<number>({
-    flag: 'duration', metavar: 'S', group: 'Run', help: 'scale: seconds of the step.', default: { full: 20, quick: 2.5 }, parse: number(0.5),
+    flag: 'duration',
+    metavar: 'S',
+    group: 'Run',
+    help: 'scale: seconds of the step.',
+    default: { full: 20, quick: 2.5 },
+    parse: number(0.5),
   }),
   cooldownSeconds: spec<number>({
-    flag: 'cooldown', metavar: 'S', group: 'Run', help: 'scale: quiet seconds after it.', default: { full: 15, quick: 0.5 }, parse: number(0),
+    flag: 'cooldown',
+    metavar: 'S',
+    group: 'Run',
+    help: 'scale: quiet seconds after it.',
+    default: { full: 15, quick: 0.5 },
+    parse: number(0),
   }),
   connections: spec<number[]>({
-    flag: 'connections', metavar: 'LIST', group: 'Run', help: 'throughput, compare: closed-loop connection counts (compare adds one-shot rows at the largest).',
-    default: { full: [1, 8, 32], quick: [1, 8] }, show: commaList, parse: list(int(1)),
+    flag: 'connections',
+    metavar: 'LIST',
+    group: 'Run',
+    help: 'throughput, compare: closed-loop connection counts (compare adds one-shot rows at the largest).',
+    default: { full: [1, 8, 32], quick: [1, 8] },
+    show: commaList,
+    parse: list(int(1)),
   }),
   rates: spec<number[]>({
-    flag: 'rate', metavar: 'LIST', group: 'Run',
+    flag: 'rate',
+    metavar: 'LIST',
+    group: 'Run',
     help: `throughput: open-loop rates in requests/s. Default: ${OPEN_LOOP_SHARES.map((s) => `${s * 100} %`).join(' and ')} of the best closed-loop rate.`,
     parse: list(positiveNumber),
   }),
   phaseSeconds: spec<number>({
-    flag: 'phase-seconds', metavar: 'S', group: 'Run', help: 'throughput, compare: seconds per row (wrk rounds to whole seconds).',
-    default: { full: 5, quick: 0.75 }, parse: number(0.25),
+    flag: 'phase-seconds',
+    metavar: 'S',
+    group: 'Run',
+    help: 'throughput, compare: seconds per row (wrk rounds to whole seconds).',
+    default: { full: 5, quick: 0.75 },
+    parse: number(0.25),
   }),
   profiles: spec<ProfileName[]>({
-    flag: 'profile', metavar: 'LIST', group: 'Run', help: 'profile: the load profiles.', default: [...PROFILE_NAMES], show: commaList, parse: parseProfiles,
+    flag: 'profile',
+    metavar: 'LIST',
+    group: 'Run',
+    help: 'profile: the load profiles.',
+    default: [...PROFILE_NAMES],
+    show: commaList,
+    parse: parseProfiles,
   }),
   crossConnections: spec<number>({
-    flag: 'crosscheck-connections', metavar: 'N', group: 'Run', help: 'crosscheck: connections of each tool.', default: 8, parse: int(1),
+    flag: 'crosscheck-connections',
+    metavar: 'N',
+    group: 'Run',
+    help: 'crosscheck: connections of each tool.',
+    default: 8,
+    parse: int(1),
   }),
   crossSeconds: spec<number>({
-    flag: 'crosscheck-seconds', metavar: 'S', group: 'Run', help: 'crosscheck: seconds of each tool.', default: { full: 5, quick: 1 }, parse: number(1),
+    flag: 'crosscheck-seconds',
+    metavar: 'S',
+    group: 'Run',
+    help: 'crosscheck: seconds of each tool.',
+    default: { full: 5, quick: 1 },
+    parse: number(1),
   }),
 } as const;
 
@@ -208,7 +276,7 @@ type ValueKey = keyof typeof VALUES;
 type ValueOf<K extends ValueKey> = (typeof VALUES)[K] extends ValueSpec<infer T> ? T : never;
 
 const FLAGS = {
-  quick: { group: 'Run', help: 'Everything shorter: the default set in under 30 s (the test suite\'s).' },
+  quick: { group: 'Run', help: "Everything shorter: the default set in under 30 s (the test suite's)." },
   json: { group: 'Run', help: 'Print the results as JSON on stdout; no progress display.' },
   help: { group: 'Run', help: 'Print this help.' },
 } as const;
@@ -295,7 +363,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     throw new UsageError('Option --stats needs --url: without --url the bench starts its own server with a private stats socket');
   }
   if (given.has('url') && poolArgs.length + serverArgs.length > 0) {
-    throw new UsageError(`Server options (${[...poolArgs, ...serverArgs].filter((a) => a.startsWith('--')).join(', ')}) have no effect with --url: the bench does not start a server then`);
+    throw new UsageError(
+      `Server options (${[...poolArgs, ...serverArgs].filter((a) => a.startsWith('--')).join(', ')}) have no effect with --url: the bench does not start a server then`,
+    );
   }
   const quick = flags.quick;
   function value<K extends ValueKey>(key: K): ValueOf<K>;

@@ -134,7 +134,11 @@ export function measureInChild(options: LatencyOptions & { timeoutMs?: number })
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
       if (error) {
-        reject(new Error(`measuring backend ${backend} failed (${error.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(error.code)}`}): ${stderr.trim() || error.message}`));
+        reject(
+          new Error(
+            `measuring backend ${backend} failed (${error.killed ? `killed after ${timeoutMs} ms` : `exit code ${String(error.code)}`}): ${stderr.trim() || error.message}`,
+          ),
+        );
         return;
       }
       try {
@@ -147,7 +151,10 @@ export function measureInChild(options: LatencyOptions & { timeoutMs?: number })
 }
 
 /** Measures each backend in turn (never at once: they would compete for the same cores). */
-export async function compareBackends(backends: readonly BackendRequest[], options: Omit<LatencyOptions, 'backend'> & { timeoutMs?: number } = {}): Promise<LatencyReport[]> {
+export async function compareBackends(
+  backends: readonly BackendRequest[],
+  options: Omit<LatencyOptions, 'backend'> & { timeoutMs?: number } = {},
+): Promise<LatencyReport[]> {
   const reports: LatencyReport[] = [];
   for (const backend of backends) reports.push(await measureInChild({ ...options, backend }));
   return reports;
@@ -156,7 +163,14 @@ export async function compareBackends(backends: readonly BackendRequest[], optio
 export function renderReports(reports: readonly LatencyReport[]): string {
   const rows = [['backend', 'load', 'batch 1 median', 'batch 1 p99', 'batch N texts/s', 'detail']];
   for (const r of reports) {
-    rows.push([r.requested === r.backend ? r.backend : `${r.requested} -> ${r.backend}`, `${Math.round(r.loadMs)} ms`, `${r.singleMedianMs.toFixed(3)} ms`, `${r.singleP99Ms.toFixed(3)} ms`, `${Math.round(r.batchTextsPerSecond)} (N=${r.batchSize})`, r.detail]);
+    rows.push([
+      r.requested === r.backend ? r.backend : `${r.requested} -> ${r.backend}`,
+      `${Math.round(r.loadMs)} ms`,
+      `${r.singleMedianMs.toFixed(3)} ms`,
+      `${r.singleP99Ms.toFixed(3)} ms`,
+      `${Math.round(r.batchTextsPerSecond)} (N=${r.batchSize})`,
+      r.detail,
+    ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const lines = rows.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  '));
@@ -196,7 +210,10 @@ export async function main(argv: string[]): Promise<number> {
     try {
       if (arg === '--model') dir = value();
       else if (arg === '--word-index') wordIndex = value();
-      else if (arg === '--backend') backends = value().split(',').map((name) => parseBackendRequest(name, '--backend'));
+      else if (arg === '--backend')
+        backends = value()
+          .split(',')
+          .map((name) => parseBackendRequest(name, '--backend'));
       else if (arg === '--calls') calls = positiveInteger(arg, value());
       else if (arg === '--batch-size') batchSize = positiveInteger(arg, value());
       else if (arg === '--batches') batches = positiveInteger(arg, value());

@@ -196,7 +196,13 @@ export async function crossCheck(options: CrossCheckOptions): Promise<{ check: C
   const autocannon = best((r) => r.autocannon);
   return {
     check: {
-      url, connections, durationS, rounds, wrk, harness, autocannon,
+      url,
+      connections,
+      durationS,
+      rounds,
+      wrk,
+      harness,
+      autocannon,
       ...compareThroughput(wrk.rps, harness.rps),
       autocannonRatio: compareThroughput(wrk.rps, autocannon.rps).ratio,
       tolerance: CROSS_CHECK_TOLERANCE,

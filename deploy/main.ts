@@ -14,7 +14,6 @@ import { TIDEPOOL_CLI } from '../core/paths.js';
 import { DEPLOY_USAGE, parseDeployArgs, type DeployOptions } from './options.js';
 import { renderSystemdUnit } from './systemdUnit.js';
 
-
 export const FILE_NAMES = {
   site: 'tidepool.nginx',
   unit: 'tidepool.service',
@@ -75,7 +74,11 @@ export function prepareDeployment(options: DeployOptions, cwd: string, env: Node
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const options = parseCommandLine('deploy', () => parseDeployArgs(argv), () => DEPLOY_USAGE);
+  const options = parseCommandLine(
+    'deploy',
+    () => parseDeployArgs(argv),
+    () => DEPLOY_USAGE,
+  );
   if (typeof options === 'number') return options;
   let deployment: Deployment;
   try {
@@ -102,7 +105,8 @@ export async function main(argv: string[]): Promise<number> {
   for (const w of configWarnings) say(`warning (ini): ${w}`);
   say(`wrote ${files.site}   nginx site: port ${r.port}, ${PROXY_PASS[r.proxy]} to ${upstream}`);
   say(`wrote ${files.unit}   systemd unit: ${r.user}:${r.group}, ${r.iniArgument}`);
-  if (files.additions !== null) say(`wrote ${files.additions}   ${plan.iniAdditions.length} line(s) the ini still needs: ${plan.iniAdditions.map((a) => a.key).join(', ')}`);
+  if (files.additions !== null)
+    say(`wrote ${files.additions}   ${plan.iniAdditions.length} line(s) the ini still needs: ${plan.iniAdditions.map((a) => a.key).join(', ')}`);
   else say('the ini has everything the deployment needs');
   say(`wrote ${files.nextSteps}   the commands that install them`);
   for (const w of plan.warnings) say(`note: ${w}`);

@@ -41,7 +41,6 @@ type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 // autocannon ships no types: this is the one place it is touched.
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-
 export type PassVariant = 'proxy_pass + keepalive' | 'proxy_pass, no keepalive' | 'uwsgi_pass' | 'tidepool direct (no nginx)';
 
 export interface PassResult {
@@ -161,13 +160,24 @@ export async function measurePass(o: MeasureOptions, progress: (line: string) =>
             requests: Math.round(r.requests.average * r.duration),
             failures: r.errors + r.timeouts + r.non2xx,
             failureDetail: [
-              ...Object.entries(r.statusCodeStats).filter(([code]) => code !== '200').map(([code, c]) => `${c.count} x status ${code}`),
+              ...Object.entries(r.statusCodeStats)
+                .filter(([code]) => code !== '200')
+                .map(([code, c]) => `${c.count} x status ${code}`),
               ...(r.errors > 0 ? [`${r.errors} connection errors`] : []),
-              ...[...new Set((nginx?.errorLog() ?? '').split('\n').filter(Boolean).map((l) => l.replace(/^\S+ \S+ \[\w+\] \d+#\d+: \*\d+ /, '').replace(/, client: .*$/, '')))].slice(0, 5),
+              ...[
+                ...new Set(
+                  (nginx?.errorLog() ?? '')
+                    .split('\n')
+                    .filter(Boolean)
+                    .map((l) => l.replace(/^\S+ \S+ \[\w+\] \d+#\d+: \*\d+ /, '').replace(/, client: .*$/, '')),
+                ),
+              ].slice(0, 5),
             ],
           };
           results.push(result);
-          progress(`round ${round}: ${variant}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.failures} failures${result.failureDetail.length ? ` (${result.failureDetail.join('; ')})` : ''}`);
+          progress(
+            `round ${round}: ${variant}: ${result.rps} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.failures} failures${result.failureDetail.length ? ` (${result.failureDetail.join('; ')})` : ''}`,
+          );
         } finally {
           await nginx?.stop();
         }
@@ -193,7 +203,13 @@ export function summaryTable(results: readonly PassResult[]): string {
 async function cli(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { seconds: { type: 'string' }, connections: { type: 'string' }, workers: { type: 'string' }, rounds: { type: 'string' }, latency: { type: 'string' } },
+    options: {
+      seconds: { type: 'string' },
+      connections: { type: 'string' },
+      workers: { type: 'string' },
+      rounds: { type: 'string' },
+      latency: { type: 'string' },
+    },
   });
   const int = (name: string, text: string | undefined, fallback: number, min = 1): number => {
     const n = text === undefined ? fallback : Number(text);
@@ -207,7 +223,9 @@ async function cli(argv: string[]): Promise<number> {
     rounds: int('rounds', values.rounds, 2),
     latencyMs: int('latency', values.latency, 0, 0),
   };
-  process.stdout.write(`GET ${SAMPLE_QUERY}, ${o.connections} connections, ${o.seconds} s per run, ${o.workers} workers, ${o.rounds} rounds, simulate-latency ${o.latencyMs} ms, ${os.availableParallelism()} CPUs\n`);
+  process.stdout.write(
+    `GET ${SAMPLE_QUERY}, ${o.connections} connections, ${o.seconds} s per run, ${o.workers} workers, ${o.rounds} rounds, simulate-latency ${o.latencyMs} ms, ${os.availableParallelism()} CPUs\n`,
+  );
   const results = await measurePass(o, (line) => process.stdout.write(line + '\n'));
   process.stdout.write('\n' + summaryTable(results) + '\n');
   return 0;

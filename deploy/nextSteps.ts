@@ -72,7 +72,7 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
   section(
     local
       ? `The service's user and group, and nginx's user (${NGINX_USER}) in that group so it can open the ${SOCKET_MODE.toString(8)} sockets:`
-      : 'On every backend machine: the service\'s user and group:',
+      : "On every backend machine: the service's user and group:",
     `  sudo adduser --system --group --no-create-home --home /nonexistent ${r.user}${r.group === r.user ? '' : ` && sudo addgroup --system ${r.group} && sudo adduser ${r.user} ${r.group}`}`,
     ...(r.accountFromIni ? [`(${r.user}:${r.group} are the ini's uid and gid: skip the adduser line if they exist already.)`] : []),
     ...(local ? [`  sudo usermod -aG ${r.group} ${NGINX_USER}`] : []),
@@ -97,7 +97,7 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
       'stats port has no authentication: open them to the nginx machine and your admin hosts only.',
       `  sudo ufw allow from NGINX_MACHINE_IP to any port ${appPorts} proto tcp`,
       `  sudo ufw allow from ADMIN_HOST_IP to any port ${statsPorts} proto tcp`,
-      '(with ufw active, incoming is denied by default; or do the same with nftables or your cloud\'s',
+      "(with ufw active, incoming is denied by default; or do the same with nftables or your cloud's",
       'security groups; better still, bind both to the private address instead of 0.0.0.0)',
     );
   }
@@ -119,11 +119,16 @@ export function renderNextSteps(plan: DeployPlan, files: OutputFiles): string {
     `  curl -s -o /dev/null -w '%{http_code}\\n' ${base}/metrics      # 404: not public`,
   ];
   if (plan.localHttp !== null) {
-    const target = plan.localHttp.startsWith('/') ? `sudo curl -s --unix-socket ${sh(plan.localHttp)} http://localhost` : `curl -s http://${plan.localHttp.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}`;
+    const target = plan.localHttp.startsWith('/')
+      ? `sudo curl -s --unix-socket ${sh(plan.localHttp)} http://localhost`
+      : `curl -s http://${plan.localHttp.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}`;
     checks.push(`  ${target}/readyz          # readiness, from ${local ? 'the machine itself' : 'a backend machine itself'}`);
     checks.push(`  ${target}/metrics         # what Prometheus scrapes`);
   } else {
-    checks.push('(/readyz and /metrics are answered on tidepool\'s http listener; with only a uwsgi socket, add', ` \`http = ${RUNTIME_DIR}/http.sock\` or \`metrics = 127.0.0.1:9191\` to the ini to reach them)`);
+    checks.push(
+      "(/readyz and /metrics are answered on tidepool's http listener; with only a uwsgi socket, add",
+      ` \`http = ${RUNTIME_DIR}/http.sock\` or \`metrics = 127.0.0.1:9191\` to the ini to reach them)`,
+    );
   }
   if (plan.statsAddresses.length > 0) {
     const repo = path.resolve(path.dirname(r.cliPath), '..', '..', '..');

@@ -32,9 +32,12 @@ export function renderNginxSite(plan: DeployPlan): string {
   if (u.zone) lines.push('    # Failure counts shared by all nginx workers, so a dead machine is skipped by all at once.', `    zone ${u.zone} 64k;`);
   if (several) {
     const s = u.servers[0]!;
-    lines.push(`    # Passive health check: ${s.maxFails} failed attempts within ${s.failTimeoutS} s take a machine out for ${s.failTimeoutS} s;`, '    # then one real request probes it (and is retried elsewhere if it fails).');
+    lines.push(
+      `    # Passive health check: ${s.maxFails} failed attempts within ${s.failTimeoutS} s take a machine out for ${s.failTimeoutS} s;`,
+      '    # then one real request probes it (and is retried elsewhere if it fails).',
+    );
   } else {
-    lines.push('    # tidepool\'s master queues requests and hands each to an idle worker: one server line is the whole pool.');
+    lines.push("    # tidepool's master queues requests and hands each to an idle worker: one server line is the whole pool.");
   }
   for (const s of u.servers) {
     const check = s.maxFails === null ? '' : ` max_fails=${s.maxFails} fail_timeout=${s.failTimeoutS}s`;
@@ -68,7 +71,7 @@ export function renderNginxSite(plan: DeployPlan): string {
     `    large_client_header_buffers 4 ${nginxSize(n.headerBufferBytes)};`,
     '',
     '    # Only the API is public. /metrics, /healthz and /readyz (pids, worker counts) and the stats',
-    '    # socket stay on the machines: Prometheus and checks use tidepool\'s own listener.',
+    "    # socket stay on the machines: Prometheus and checks use tidepool's own listener.",
     '    location = /predict {',
   );
   if (http) {
@@ -84,9 +87,10 @@ export function renderNginxSite(plan: DeployPlan): string {
   } else {
     lines.push('        include /etc/nginx/uwsgi_params;', `        uwsgi_pass ${u.name};`);
   }
-  const harakiriWords = n.harakiriS === 0
-    ? 'harakiri is off, so nginx\'s default 60 s'
-    : `harakiri = ${n.harakiriS} s${n.harakiriGraceS > 0 ? ` (+ ${n.harakiriGraceS} s graceful)` : ''}, so tidepool ends a runaway request before nginx gives up`;
+  const harakiriWords =
+    n.harakiriS === 0
+      ? "harakiri is off, so nginx's default 60 s"
+      : `harakiri = ${n.harakiriS} s${n.harakiriGraceS > 0 ? ` (+ ${n.harakiriGraceS} s graceful)` : ''}, so tidepool ends a runaway request before nginx gives up`;
   lines.push(
     '',
     `        ${p}_connect_timeout ${n.connectTimeoutS}s;`,

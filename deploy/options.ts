@@ -84,7 +84,9 @@ export function parseDeployArgs(argv: readonly string[]): DeployOptions {
 
 function accountName(option: string, text: string): string {
   if (!ACCOUNT_NAME.test(text)) {
-    throw new UsageError(`Expected \`${option}\` to be a system account name (lower-case letters, digits, _ and -, at most 32, not starting with a digit or -), got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `Expected \`${option}\` to be a system account name (lower-case letters, digits, _ and -, at most 32, not starting with a digit or -), got ${JSON.stringify(text)}`,
+    );
   }
   return text;
 }
@@ -129,7 +131,9 @@ function backend(text: string): Backend {
 
 function proxyMode(text: string): ProxyMode {
   if (!Object.hasOwn(PROXY_PASS, text)) {
-    const modes = Object.entries(PROXY_PASS).map(([mode, directive]) => `${mode} (${directive})`).join(' or ');
+    const modes = Object.entries(PROXY_PASS)
+      .map(([mode, directive]) => `${mode} (${directive})`)
+      .join(' or ');
     throw new UsageError(`Expected \`--proxy\` to be ${modes}, got ${JSON.stringify(text)}`);
   }
   return text as ProxyMode;

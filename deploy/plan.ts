@@ -183,13 +183,18 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
       additions.push({
         key: 'chmod-socket',
         value: SOCKET_MODE.toString(8),
-        why: `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not` +
+        why:
+          `nginx (${NGINX_USER}, a member of the ${request.group} group) may use the sockets; other users may not` +
           (mode === BARE_CHMOD_SOCKET ? ` (${mode.toString(8)} would let any local user send requests)` : ''),
       });
     }
     const stats = config.stats === '' ? null : parseAddress(config.stats);
     if (stats?.kind === 'unix' && (config.stats === DEFAULT_STATS || underAny(abs(stats.path), PRIVATE_DIRS))) {
-      additions.push({ key: 'stats', value: `${RUNTIME_DIR}/stats.sock`, why: 'the stats socket lives with the others, outside the read-only checkout, visible to `tidepool top`' });
+      additions.push({
+        key: 'stats',
+        value: `${RUNTIME_DIR}/stats.sock`,
+        why: 'the stats socket lives with the others, outside the read-only checkout, visible to `tidepool top`',
+      });
       statsAddresses = [`${RUNTIME_DIR}/stats.sock`];
     } else {
       statsAddresses = stats === null ? [] : [stats.kind === 'unix' ? abs(stats.path) : formatAddress(stats)];
@@ -218,7 +223,11 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
   let fifo = config['master-fifo'] ? abs(config['master-fifo']) : '';
   if (fifo === '' || underAny(fifo, PRIVATE_DIRS)) {
     fifo = `${RUNTIME_DIR}/master.fifo`;
-    additions.push({ key: 'master-fifo', value: fifo, why: '`systemctl reload tidepool` does a chain reload through it: one worker at a time, no request lost' });
+    additions.push({
+      key: 'master-fifo',
+      value: fifo,
+      why: '`systemctl reload tidepool` does a chain reload through it: one worker at a time, no request lost',
+    });
   }
 
   const cli = [request.nodePath, request.cliPath];
@@ -237,32 +246,44 @@ export function buildPlan(config: Config, request: DeployRequest): DeployPlan {
   ];
   const readWritePaths = [...new Set(written.map((p) => path.dirname(p)))].filter((d) => !underAny(d, [RUNTIME_DIR, ...PRIVATE_DIRS])).sort();
   for (const d of readWritePaths) {
-    warnings.push(`${d} is made writable for the service (ReadWritePaths=) because the ini puts a socket, FIFO or pidfile there; ${RUNTIME_DIR} needs no such exception`);
+    warnings.push(
+      `${d} is made writable for the service (ReadWritePaths=) because the ini puts a socket, FIFO or pidfile there; ${RUNTIME_DIR} needs no such exception`,
+    );
   }
 
   if (underAny(request.iniPath, PRIVATE_DIRS)) {
-    warnings.push(`${request.iniPath} is under ${PRIVATE_DIRS.join(' or ')}: with PrivateTmp=yes the service sees an empty private /tmp and cannot read it; keep the ini in the checkout (e.g. /opt/tidepool/tidepool.ini)`);
+    warnings.push(
+      `${request.iniPath} is under ${PRIVATE_DIRS.join(' or ')}: with PrivateTmp=yes the service sees an empty private /tmp and cannot read it; keep the ini in the checkout (e.g. /opt/tidepool/tidepool.ini)`,
+    );
   }
   const hidden = [...config.http, ...config.socket, ...(statsAddress === '' ? [] : [statsAddress])].flatMap(unixPath).filter((p) => underAny(p, PRIVATE_DIRS));
   for (const p of hidden) warnings.push(`${p} is under /tmp: with PrivateTmp=yes only the service itself sees that socket (not nginx, not \`tidepool top\`)`);
 
   for (const b of request.backends) {
     if (!/^[\d.]+$/.test(b.host) && !b.host.includes(':')) {
-      warnings.push(`nginx resolves ${b.host} once, when it starts or reloads, and refuses to start if it cannot: a changed address needs \`nginx -s reload\`; an IP address avoids both`);
+      warnings.push(
+        `nginx resolves ${b.host} once, when it starts or reloads, and refuses to start if it cannot: a changed address needs \`nginx -s reload\`; an IP address avoids both`,
+      );
     }
   }
 
-  const read = READ_PATH_OPTIONS.map((key) => config[key]).filter((p) => p !== '').map(abs);
+  const read = READ_PATH_OPTIONS.map((key) => config[key])
+    .filter((p) => p !== '')
+    .map(abs);
   const homePaths = [request.nodePath, request.cliPath, request.iniPath, ...read].filter((p) => underAny(p, ['/home', '/root', '/run/user']));
   for (const p of homePaths) {
-    warnings.push(`${p} is under a home directory: the unit uses ProtectHome=read-only instead of yes, and the ${request.user} user must be able to read it; a checkout in /opt/tidepool with a system-wide node (/usr/bin/node) avoids both`);
+    warnings.push(
+      `${p} is under a home directory: the unit uses ProtectHome=read-only instead of yes, and the ${request.user} user must be able to read it; a checkout in /opt/tidepool with a system-wide node (/usr/bin/node) avoids both`,
+    );
   }
 
   const harakiri = config.harakiri;
   const readTimeoutS = Math.max(NGINX_DEFAULT_READ_TIMEOUT_S, harakiri > 0 ? harakiri + config['harakiri-graceful-timeout'] + READ_MARGIN_S : 0);
   const maxBody = config['max-body-size'];
   if (request.proxy === 'uwsgi' && maxBody > UWSGI_QUERY_LIMIT) {
-    warnings.push(`uwsgi_pass sends the query string twice (QUERY_STRING and REQUEST_URI) in a uwsgi packet of at most 64 KB: a GET /predict text over about 32 KB gets a 500 from nginx ("uwsgi request is too big"), below max-body-size (${maxBody} bytes); send long texts by POST, or use --proxy http`);
+    warnings.push(
+      `uwsgi_pass sends the query string twice (QUERY_STRING and REQUEST_URI) in a uwsgi packet of at most 64 KB: a GET /predict text over about 32 KB gets a 500 from nginx ("uwsgi request is too big"), below max-body-size (${maxBody} bytes); send long texts by POST, or use --proxy http`,
+    );
   }
 
   return {
@@ -312,9 +333,15 @@ function checkBackendListeners(request: DeployRequest, listeners: readonly strin
   const ports = [...new Set(missing.map((b) => b.port))];
   const loopbackOnly = tcp.filter((a) => ports.includes(a.port));
   if (loopbackOnly.length > 0) {
-    warnings.push(`\`${key} = ${formatAddress(loopbackOnly[0]!)}\` only answers on this machine: change it to 0.0.0.0:${loopbackOnly[0]!.port} or the machine's private address so that nginx can reach it`);
+    warnings.push(
+      `\`${key} = ${formatAddress(loopbackOnly[0]!)}\` only answers on this machine: change it to 0.0.0.0:${loopbackOnly[0]!.port} or the machine's private address so that nginx can reach it`,
+    );
   } else if (ports.length === 1) {
-    additions.push({ key, value: `0.0.0.0:${ports[0]}`, why: `nginx on the front machine reaches every backend on port ${ports[0]}; firewall it to the nginx machine` });
+    additions.push({
+      key,
+      value: `0.0.0.0:${ports[0]}`,
+      why: `nginx on the front machine reaches every backend on port ${ports[0]}; firewall it to the nginx machine`,
+    });
   } else {
     warnings.push(`the backends use different ports (${ports.join(', ')}): give each machine's ini its own \`${key} = 0.0.0.0:PORT\``);
   }

@@ -311,7 +311,12 @@ export async function loadPredictor(source: string = DEFAULT_MODEL_DIR, options:
       // The sparse path copied the weights out (plain typed arrays): the engine's copy is no longer needed.
       engine.dispose();
       const forward = sparse;
-      return new ModelPredictor(info, backend, (inputs) => forward.probabilities(inputs as readonly string[]), () => {});
+      return new ModelPredictor(
+        info,
+        backend,
+        (inputs) => forward.probabilities(inputs as readonly string[]),
+        () => {},
+      );
     }
     const forward = (inputs: ModelInputs) => runInBatches(engine, toRows(inputs as readonly string[]), (inputs as readonly string[]).length);
     return new ModelPredictor(info, backend, forward, () => engine.dispose());

@@ -14,7 +14,12 @@ export interface TopIo {
  * with the exit status; never exits the process itself (the CLI dispatcher does).
  */
 export async function main(argv: string[], io: TopIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const options = parseCommandLine('top', () => parseTopArgs(argv), () => USAGE + '\n', io);
+  const options = parseCommandLine(
+    'top',
+    () => parseTopArgs(argv),
+    () => USAGE + '\n',
+    io,
+  );
   if (typeof options === 'number') return options;
   if (options.frames !== null) {
     return runBatch({ ...options, frames: options.frames }, io.stdout, io.stderr);

@@ -101,15 +101,16 @@ export function checkGoals(rows: readonly ComparedRow[]): GoalCheck[] {
   return [
     check(
       `keep-alive req/s at the most connections >= ${g.keepAliveOfConstant} x the constant-JSON cluster`,
-      g.keepAliveOfConstant, false, most(counts(false)), (c) => ratioAt(rows, 'cluster-constant', c, false, rps),
+      g.keepAliveOfConstant,
+      false,
+      most(counts(false)),
+      (c) => ratioAt(rows, 'cluster-constant', c, false, rps),
     ),
-    check(
-      `one-shot req/s >= ${g.oneShotOfModel} x the same-model cluster`,
-      g.oneShotOfModel, false, most(counts(true)), (c) => ratioAt(rows, 'cluster-model', c, true, rps),
+    check(`one-shot req/s >= ${g.oneShotOfModel} x the same-model cluster`, g.oneShotOfModel, false, most(counts(true)), (c) =>
+      ratioAt(rows, 'cluster-model', c, true, rps),
     ),
-    check(
-      `keep-alive p99 at the fewest connections <= ${g.p99OfConstant} x the constant-JSON cluster's`,
-      g.p99OfConstant, true, fewest(counts(false)), (c) => ratioAt(rows, 'cluster-constant', c, false, p99),
+    check(`keep-alive p99 at the fewest connections <= ${g.p99OfConstant} x the constant-JSON cluster's`, g.p99OfConstant, true, fewest(counts(false)), (c) =>
+      ratioAt(rows, 'cluster-constant', c, false, p99),
     ),
   ];
 }

@@ -24,7 +24,13 @@ export function poolUsage(run: RunResult, from: number): PoolUsage {
   const before = [...run.samples].reverse().find((s) => s.at <= from) ?? run.samples[0];
   const peak = (key: 'running' | 'ready' | 'queue') => (hasStats ? Math.max(before?.[key] ?? 0, ...samples.map((s) => s[key])) : null);
   const integrate = (key: 'running' | 'busy') =>
-    hasStats ? integrateSteps(run.samples.map((s) => ({ at: s.at, value: s[key] })), from, run.durationMs) / 1000 : null;
+    hasStats
+      ? integrateSteps(
+          run.samples.map((s) => ({ at: s.at, value: s[key] })),
+          from,
+          run.durationMs,
+        ) / 1000
+      : null;
   const spawns = run.events.filter((e) => isSpawn(e) && e.at >= from);
   return {
     firstSpawnS: spawns[0] ? (spawns[0].at - from) / 1000 : null,

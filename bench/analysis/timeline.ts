@@ -70,7 +70,11 @@ export function aggregateSeconds(run: {
   for (let t = 0; t < count; t++) {
     seconds.push(
       secondSample(t, phaseAt(run.phases, t * 1000), {
-        responses: responses[t]!, failures: failures[t]!, samples: samples[t]!, events: events[t]!, previousSample,
+        responses: responses[t]!,
+        failures: failures[t]!,
+        samples: samples[t]!,
+        events: events[t]!,
+        previousSample,
       }),
     );
     previousSample = samples[t]!.at(-1) ?? previousSample;

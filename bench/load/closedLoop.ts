@@ -107,15 +107,18 @@ export function startClosedLoop(options: ClosedLoopOptions, handlers: LoadHandle
   };
 
   const clients: Client[] = Array.from({ length: options.connections }, () => ({ conn: null, since: 0, resent: false, pause: null }));
-  const sweep = setInterval(() => {
-    const now = performance.now();
-    for (const client of clients) {
-      const conn = client.conn;
-      if (!conn?.inFlight || now - client.since <= timeoutMs) continue;
-      drop(client, conn);
-      fail(client, `request timed out after ${options.timeoutS} s`);
-    }
-  }, Math.min(250, Math.max(10, timeoutMs / 4)));
+  const sweep = setInterval(
+    () => {
+      const now = performance.now();
+      for (const client of clients) {
+        const conn = client.conn;
+        if (!conn?.inFlight || now - client.since <= timeoutMs) continue;
+        drop(client, conn);
+        fail(client, `request timed out after ${options.timeoutS} s`);
+      }
+    },
+    Math.min(250, Math.max(10, timeoutMs / 4)),
+  );
 
   let ended = false;
   const end = () => {

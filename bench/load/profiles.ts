@@ -51,7 +51,11 @@ export function buildProfile(name: ProfileName, shape: ProfileShape): Phase[] {
       break;
     }
     case 'spike':
-      phases.push(closed(base, seconds / 4), closed(peak, seconds / 4, `spike: ${clientsLabel(peak)}`), closed(base, seconds / 2, `cooldown: ${clientsLabel(base)}`));
+      phases.push(
+        closed(base, seconds / 4),
+        closed(peak, seconds / 4, `spike: ${clientsLabel(peak)}`),
+        closed(base, seconds / 2, `cooldown: ${clientsLabel(base)}`),
+      );
       break;
   }
   if (quietSeconds > 0) phases.push({ kind: 'quiet', label: 'quiet', durationMs: ms(quietSeconds) });

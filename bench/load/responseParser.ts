@@ -58,7 +58,8 @@ export class ResponseParser {
         const eol = this.buffer.indexOf('\r\n');
         if (eol < 0) return done;
         const size = parseInt(this.buffer.subarray(0, eol).toString('latin1').split(';')[0]!.trim(), 16);
-        if (!Number.isFinite(size) || size < 0) throw new ResponseParseError(`bad chunk size ${JSON.stringify(this.buffer.subarray(0, eol).toString('latin1'))}`);
+        if (!Number.isFinite(size) || size < 0)
+          throw new ResponseParseError(`bad chunk size ${JSON.stringify(this.buffer.subarray(0, eol).toString('latin1'))}`);
         this.buffer = this.buffer.subarray(eol + 2);
         this.state = size === 0 ? { kind: 'trailer' } : { kind: 'chunk-data', remaining: size + 2 };
       } else if (s.kind === 'trailer') {

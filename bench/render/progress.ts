@@ -24,7 +24,9 @@ function describePhase(phase: Phase): string {
 
 /** One line for one second: what the clients saw and what the pool did. */
 export function tickLine(s: SecondSample, phase: Phase | undefined): string {
-  const latency = s.latency ? `p50 ${formatMs(s.latency.p50).padStart(7)} p99 ${formatMs(s.latency.p99).padStart(7)}` : `p50 ${'-'.padStart(7)} p99 ${'-'.padStart(7)}`;
+  const latency = s.latency
+    ? `p50 ${formatMs(s.latency.p50).padStart(7)} p99 ${formatMs(s.latency.p99).padStart(7)}`
+    : `p50 ${'-'.padStart(7)} p99 ${'-'.padStart(7)}`;
   const parts = [`${String(s.t + 1).padStart(3)}s`, (phase?.label ?? '').padEnd(12).slice(0, 12), `${formatRate(s.requests).padStart(5)} req/s`, latency];
   if (s.workers) parts.push(`| run ${s.workers.running} ready ${s.workers.ready} busy ${s.workers.busy} queue ${s.queue ?? 0}`);
   if (s.spawns) parts.push(`+${s.spawns} spawn`);
@@ -66,7 +68,8 @@ export function attachProgress(session: BenchSession, out: ProgressStream): () =
     });
     let answered = 0;
     run.on('response', (r) => {
-      if (isBurst && r.phase === 0) line(`    #${String(++answered).padStart(2)}  ${r.status}  ${formatMs(r.latencyMs).padStart(8)}  worker ${r.worker ?? '?'}`);
+      if (isBurst && r.phase === 0)
+        line(`    #${String(++answered).padStart(2)}  ${r.status}  ${formatMs(r.latencyMs).padStart(8)}  worker ${r.worker ?? '?'}`);
     });
     run.on('failure', (f) => {
       if (isBurst) line(`    failed: ${f.message}`);
@@ -76,7 +79,9 @@ export function attachProgress(session: BenchSession, out: ProgressStream): () =
     });
     run.on('done', (r) => {
       const failed = r.failures.length + r.responses.filter((x) => x.status < 200 || x.status >= 300).length;
-      line(`    done: ${r.responses.length} responses, ${failed} failed, ${r.events.filter((e) => e.type === 'spawn').length} spawns in ${(r.durationMs / 1000).toFixed(1)} s${r.aborted ? ' (interrupted)' : ''}`);
+      line(
+        `    done: ${r.responses.length} responses, ${failed} failed, ${r.events.filter((e) => e.type === 'spawn').length} spawns in ${(r.durationMs / 1000).toFixed(1)} s${r.aborted ? ' (interrupted)' : ''}`,
+      );
     });
   };
 

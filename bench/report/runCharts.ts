@@ -13,7 +13,12 @@ export interface ChartFile {
 
 /** "scale: spare step 3" -> "scale-spare-step-3" */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'run';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'run'
+  );
 }
 
 /** One chart of one run, named after both. */
@@ -72,7 +77,13 @@ export function latencyChart(run: RunResult, serviceTimeMs: number | null = null
     bands: bands(run),
     guides: serviceTimeMs ? [{ y: scale(serviceTimeMs), axis: 'right', label: `service time ${serviceTimeMs} ms` }] : [],
     series: [
-      { name: 'requests/s', color: '#64748b', points: run.seconds.map((s): Point => [s.t, s.requests]).concat([[run.seconds.length, run.seconds.at(-1)?.requests ?? 0]]), step: true, fill: true },
+      {
+        name: 'requests/s',
+        color: '#64748b',
+        points: run.seconds.map((s): Point => [s.t, s.requests]).concat([[run.seconds.length, run.seconds.at(-1)?.requests ?? 0]]),
+        step: true,
+        fill: true,
+      },
       { name: 'p50 latency', color: '#059669', axis: 'right', points: run.seconds.map((s): Point => [mid(s.t), s.latency ? scale(s.latency.p50) : null]) },
       { name: 'p99 latency', color: '#d97706', axis: 'right', points: run.seconds.map((s): Point => [mid(s.t), s.latency ? scale(s.latency.p99) : null]) },
     ],

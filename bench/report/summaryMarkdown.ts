@@ -2,7 +2,14 @@ import type { GoalCheck } from '../analysis/compareGoals.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 import type { RowCost } from '../run/closedRow.js';
 import type {
-  BurstResult, CompareResult, CrossCheckResult, ProfileResult, ScaleResult, ScaleVariant, ServerInfo, ThroughputResult,
+  BurstResult,
+  CompareResult,
+  CrossCheckResult,
+  ProfileResult,
+  ScaleResult,
+  ScaleVariant,
+  ServerInfo,
+  ThroughputResult,
 } from '../scenarios/results.js';
 import type { WrkResult } from '../wrkCrossCheck.js';
 import type { BenchReport } from './benchReport.js';
@@ -13,7 +20,9 @@ import type { ChartFile } from './runCharts.js';
 export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[]): string {
   const lines: string[] = [];
   lines.push(`# tidepool bench, ${report.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`, '');
-  lines.push(`- Scenarios: ${report.scenarios.join(', ')}${report.quick ? ' (--quick: shortened)' : ''}; ${report.durationS.toFixed(0)} s in all${report.aborted ? '; INTERRUPTED (Ctrl-C)' : ''}`);
+  lines.push(
+    `- Scenarios: ${report.scenarios.join(', ')}${report.quick ? ' (--quick: shortened)' : ''}; ${report.durationS.toFixed(0)} s in all${report.aborted ? '; INTERRUPTED (Ctrl-C)' : ''}`,
+  );
   lines.push(`- Machine: ${report.machine.cores} cores, Node ${report.machine.node}, ${report.machine.platform}`);
   lines.push(
     report.url
@@ -119,7 +128,9 @@ function scaleRows(variants: readonly ScaleVariant[]): [string, ...string[]][] {
     row('cancelled at the end of the step', (x) => String(x.cancelled)),
     row('worker-seconds used', (x) => (x.workerSeconds === null ? 'n/a' : x.workerSeconds.toFixed(0))),
     row('busy worker-seconds', (x) =>
-      x.busyWorkerSeconds === null || x.workerSeconds === null ? 'n/a' : `${x.busyWorkerSeconds.toFixed(0)} (${x.workerSeconds > 0 ? Math.round((100 * x.busyWorkerSeconds) / x.workerSeconds) : 0} %)`,
+      x.busyWorkerSeconds === null || x.workerSeconds === null
+        ? 'n/a'
+        : `${x.busyWorkerSeconds.toFixed(0)} (${x.workerSeconds > 0 ? Math.round((100 * x.busyWorkerSeconds) / x.workerSeconds) : 0} %)`,
     ),
     row('spawns / cheaps', (x) => `${x.spawns} / ${x.cheaps}`),
   ];
@@ -140,7 +151,9 @@ function scaleSection(r: ScaleResult, charts: readonly ChartFile[]): string[] {
     '',
   );
   for (const v of r.variants) {
-    lines.push(`- **${v.name}**: ${v.description}. ${serverLine(v.server)}${v.run.statsErrors.length ? ` Stats errors: ${v.run.statsErrors.join('; ')}.` : ''}`);
+    lines.push(
+      `- **${v.name}**: ${v.description}. ${serverLine(v.server)}${v.run.statsErrors.length ? ` Stats errors: ${v.run.statsErrors.join('; ')}.` : ''}`,
+    );
   }
   lines.push('');
   for (const v of r.variants) lines.push(...chartLines(charts.filter((c) => c.run === v.run.name)));
@@ -175,8 +188,17 @@ function throughputSection(r: ThroughputResult, charts: readonly ChartFile[]): s
     const uncorrected = row.mode === 'open' ? formatMs(row.uncorrected?.p99) : '-';
     lines.push(
       tableRow(
-        mode, row.load, row.client, formatRate(row.rps), latencyCells(row.latency), uncorrected, row.non2xx, row.errors, row.workers ?? 'n/a',
-        clientCpuCell(row), serverCpuCell(row),
+        mode,
+        row.load,
+        row.client,
+        formatRate(row.rps),
+        latencyCells(row.latency),
+        uncorrected,
+        row.non2xx,
+        row.errors,
+        row.workers ?? 'n/a',
+        clientCpuCell(row),
+        serverCpuCell(row),
       ),
     );
   }
@@ -199,7 +221,10 @@ function throughputSection(r: ThroughputResult, charts: readonly ChartFile[]): s
 function profileSection(r: ProfileResult, charts: readonly ChartFile[]): string[] {
   const lines = ['## Load profiles', ''];
   if (r.profiles[0]) lines.push(serverLine(r.profiles[0].server), '');
-  lines.push('| profile | shape | req/s | p50 | p90 | p99 | failed | spawns / cheaps | peak running | worker-seconds |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push(
+    '| profile | shape | req/s | p50 | p90 | p99 | failed | spawns / cheaps | peak running | worker-seconds |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const p of r.profiles) {
     lines.push(
       `| ${p.name} | ${p.description} | ${formatRate(p.rps)} | ${latencyCells(p.latency)} | ${p.failed} | ${p.usage.spawns} / ${p.usage.cheaps} | ${p.usage.peakRunning ?? 'n/a'} | ${p.usage.workerSeconds?.toFixed(0) ?? 'n/a'} |`,
@@ -265,8 +290,15 @@ function compareSection(r: CompareResult): string[] {
   for (const row of r.rows) {
     lines.push(
       tableRow(
-        row.target, row.connections, row.oneShot ? 'one-shot' : 'keep-alive', formatRate(row.rps), formatMs(row.latency?.p50), formatMs(row.latency?.p99),
-        serverCpuCell(row), clientCpuCell(row), row.errors + row.non2xx,
+        row.target,
+        row.connections,
+        row.oneShot ? 'one-shot' : 'keep-alive',
+        formatRate(row.rps),
+        formatMs(row.latency?.p50),
+        formatMs(row.latency?.p99),
+        serverCpuCell(row),
+        clientCpuCell(row),
+        row.errors + row.non2xx,
       ),
     );
   }

@@ -55,7 +55,7 @@ export interface ChartSpec {
   height?: number;
 }
 
-const FONT = "font-family=\"-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif\"";
+const FONT = 'font-family="-apple-system, \'Segoe UI\', Helvetica, Arial, sans-serif"';
 const MARKER_STYLE = { spawn: { color: '#16a34a', label: 'spawn' }, cheap: { color: '#ea580c', label: 'cheap' } } as const;
 
 export function escapeXml(text: string): string {
@@ -141,7 +141,9 @@ export function renderChart(spec: ChartSpec): string {
   if (hasRight) {
     out.push(`<line x1="${plot.right}" x2="${plot.right}" y1="${plot.top}" y2="${plot.bottom}" stroke="#374151"/>`);
     for (const t of y2Ticks) out.push(`<text x="${plot.right + 6}" y="${f(Y(t, 'right') + 4)}">${formatTick(t)}</text>`);
-    out.push(`<text transform="translate(${width - 14} ${(plot.top + plot.bottom) / 2}) rotate(90)" text-anchor="middle" fill="#111827">${escapeXml(spec.y2Label ?? '')}</text>`);
+    out.push(
+      `<text transform="translate(${width - 14} ${(plot.top + plot.bottom) / 2}) rotate(90)" text-anchor="middle" fill="#111827">${escapeXml(spec.y2Label ?? '')}</text>`,
+    );
   }
   out.push('</g>');
 
@@ -150,7 +152,9 @@ export function renderChart(spec: ChartSpec): string {
   out.push('<g class="guides">');
   for (const g of spec.guides ?? []) {
     const y = f(Y(g.y, g.axis ?? 'left'));
-    out.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${y}" y2="${y}" stroke="#374151" stroke-width="1.2" stroke-dasharray="8 4"><title>${escapeXml(g.label)}</title></line>`);
+    out.push(
+      `<line x1="${plot.left}" x2="${plot.right}" y1="${y}" y2="${y}" stroke="#374151" stroke-width="1.2" stroke-dasharray="8 4"><title>${escapeXml(g.label)}</title></line>`,
+    );
   }
   out.push('</g>');
   out.push(markersSvg(spec.markers ?? [], X, plot.bottom));
@@ -220,7 +224,10 @@ function markersSvg(markers: readonly ChartMarker[], X: (x: number) => number, b
   const parts: string[] = ['<g class="markers">'];
   for (const kind of ['spawn', 'cheap'] as const) {
     const style = MARKER_STYLE[kind];
-    const xs = markers.filter((m) => m.kind === kind).map((m) => X(m.x)).sort((a, b) => a - b);
+    const xs = markers
+      .filter((m) => m.kind === kind)
+      .map((m) => X(m.x))
+      .sort((a, b) => a - b);
     const groups: { x: number; n: number }[] = [];
     for (const x of xs) {
       const g = groups[groups.length - 1];
@@ -229,7 +236,8 @@ function markersSvg(markers: readonly ChartMarker[], X: (x: number) => number, b
     }
     for (const g of groups) {
       const y = kind === 'spawn' ? baseline - 2 : baseline - 16;
-      const shape = kind === 'spawn' ? `${f(g.x - 5)},${y} ${f(g.x + 5)},${y} ${f(g.x)},${y - 9}` : `${f(g.x - 5)},${y - 9} ${f(g.x + 5)},${y - 9} ${f(g.x)},${y}`;
+      const shape =
+        kind === 'spawn' ? `${f(g.x - 5)},${y} ${f(g.x + 5)},${y} ${f(g.x)},${y - 9}` : `${f(g.x - 5)},${y - 9} ${f(g.x + 5)},${y - 9} ${f(g.x)},${y}`;
       parts.push(`<polygon class="${kind}" points="${shape}" fill="${style.color}"><title>${style.label}${g.n > 1 ? ` x${g.n}` : ''}</title></polygon>`);
       if (g.n > 1) parts.push(`<text x="${f(g.x + 6)}" y="${y - (kind === 'spawn' ? 2 : 0)}" font-size="10" fill="${style.color}">x${g.n}</text>`);
     }

@@ -19,15 +19,24 @@ export const REPORTS_DIR = 'bench-reports';
 
 /** bench-reports/2026-11-24T14-30-12/ under the working directory. */
 export function defaultReportDir(startedAt: Date, cwd = process.cwd()): string {
-  return path.join(cwd, REPORTS_DIR, startedAt.toISOString().replace(/:/g, '-').replace(/\.\d+Z$/, ''));
+  return path.join(
+    cwd,
+    REPORTS_DIR,
+    startedAt
+      .toISOString()
+      .replace(/:/g, '-')
+      .replace(/\.\d+Z$/, ''),
+  );
 }
 
 export function chartsOf(results: readonly ScenarioResult[]): ChartFile[] {
   const bursts = results.flatMap((r) => (r.kind === 'burst' && r.answers.length > 0 ? [burstChart(r.run, r.server.serviceTimeMs)] : []));
-  return bursts.concat(results
-    .flatMap(runsOf)
-    .filter(({ run }) => run.responses.length + run.samples.length > 0)
-    .flatMap(({ run, server }) => runCharts(run, server.serviceTimeMs)));
+  return bursts.concat(
+    results
+      .flatMap(runsOf)
+      .filter(({ run }) => run.responses.length + run.samples.length > 0)
+      .flatMap(({ run, server }) => runCharts(run, server.serviceTimeMs)),
+  );
 }
 
 /** Writes summary.md, timeline.json and one SVG per chart into `dir` (created if needed). */

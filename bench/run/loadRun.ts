@@ -69,10 +69,13 @@ export class LoadRun extends EventEmitter<RunEvents> {
     let tickTimer: NodeJS.Timeout | undefined;
     const scheduleTick = () => {
       // A little past the second, so that the stats read at its end has landed.
-      tickTimer = setTimeout(() => {
-        this.tick(this.ticked);
-        scheduleTick();
-      }, Math.max(0, (this.ticked + 1) * 1000 + 60 - this.now()));
+      tickTimer = setTimeout(
+        () => {
+          this.tick(this.ticked);
+          scheduleTick();
+        },
+        Math.max(0, (this.ticked + 1) * 1000 + 60 - this.now()),
+      );
     };
     scheduleTick();
 
@@ -111,7 +114,14 @@ export class LoadRun extends EventEmitter<RunEvents> {
       failures: this.failures,
       samples: this.samples,
       events: this.events.sort((a, b) => a.at - b.at),
-      seconds: aggregateSeconds({ durationMs, phases: this.records, responses: this.responses, failures: this.failures, samples: this.samples, events: this.events }),
+      seconds: aggregateSeconds({
+        durationMs,
+        phases: this.records,
+        responses: this.responses,
+        failures: this.failures,
+        samples: this.samples,
+        events: this.events,
+      }),
       statsSource: sampler?.kind ?? 'none',
       statsErrors: sampler?.errorLines() ?? [],
       aborted: aborted(),

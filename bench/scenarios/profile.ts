@@ -27,7 +27,14 @@ export async function profile(ctx: TargetContext): Promise<ProfileResult> {
       await withTarget(ctx, `profile: ${name}`, args, async (target) => {
         const phases = buildProfile(name, profileShape(options.quick));
         const run = await ctx.session.play(
-          new LoadRun({ name: `profile: ${name}`, url: predictUrl(target.url, options.text), stats: target.stats, timeoutS: options.timeoutS, signal: ctx.signal, phases }),
+          new LoadRun({
+            name: `profile: ${name}`,
+            url: predictUrl(target.url, options.text),
+            stats: target.stats,
+            timeoutS: options.timeoutS,
+            signal: ctx.signal,
+            phases,
+          }),
         );
         const loaded = run.phases.filter((p) => p.phase.kind === 'closed').reduce((s, p) => s + (p.endAt - p.startAt), 0) / 1000;
         return {

@@ -78,7 +78,13 @@ export async function scale(ctx: TargetContext): Promise<ScaleResult> {
             phases: scalePhases(options),
           }),
         );
-        return { name: config.name, description: config.description, server: serverInfo(target), run, metrics: scaleMetrics(run, LOAD_PHASE, target.serviceTimeMs) };
+        return {
+          name: config.name,
+          description: config.description,
+          server: serverInfo(target),
+          run,
+          metrics: scaleMetrics(run, LOAD_PHASE, target.serviceTimeMs),
+        };
       }),
     );
   }

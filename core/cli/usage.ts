@@ -29,7 +29,12 @@ export interface CommandIo {
  * the command is over with status 2; `--help` prints the help and the command is over with 0.
  * Returns the options to run with, or the exit status when there is nothing left to run.
  */
-export function parseCommandLine<T extends { help: boolean }>(command: string, parse: () => T, help: () => string, io: CommandIo = process): Exclude<T, { help: true }> | number {
+export function parseCommandLine<T extends { help: boolean }>(
+  command: string,
+  parse: () => T,
+  help: () => string,
+  io: CommandIo = process,
+): Exclude<T, { help: true }> | number {
   let parsed: T;
   try {
     parsed = parse();

@@ -31,14 +31,21 @@ function slotEvents(slot: number, before: UwsgiWorker, after: UwsgiWorker, atMs:
 
   if (harakiris > 0) {
     events.push({
-      at: atMs, type: 'harakiri', worker: slot, pid: before.pid || undefined,
+      at: atMs,
+      type: 'harakiri',
+      worker: slot,
+      pid: before.pid || undefined,
       reason: harakiris === 1 ? 'harakiri: a request ran too long, worker killed' : `${harakiris} harakiri kills: requests ran too long`,
     });
   }
   if (wasRunning && running && before.pid !== after.pid) {
     events.push({
-      at: spawnedAt, type: 'spawn', worker: slot, pid: after.pid,
-      reason: `respawned: pid ${before.pid} replaced by ${after.pid}`, detail: { previous_pid: before.pid },
+      at: spawnedAt,
+      type: 'spawn',
+      worker: slot,
+      pid: after.pid,
+      reason: `respawned: pid ${before.pid} replaced by ${after.pid}`,
+      detail: { previous_pid: before.pid },
     });
   } else if (wasRunning && !running) {
     events.push(
@@ -48,7 +55,10 @@ function slotEvents(slot: number, before: UwsgiWorker, after: UwsgiWorker, atMs:
     );
   } else if (!wasRunning && running) {
     events.push({
-      at: spawnedAt, type: 'spawn', worker: slot, pid: after.pid,
+      at: spawnedAt,
+      type: 'spawn',
+      worker: slot,
+      pid: after.pid,
       reason: before.status === 'cheap' ? `spawned: slot was cheap, now ${after.status}` : 'spawned',
     });
   } else if (!wasRunning && !running && after.respawn_count > before.respawn_count) {

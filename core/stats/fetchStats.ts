@@ -77,7 +77,9 @@ function readHttp(address: Extract<Address, { kind: 'http' }>, timeoutMs: number
     const req = http.get({ host: address.host, port: address.port, path: address.path || '/', agent: false }, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        settle(() => reject(new FetchError(`${name}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + ' (stats-http answers 200 to any path)', name, 'HTTP')));
+        settle(() =>
+          reject(new FetchError(`${name}: HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim() + ' (stats-http answers 200 to any path)', name, 'HTTP')),
+        );
         return;
       }
       const chunks: Buffer[] = [];

@@ -4,8 +4,33 @@
  */
 import { countWorkers, sumWorkers, type StatsTotals, type WorkerCounts } from './counts.js';
 import { describe, isPlainObject } from './jsonValue.js';
-import { APP_KEYS, CORE_KEYS, EVENT_KINDS, EXIT_REASONS, POOL_EVENT_TYPES, SCALING_ACTIONS, SOCKET_KEYS, SPAWN_KINDS, TOP_LEVEL_KEYS, WORKER_KEYS, WORKER_STATUSES, type PoolEvent, type PoolEventBase, type PoolEventKind, type PoolEventType, type ScalingDecisionInfo, type TidepoolInfo, type TidepoolWorkerInfo, type UwsgiApp, type UwsgiCore, type UwsgiSocket, type UwsgiStats, type UwsgiWorker, type WorkerExit, type WorkerStatus } from './schema.js';
-
+import {
+  APP_KEYS,
+  CORE_KEYS,
+  EVENT_KINDS,
+  EXIT_REASONS,
+  POOL_EVENT_TYPES,
+  SCALING_ACTIONS,
+  SOCKET_KEYS,
+  SPAWN_KINDS,
+  TOP_LEVEL_KEYS,
+  WORKER_KEYS,
+  WORKER_STATUSES,
+  type PoolEvent,
+  type PoolEventBase,
+  type PoolEventKind,
+  type PoolEventType,
+  type ScalingDecisionInfo,
+  type TidepoolInfo,
+  type TidepoolWorkerInfo,
+  type UwsgiApp,
+  type UwsgiCore,
+  type UwsgiSocket,
+  type UwsgiStats,
+  type UwsgiWorker,
+  type WorkerExit,
+  type WorkerStatus,
+} from './schema.js';
 
 export class StatsError extends Error {
   override name = 'StatsError';
@@ -219,25 +244,25 @@ const zero = <T>(read: Reader<T>, value: T): Field<T> => ({ read, absent: { zero
 const num0 = zero(num, 0);
 const str0 = zero(str, '');
 
-const readApp = object<UwsgiApp>(
-  { id: num0, modifier1: num0, mountpoint: str0, startup_time: num0, requests: num0, exceptions: num0, chdir: str0 },
-  APP_KEYS,
-);
+const readApp = object<UwsgiApp>({ id: num0, modifier1: num0, mountpoint: str0, startup_time: num0, requests: num0, exceptions: num0, chdir: str0 }, APP_KEYS);
 
 const readCore = object<UwsgiCore>(
   {
-    id: num0, requests: num0, static_requests: num0, routed_requests: num0, offloaded_requests: num0,
-    write_errors: num0, read_errors: num0, in_request: num0,
+    id: num0,
+    requests: num0,
+    static_requests: num0,
+    routed_requests: num0,
+    offloaded_requests: num0,
+    write_errors: num0,
+    read_errors: num0,
+    in_request: num0,
     vars: zero(arrayOf(str), []),
     req_info: zero(object<UwsgiCore['req_info']>({ request_start: maybe(num) }), {}),
   },
   CORE_KEYS,
 );
 
-const readSocket = object<UwsgiSocket>(
-  { name: str0, proto: str0, queue: num0, max_queue: num0, shared: num0, can_offload: num0 },
-  SOCKET_KEYS,
-);
+const readSocket = object<UwsgiSocket>({ name: str0, proto: str0, queue: num0, max_queue: num0, shared: num0, can_offload: num0 }, SOCKET_KEYS);
 
 const readWorkerExit = object<WorkerExit>({ at: must(num), reason: must(oneOf(EXIT_REASONS)), detail: must(str) });
 

@@ -114,9 +114,7 @@ export const POOL_EVENT_TYPES = ['spawn', 'ready', 'cheap-start', 'cheap-done', 
 export type PoolEventType = (typeof POOL_EVENT_TYPES)[number];
 
 /** Why a worker process left its slot; the first two are the ones nobody asked for. */
-export const EXIT_REASONS = [
-  'crash', 'signal', 'harakiri', 'max-requests', 'max-lifetime', 'rss', 'cheaped', 'reload', 'shutdown',
-] as const;
+export const EXIT_REASONS = ['crash', 'signal', 'harakiri', 'max-requests', 'max-lifetime', 'rss', 'cheaped', 'reload', 'shutdown'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
 /**
@@ -232,28 +230,58 @@ export interface TidepoolWorkerInfo {
 // Key order. The writer emits keys in these orders (uWSGI's), then `tidepool` last.
 
 export const TOP_LEVEL_KEYS = [
-  'version', 'listen_queue', 'listen_queue_errors', 'signal_queue', 'load', 'pid', 'uid', 'gid', 'cwd',
-  'locks', 'sockets', 'workers',
+  'version',
+  'listen_queue',
+  'listen_queue_errors',
+  'signal_queue',
+  'load',
+  'pid',
+  'uid',
+  'gid',
+  'cwd',
+  'locks',
+  'sockets',
+  'workers',
 ] as const satisfies readonly (keyof UwsgiStats)[];
 
 export const WORKER_KEYS = [
-  'id', 'pid', 'accepting', 'requests', 'delta_requests', 'exceptions', 'harakiri_count', 'signals',
-  'signal_queue', 'status', 'rss', 'vsz', 'running_time', 'last_spawn', 'respawn_count', 'tx', 'avg_rt',
-  'apps', 'cores',
+  'id',
+  'pid',
+  'accepting',
+  'requests',
+  'delta_requests',
+  'exceptions',
+  'harakiri_count',
+  'signals',
+  'signal_queue',
+  'status',
+  'rss',
+  'vsz',
+  'running_time',
+  'last_spawn',
+  'respawn_count',
+  'tx',
+  'avg_rt',
+  'apps',
+  'cores',
 ] as const satisfies readonly (keyof UwsgiWorker)[];
 
 export const CORE_KEYS = [
-  'id', 'requests', 'static_requests', 'routed_requests', 'offloaded_requests', 'write_errors', 'read_errors',
-  'in_request', 'vars', 'req_info',
+  'id',
+  'requests',
+  'static_requests',
+  'routed_requests',
+  'offloaded_requests',
+  'write_errors',
+  'read_errors',
+  'in_request',
+  'vars',
+  'req_info',
 ] as const satisfies readonly (keyof UwsgiCore)[];
 
-export const APP_KEYS = [
-  'id', 'modifier1', 'mountpoint', 'startup_time', 'requests', 'exceptions', 'chdir',
-] as const satisfies readonly (keyof UwsgiApp)[];
+export const APP_KEYS = ['id', 'modifier1', 'mountpoint', 'startup_time', 'requests', 'exceptions', 'chdir'] as const satisfies readonly (keyof UwsgiApp)[];
 
-export const SOCKET_KEYS = [
-  'name', 'proto', 'queue', 'max_queue', 'shared', 'can_offload',
-] as const satisfies readonly (keyof UwsgiSocket)[];
+export const SOCKET_KEYS = ['name', 'proto', 'queue', 'max_queue', 'shared', 'can_offload'] as const satisfies readonly (keyof UwsgiSocket)[];
 
 /** The key under which tidepool's additions live, at the top level and in each worker. */
 export const TIDEPOOL_KEY = 'tidepool';

@@ -5,11 +5,15 @@
 import { describe, isPlainObject } from './jsonValue.js';
 import type { UwsgiStats, UwsgiWorker } from './schema.js';
 
-
 export const uwsgitopRequired = {
   /** uwsgitop crashes (KeyError / TypeError) when a worker lacks one of these or has another type. */
   workerCrashesWithout: {
-    id: 'number', requests: 'number', tx: 'number', running_time: 'number', last_spawn: 'number', status: 'string',
+    id: 'number',
+    requests: 'number',
+    tx: 'number',
+    running_time: 'number',
+    last_spawn: 'number',
+    status: 'string',
   },
   /** uwsgitop silently drops the worker's row unless each of these is a number. */
   workerRowDroppedUnlessNumber: ['pid', 'exceptions', 'avg_rt', 'rss', 'vsz', 'respawn_count', 'harakiri_count'],

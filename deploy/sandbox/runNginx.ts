@@ -50,7 +50,10 @@ function childPids(pid: number): number[] {
  * with `nginx -t`, starts nginx and waits for its socket.
  */
 export async function startSandboxNginx(
-  dir: string, site: string, paths: Readonly<Record<string, string>> = {}, conf: Omit<SandboxConfOptions, 'dir' | 'sitePath'> = {},
+  dir: string,
+  site: string,
+  paths: Readonly<Record<string, string>> = {},
+  conf: Omit<SandboxConfOptions, 'dir' | 'sitePath'> = {},
 ): Promise<RunningNginx> {
   const socket = path.join(dir, 'nginx.sock');
   const sitePath = path.join(dir, 'site.conf');

@@ -41,7 +41,10 @@ function parseHeaderDict(text: string, file: string): NpyHeader {
       at = end + 1;
       return s;
     }
-    for (const [word, value] of [['True', true], ['False', false]] as const) {
+    for (const [word, value] of [
+      ['True', true],
+      ['False', false],
+    ] as const) {
       if (text.startsWith(word, at)) {
         at += word.length;
         return value;
@@ -52,7 +55,7 @@ function parseHeaderDict(text: string, file: string): NpyHeader {
       const items: number[] = [];
       for (;;) {
         space();
-        if (text[at] === ')') return at++, items;
+        if (text[at] === ')') return (at++, items);
         const match = /^\d+L?/.exec(text.slice(at));
         if (!match) bad('expected a dimension (non-negative integer)');
         items.push(Number(match![0].replace('L', '')));
@@ -87,7 +90,9 @@ function parseHeaderDict(text: string, file: string): NpyHeader {
 /** Reads the .npy format (versions 1.0, 2.0, 3.0) that np.save writes. */
 export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (bytes.length < 10 || !MAGIC.every((byte, i) => bytes[i] === byte)) {
-    throw new DatasetError(`${file}: not a .npy array (expected the magic bytes \\x93NUMPY, got ${JSON.stringify(Buffer.from(bytes.subarray(0, 6)).toString('latin1'))})`);
+    throw new DatasetError(
+      `${file}: not a .npy array (expected the magic bytes \\x93NUMPY, got ${JSON.stringify(Buffer.from(bytes.subarray(0, 6)).toString('latin1'))})`,
+    );
   }
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -96,7 +101,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (major === 1) (headerLength = view.getUint16(8, true)), (headerStart = 10);
   else if (major === 2 || major === 3) (headerLength = view.getUint32(8, true)), (headerStart = 12);
   else throw new DatasetError(`${file}: .npy format version ${major}.${bytes[7]} is not supported (expected 1.0, 2.0 or 3.0)`);
-  if (headerStart + headerLength > bytes.length) throw new DatasetError(`${file}: .npy header claims ${headerLength} bytes, the file has ${bytes.length - headerStart} after the preamble (truncated?)`);
+  if (headerStart + headerLength > bytes.length)
+    throw new DatasetError(`${file}: .npy header claims ${headerLength} bytes, the file has ${bytes.length - headerStart} after the preamble (truncated?)`);
   const text = Buffer.from(bytes.subarray(headerStart, headerStart + headerLength)).toString(major === 3 ? 'utf8' : 'latin1');
   return { ...parseHeaderDict(text, file), body: bytes.subarray(headerStart + headerLength) };
 }
@@ -120,13 +126,15 @@ export function npyIntegers(array: NpyArray, file: string): number[] {
   const type = INTEGER_TYPES[array.descr.slice(1)];
   if (!type || !'<>|='.includes(order ?? '')) throw new DatasetError(`${file}: expected an integer dtype such as '<i8', got ${JSON.stringify(array.descr)}`);
   const length = array.shape[0]!;
-  if (array.body.length < length * type.size) throw new DatasetError(`${file}: shape (${length},) of ${array.descr} needs ${length * type.size} bytes, got ${array.body.length} (truncated?)`);
+  if (array.body.length < length * type.size)
+    throw new DatasetError(`${file}: shape (${length},) of ${array.descr} needs ${length * type.size} bytes, got ${array.body.length} (truncated?)`);
   const view = new DataView(array.body.buffer, array.body.byteOffset, array.body.byteLength);
   const little = order !== '>';
   const values: number[] = new Array(length);
   for (let i = 0; i < length; i++) {
     const value = type.read(view, i * type.size, little);
-    if (typeof value === 'bigint' && (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER))) throw new DatasetError(`${file}: element ${i} (${value}) does not fit a JS number`);
+    if (typeof value === 'bigint' && (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)))
+      throw new DatasetError(`${file}: element ${i} (${value}) does not fit a JS number`);
     values[i] = Number(value);
   }
   return values;

@@ -12,7 +12,8 @@ export class RandomState {
   private pos = N;
 
   constructor(seed: number) {
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`Expected seed to be an integer from 0 to 2**32 - 1 (as numpy requires), got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+      throw new RangeError(`Expected seed to be an integer from 0 to 2**32 - 1 (as numpy requires), got ${seed}`);
     this.key[0] = seed >>> 0;
     for (let i = 1; i < N; i++) {
       const previous = this.key[i - 1]! ^ (this.key[i - 1]! >>> 30);

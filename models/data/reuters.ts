@@ -51,25 +51,34 @@ export function readReutersNpz(file: string): RawDataset {
   const members = readZip(readBytes(file, 'the dataset (reuters.npz)'), file);
   const member = (name: string): Uint8Array => {
     const data = members.get(name);
-    if (!data) throw new DatasetError(`${file}: expected members x.npy and y.npy, got ${[...members.keys()].map((key) => JSON.stringify(key)).join(', ') || 'an empty archive'}`);
+    if (!data)
+      throw new DatasetError(
+        `${file}: expected members x.npy and y.npy, got ${[...members.keys()].map((key) => JSON.stringify(key)).join(', ') || 'an empty archive'}`,
+      );
     return data;
   };
   const xFile = `${file}:x.npy`;
   const x = parseNpy(member('x.npy'), xFile);
-  if (x.descr !== '|O') throw new DatasetError(`${xFile}: expected an object array (dtype '|O') of word-rank lists, got dtype ${JSON.stringify(x.descr)} with shape (${x.shape.join(', ')})`);
+  if (x.descr !== '|O')
+    throw new DatasetError(
+      `${xFile}: expected an object array (dtype '|O') of word-rank lists, got dtype ${JSON.stringify(x.descr)} with shape (${x.shape.join(', ')})`,
+    );
   if (x.shape.length !== 1) throw new DatasetError(`${xFile}: expected a 1-D array of documents, got shape (${x.shape.join(', ')})`);
   const array = pickledArray(readPickle(x.body, xFile), xFile);
-  if (array.shape.length !== 1 || array.shape[0] !== x.shape[0]) throw new DatasetError(`${xFile}: the header says shape (${x.shape.join(', ')}), the pickled array has (${array.shape.join(', ')})`);
+  if (array.shape.length !== 1 || array.shape[0] !== x.shape[0])
+    throw new DatasetError(`${xFile}: the header says shape (${x.shape.join(', ')}), the pickled array has (${array.shape.join(', ')})`);
   const xs = array.items.map((item, i) => {
     if (!Array.isArray(item)) throw new DatasetError(`${xFile}: expected document ${i} to be a list of word ranks, got ${describe(item)}`);
     for (const rank of item) {
-      if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0) throw new DatasetError(`${xFile}: expected document ${i} to hold non-negative integers, got ${describe(rank)}`);
+      if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0)
+        throw new DatasetError(`${xFile}: expected document ${i} to hold non-negative integers, got ${describe(rank)}`);
     }
     return item as number[];
   });
   const yFile = `${file}:y.npy`;
   const labels = npyIntegers(parseNpy(member('y.npy'), yFile), yFile);
-  if (labels.length !== xs.length) throw new DatasetError(`${file}: x.npy holds ${xs.length} documents but y.npy ${labels.length} labels; expected one label per document`);
+  if (labels.length !== xs.length)
+    throw new DatasetError(`${file}: x.npy holds ${xs.length} documents but y.npy ${labels.length} labels; expected one label per document`);
   labels.forEach((label, i) => {
     if (label < 0) throw new DatasetError(`${yFile}: expected labels >= 0, got ${label} at ${i}`);
   });
@@ -85,10 +94,12 @@ export function readWordIndex(file: string): Map<string, number> {
     if (error instanceof DatasetError) throw error;
     throw new DatasetError(`${file}: expected a JSON object of word -> rank, got unparsable text (${(error as Error).message})`);
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new DatasetError(`${file}: expected a JSON object of word -> rank, got ${Array.isArray(json) ? 'an array' : typeof json}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new DatasetError(`${file}: expected a JSON object of word -> rank, got ${Array.isArray(json) ? 'an array' : typeof json}`);
   const index = new Map<string, number>();
   for (const [word, rank] of Object.entries(json)) {
-    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1) throw new DatasetError(`${file}: expected the rank of ${JSON.stringify(word)} to be an integer >= 1, got ${JSON.stringify(rank)}`);
+    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1)
+      throw new DatasetError(`${file}: expected the rank of ${JSON.stringify(word)} to be an integer >= 1, got ${JSON.stringify(rank)}`);
     index.set(word, rank);
   }
   return index;

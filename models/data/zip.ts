@@ -72,9 +72,11 @@ export function readZip(bytes: Uint8Array, file: string): Map<string, Uint8Array
       x += 4 + length;
     }
     if (flags & 0x1) bad(`member ${JSON.stringify(name)} is encrypted`);
-    if (localOffset + 30 > bytes.length || view.getUint32(localOffset, true) !== LOCAL) bad(`member ${JSON.stringify(name)}: no local header at offset ${localOffset}`);
+    if (localOffset + 30 > bytes.length || view.getUint32(localOffset, true) !== LOCAL)
+      bad(`member ${JSON.stringify(name)}: no local header at offset ${localOffset}`);
     const dataStart = localOffset + 30 + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
-    if (dataStart + compressedSize > bytes.length) bad(`member ${JSON.stringify(name)} needs ${compressedSize} bytes at offset ${dataStart}, the file has ${bytes.length} (truncated?)`);
+    if (dataStart + compressedSize > bytes.length)
+      bad(`member ${JSON.stringify(name)} needs ${compressedSize} bytes at offset ${dataStart}, the file has ${bytes.length} (truncated?)`);
     const raw = bytes.subarray(dataStart, dataStart + compressedSize);
     let data: Uint8Array;
     if (method === STORED) data = raw;

@@ -16,9 +16,24 @@ export interface MlpShape {
  */
 export function buildMlp(tf: Tf, shape: MlpShape): LayersModel {
   const model = tf.sequential({ name: 'reuters_mlp' });
-  model.add(tf.layers.dense({ inputShape: [shape.numWords], units: shape.hiddenUnits, activation: 'relu', name: 'hidden', kernelInitializer: tf.initializers.glorotUniform({ seed: shape.seed }) }));
+  model.add(
+    tf.layers.dense({
+      inputShape: [shape.numWords],
+      units: shape.hiddenUnits,
+      activation: 'relu',
+      name: 'hidden',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: shape.seed }),
+    }),
+  );
   model.add(tf.layers.dropout({ rate: shape.dropout, seed: shape.seed + 1, name: 'dropout' }));
-  model.add(tf.layers.dense({ units: shape.numClasses, activation: 'softmax', name: 'topic', kernelInitializer: tf.initializers.glorotUniform({ seed: shape.seed + 2 }) }));
+  model.add(
+    tf.layers.dense({
+      units: shape.numClasses,
+      activation: 'softmax',
+      name: 'topic',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: shape.seed + 2 }),
+    }),
+  );
   model.compile({ optimizer: tf.train.adam(), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return model;
 }

@@ -75,12 +75,25 @@ export function parseMetadata(json: Json, file: string): ModelMetadata {
   if (!Array.isArray(top.labels) || top.labels.length < 2) fail(file, '"labels"', 'an array of at least 2 label names', top.labels);
   const labels = top.labels.map((label, i) => string(file, `"labels[${i}]"`, label));
   const wi = object(file, '"wordIndex"', top.wordIndex);
-  const wordIndex = { file: string(file, '"wordIndex.file"', wi.file), sha256: string(file, '"wordIndex.sha256"', wi.sha256), words: integer(file, '"wordIndex.words"', wi.words, 1) };
+  const wordIndex = {
+    file: string(file, '"wordIndex.file"', wi.file),
+    sha256: string(file, '"wordIndex.sha256"', wi.sha256),
+    words: integer(file, '"wordIndex.words"', wi.words, 1),
+  };
   const data = object(file, '"data"', top.data);
-  const counts = { train: integer(file, '"data.train"', data.train, 0), validation: integer(file, '"data.validation"', data.validation, 0), test: integer(file, '"data.test"', data.test, 0) };
+  const counts = {
+    train: integer(file, '"data.train"', data.train, 0),
+    validation: integer(file, '"data.validation"', data.validation, 0),
+    test: integer(file, '"data.test"', data.test, 0),
+  };
   let trainingData: TrainingData;
   if (data.kind === 'synthetic') {
-    trainingData = { kind: 'synthetic', seed: integer(file, '"data.seed"', data.seed, 0), samples: integer(file, '"data.samples"', data.samples, 1), ...counts };
+    trainingData = {
+      kind: 'synthetic',
+      seed: integer(file, '"data.seed"', data.seed, 0),
+      samples: integer(file, '"data.samples"', data.samples, 1),
+      ...counts,
+    };
   } else if (data.kind === 'files') {
     trainingData = { kind: 'files', npz: string(file, '"data.npz"', data.npz), wordIndex: string(file, '"data.wordIndex"', data.wordIndex), ...counts };
   } else {
@@ -98,7 +111,11 @@ export function parseMetadata(json: Json, file: string): ModelMetadata {
     wordIndex,
     trainedOn: string(file, '"trainedOn"', top.trainedOn),
     data: trainingData,
-    split: { seed: integer(file, '"split.seed"', split.seed, 0), testSplit: number(file, '"split.testSplit"', split.testSplit), validationSplit: number(file, '"split.validationSplit"', split.validationSplit) },
+    split: {
+      seed: integer(file, '"split.seed"', split.seed, 0),
+      testSplit: number(file, '"split.testSplit"', split.testSplit),
+      validationSplit: number(file, '"split.validationSplit"', split.validationSplit),
+    },
     training: {
       epochs: integer(file, '"training.epochs"', training.epochs, 1),
       batchSize: integer(file, '"training.batchSize"', training.batchSize, 1),

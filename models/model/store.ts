@@ -46,9 +46,14 @@ function checkDirectory(dir: string): void {
   try {
     stat = fs.statSync(dir);
   } catch {
-    throw new ModelError(`Model directory ${dir} does not exist; expected a directory with ${MODEL_FILE}, ${WEIGHTS_FILE}, ${METADATA_FILE} and ${WORD_INDEX_FILE} (create one with \`tidepool train --out ${dir}\`)`);
+    throw new ModelError(
+      `Model directory ${dir} does not exist; expected a directory with ${MODEL_FILE}, ${WEIGHTS_FILE}, ${METADATA_FILE} and ${WORD_INDEX_FILE} (create one with \`tidepool train --out ${dir}\`)`,
+    );
   }
-  if (!stat.isDirectory()) throw new ModelError(`Model directory ${dir} is not a directory; expected a directory with ${MODEL_FILE}, ${WEIGHTS_FILE}, ${METADATA_FILE} and ${WORD_INDEX_FILE}`);
+  if (!stat.isDirectory())
+    throw new ModelError(
+      `Model directory ${dir} is not a directory; expected a directory with ${MODEL_FILE}, ${WEIGHTS_FILE}, ${METADATA_FILE} and ${WORD_INDEX_FILE}`,
+    );
 }
 
 /** A TensorFlow.js model.json: layers-model (Keras' layers) or graph-model (tensorflowjs_converter of a SavedModel). */
@@ -64,29 +69,35 @@ export function readModelJson(tf: Tf, file: string): { artifacts: io.ModelArtifa
   const name = path.basename(file);
   const { json } = readJson(dir, name, 'the TensorFlow.js model');
   const model = json as Partial<io.ModelJSON> | null;
-  if (typeof model !== 'object' || model === null || Array.isArray(model)) throw new ModelError(`${file}: expected a JSON object, got ${JSON.stringify(json)?.slice(0, 60)}`);
-  if (typeof model.modelTopology !== 'object' || model.modelTopology === null) throw new ModelError(`${file}: expected a "modelTopology" object, got ${JSON.stringify(model.modelTopology)?.slice(0, 60) ?? 'nothing'}`);
+  if (typeof model !== 'object' || model === null || Array.isArray(model))
+    throw new ModelError(`${file}: expected a JSON object, got ${JSON.stringify(json)?.slice(0, 60)}`);
+  if (typeof model.modelTopology !== 'object' || model.modelTopology === null)
+    throw new ModelError(`${file}: expected a "modelTopology" object, got ${JSON.stringify(model.modelTopology)?.slice(0, 60) ?? 'nothing'}`);
   const declared = model.format;
   if (declared !== undefined && declared !== 'layers-model' && declared !== 'graph-model') {
     throw new ModelError(`${file}: expected "format" to be "layers-model" or "graph-model", got ${JSON.stringify(declared)}`);
   }
   const format: TfjsModelFormat = declared ?? ('node' in model.modelTopology ? 'graph-model' : 'layers-model');
-  if (!Array.isArray(model.weightsManifest)) throw new ModelError(`${file}: expected a "weightsManifest" array, got ${JSON.stringify(model.weightsManifest)?.slice(0, 60) ?? 'nothing'}`);
+  if (!Array.isArray(model.weightsManifest))
+    throw new ModelError(`${file}: expected a "weightsManifest" array, got ${JSON.stringify(model.weightsManifest)?.slice(0, 60) ?? 'nothing'}`);
 
   const weightSpecs: io.WeightsManifestEntry[] = [];
   const buffers: Buffer[] = [];
   for (const [g, group] of model.weightsManifest.entries()) {
-    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights)) throw new ModelError(`${file}: expected weightsManifest[${g}] to have "paths" and "weights" arrays, got ${JSON.stringify(group)?.slice(0, 80)}`);
+    if (!Array.isArray(group?.paths) || !Array.isArray(group?.weights))
+      throw new ModelError(`${file}: expected weightsManifest[${g}] to have "paths" and "weights" arrays, got ${JSON.stringify(group)?.slice(0, 80)}`);
     let expected = 0;
     for (const spec of group.weights) {
       const size = BYTES_PER_ELEMENT[spec.quantization?.dtype ?? spec.dtype];
-      if (size === undefined || !Array.isArray(spec.shape)) throw new ModelError(`${file}: weight ${JSON.stringify(spec.name)} has an unsupported dtype or shape (${JSON.stringify(spec)})`);
+      if (size === undefined || !Array.isArray(spec.shape))
+        throw new ModelError(`${file}: weight ${JSON.stringify(spec.name)} has an unsupported dtype or shape (${JSON.stringify(spec)})`);
       expected += size * spec.shape.reduce((a, b) => a * b, 1);
       weightSpecs.push(spec);
     }
     // Paths are relative to model.json; reject anything that would climb out of the model directory.
     const shards = group.paths.map((shard) => {
-      if (typeof shard !== 'string' || path.isAbsolute(shard) || shard.split(/[\\/]/).includes('..')) throw new ModelError(`${file}: expected weight paths relative to the model directory, got ${JSON.stringify(shard)}`);
+      if (typeof shard !== 'string' || path.isAbsolute(shard) || shard.split(/[\\/]/).includes('..'))
+        throw new ModelError(`${file}: expected weight paths relative to the model directory, got ${JSON.stringify(shard)}`);
       return readFile(dir, shard, `weights listed in ${name}`);
     });
     const got = shards.reduce((sum, shard) => sum + shard.length, 0);
@@ -117,18 +128,23 @@ function readWordIndex(dir: string, metadata: ModelMetadata): Map<string, number
   const { json, bytes } = readJson(dir, name, 'the word index (word -> rank)');
   const digest = sha256(bytes);
   if (digest !== metadata.wordIndex.sha256) {
-    throw new ModelError(`${file}: does not match the model: expected sha256 ${metadata.wordIndex.sha256} (recorded in ${METADATA_FILE}), got ${digest}; the word index belongs to another model`);
+    throw new ModelError(
+      `${file}: does not match the model: expected sha256 ${metadata.wordIndex.sha256} (recorded in ${METADATA_FILE}), got ${digest}; the word index belongs to another model`,
+    );
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ModelError(`${file}: expected an object of word -> rank, got ${Array.isArray(json) ? 'an array' : typeof json}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new ModelError(`${file}: expected an object of word -> rank, got ${Array.isArray(json) ? 'an array' : typeof json}`);
   const index = new Map<string, number>();
   const seen = new Set<number>();
   for (const [word, rank] of Object.entries(json)) {
-    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1) throw new ModelError(`${file}: expected the rank of ${JSON.stringify(word)} to be an integer >= 1, got ${JSON.stringify(rank)}`);
+    if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 1)
+      throw new ModelError(`${file}: expected the rank of ${JSON.stringify(word)} to be an integer >= 1, got ${JSON.stringify(rank)}`);
     if (seen.has(rank)) throw new ModelError(`${file}: expected distinct ranks, got rank ${rank} twice (again for ${JSON.stringify(word)})`);
     seen.add(rank);
     index.set(word, rank);
   }
-  if (index.size !== metadata.wordIndex.words) throw new ModelError(`${file}: expected ${metadata.wordIndex.words} words (recorded in ${METADATA_FILE}), got ${index.size}`);
+  if (index.size !== metadata.wordIndex.words)
+    throw new ModelError(`${file}: expected ${metadata.wordIndex.words} words (recorded in ${METADATA_FILE}), got ${index.size}`);
   return index;
 }
 
@@ -148,13 +164,19 @@ export function checkModelShape(model: LayersModel, files: ModelFiles): void {
   const inputShape = model.inputs[0]?.shape;
   const outputShape = model.outputs[0]?.shape;
   const where = path.join(files.dir, MODEL_FILE);
-  if (model.inputs.length !== 1 || inputShape?.length !== 2) throw new ModelError(`${where}: expected one input of shape [batch, numWords], got ${JSON.stringify(model.inputs.map((input) => input.shape))}`);
-  if (model.outputs.length !== 1 || outputShape?.length !== 2) throw new ModelError(`${where}: expected one output of shape [batch, classes], got ${JSON.stringify(model.outputs.map((output) => output.shape))}`);
+  if (model.inputs.length !== 1 || inputShape?.length !== 2)
+    throw new ModelError(`${where}: expected one input of shape [batch, numWords], got ${JSON.stringify(model.inputs.map((input) => input.shape))}`);
+  if (model.outputs.length !== 1 || outputShape?.length !== 2)
+    throw new ModelError(`${where}: expected one output of shape [batch, classes], got ${JSON.stringify(model.outputs.map((output) => output.shape))}`);
   if (inputShape[1] !== files.metadata.numWords) {
-    throw new ModelError(`${path.join(files.dir, METADATA_FILE)}: numWords is ${files.metadata.numWords}, but the model in ${MODEL_FILE} expects ${inputShape[1]} inputs; the word index and num_words must be the ones the model was trained with`);
+    throw new ModelError(
+      `${path.join(files.dir, METADATA_FILE)}: numWords is ${files.metadata.numWords}, but the model in ${MODEL_FILE} expects ${inputShape[1]} inputs; the word index and num_words must be the ones the model was trained with`,
+    );
   }
   if (outputShape[1] !== files.metadata.labels.length) {
-    throw new ModelError(`${path.join(files.dir, METADATA_FILE)}: lists ${files.metadata.labels.length} labels, but the output layer in ${MODEL_FILE} has ${outputShape[1]} classes`);
+    throw new ModelError(
+      `${path.join(files.dir, METADATA_FILE)}: lists ${files.metadata.labels.length} labels, but the output layer in ${MODEL_FILE} has ${outputShape[1]} classes`,
+    );
   }
 }
 

@@ -132,7 +132,9 @@ export async function selectBackend(requested: TfjsBackendRequest = 'auto'): Pro
       return { tf: native.tf, backend: { requested, name: 'tfjs-node', detail: 'tfjs-node (native libtensorflow)', notes } };
     }
     if (requested === 'tfjs-node') {
-      throw new BackendError(`Backend "tfjs-node" was requested but cannot load: ${native.error}. Install @tensorflow/tfjs-node 4.22.0 with its native binding, or use --backend wasm`);
+      throw new BackendError(
+        `Backend "tfjs-node" was requested but cannot load: ${native.error}. Install @tensorflow/tfjs-node 4.22.0 with its native binding, or use --backend wasm`,
+      );
     }
     notes.push(`tfjs-node: not available (${native.error})`);
   }
@@ -142,7 +144,9 @@ export async function selectBackend(requested: TfjsBackendRequest = 'auto'): Pro
     const wasm = await tryWasm(tf);
     if ('detail' in wasm) return { tf, backend: { requested, name: 'wasm', detail: wasm.detail, notes: [...notes, ...wasm.notes] } };
     if (requested === 'wasm') {
-      throw new BackendError(`Backend "wasm" was requested but cannot load: ${wasm.error}. Check that @tensorflow/tfjs-backend-wasm 4.22.0 is installed, or use --backend cpu`);
+      throw new BackendError(
+        `Backend "wasm" was requested but cannot load: ${wasm.error}. Check that @tensorflow/tfjs-backend-wasm 4.22.0 is installed, or use --backend cpu`,
+      );
     }
     notes.push(`wasm: not available (${wasm.error})`);
   }

@@ -42,8 +42,12 @@ function refuse(reason: string): DenseStack {
  * only when every input is 0 or 1.
  */
 export function extractDenseStack(model: LayersModel, input: MatrixMode): DenseStack {
-  if (input !== 'binary') return refuse(`its input is a ${input} bag-of-words; summing the kernel rows of the words present equals the first Dense layer only for a binary (0/1) input`);
-  if (model.getClassName() !== 'Sequential') return refuse(`it is a ${model.getClassName()}, not a Sequential model; the sparse path runs a Sequential of ${SUPPORTED}`);
+  if (input !== 'binary')
+    return refuse(
+      `its input is a ${input} bag-of-words; summing the kernel rows of the words present equals the first Dense layer only for a binary (0/1) input`,
+    );
+  if (model.getClassName() !== 'Sequential')
+    return refuse(`it is a ${model.getClassName()}, not a Sequential model; the sparse path runs a Sequential of ${SUPPORTED}`);
   const inputShape = model.inputs[0]?.shape;
   if (model.inputs.length !== 1 || inputShape?.length !== 2 || typeof inputShape[1] !== 'number') {
     return refuse(`it takes inputs of shape ${JSON.stringify(model.inputs.map((i) => i.shape))}; the sparse path needs one input of shape [batch, numWords]`);
@@ -58,13 +62,19 @@ export function extractDenseStack(model: LayersModel, input: MatrixMode): DenseS
     if (kind === 'Dropout' || kind === 'InputLayer') continue;
     if (kind !== 'Dense') return refuse(`layer "${layer.name}" is of class ${kind}; the sparse path runs only ${SUPPORTED}`);
     const activation = layer.getConfig().activation;
-    if (!isSparseActivation(activation)) return refuse(`Dense layer "${layer.name}" uses the activation ${JSON.stringify(activation)}; the sparse path implements ${SPARSE_ACTIVATIONS.join(', ')}`);
+    if (!isSparseActivation(activation))
+      return refuse(
+        `Dense layer "${layer.name}" uses the activation ${JSON.stringify(activation)}; the sparse path implements ${SPARSE_ACTIVATIONS.join(', ')}`,
+      );
     const [kernel, bias, ...extra] = layer.getWeights();
     if (kernel === undefined || kernel.shape.length !== 2 || kernel.shape[0] !== width || extra.length > 0) {
-      return refuse(`Dense layer "${layer.name}" has weights of shapes ${JSON.stringify(layer.getWeights().map((w) => w.shape))}; expected a kernel of shape [${width}, units] and an optional bias`);
+      return refuse(
+        `Dense layer "${layer.name}" has weights of shapes ${JSON.stringify(layer.getWeights().map((w) => w.shape))}; expected a kernel of shape [${width}, units] and an optional bias`,
+      );
     }
     const units = kernel.shape[1]!;
-    if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== units)) return refuse(`Dense layer "${layer.name}" has a bias of shape ${JSON.stringify(bias.shape)}; expected [${units}]`);
+    if (bias !== undefined && (bias.shape.length !== 1 || bias.shape[0] !== units))
+      return refuse(`Dense layer "${layer.name}" has a bias of shape ${JSON.stringify(bias.shape)}; expected [${units}]`);
     // Copies: the arrays must outlive the tfjs model, which the predictor may dispose.
     const weights: DenseWeights = {
       name: layer.name,

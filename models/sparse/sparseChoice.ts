@@ -34,8 +34,13 @@ export function chooseServingBackend(requested: BackendRequest, reference: Backe
     };
   }
   if (requested === 'sparse') {
-    throw new BackendError(`Backend "sparse" was requested but cannot serve the model in ${modelDir}: ${why(outcome, reference)}. Use --backend auto to serve it with TensorFlow.js`);
+    throw new BackendError(
+      `Backend "sparse" was requested but cannot serve the model in ${modelDir}: ${why(outcome, reference)}. Use --backend auto to serve it with TensorFlow.js`,
+    );
   }
-  const note = outcome.verdict === 'ineligible' ? `sparse: not used, ${why(outcome, reference)}` : `sparse: refused, ${why(outcome, reference)}; serving with ${reference.name}`;
+  const note =
+    outcome.verdict === 'ineligible'
+      ? `sparse: not used, ${why(outcome, reference)}`
+      : `sparse: refused, ${why(outcome, reference)}; serving with ${reference.name}`;
   return { ...reference, requested, notes: [...reference.notes, note] };
 }

@@ -34,7 +34,14 @@ function activate(values: Float64Array, units: number, activation: SparseActivat
 function accumulate(out: Float64Array, bias: Float32Array, kernel: Float32Array, units: number, rows: Int32Array, values: Float64Array, count: number): void {
   let j = 0;
   for (; j + 8 <= units; j += 8) {
-    let s0 = bias[j]!, s1 = bias[j + 1]!, s2 = bias[j + 2]!, s3 = bias[j + 3]!, s4 = bias[j + 4]!, s5 = bias[j + 5]!, s6 = bias[j + 6]!, s7 = bias[j + 7]!;
+    let s0 = bias[j]!,
+      s1 = bias[j + 1]!,
+      s2 = bias[j + 2]!,
+      s3 = bias[j + 3]!,
+      s4 = bias[j + 4]!,
+      s5 = bias[j + 5]!,
+      s6 = bias[j + 6]!,
+      s7 = bias[j + 7]!;
     for (let k = 0; k < count; k++) {
       const v = values[k]!;
       const b = rows[k]! + j;
@@ -86,9 +93,14 @@ export class SparseForward {
   constructor(layers: readonly DenseWeights[]) {
     if (layers.length === 0) throw new RangeError('Expected at least one Dense layer, got none');
     layers.forEach((layer, l) => {
-      if (l > 0 && layer.inputs !== layers[l - 1]!.units) throw new RangeError(`Expected Dense layer "${layer.name}" to take ${layers[l - 1]!.units} inputs (the units of "${layers[l - 1]!.name}"), got ${layer.inputs}`);
+      if (l > 0 && layer.inputs !== layers[l - 1]!.units)
+        throw new RangeError(
+          `Expected Dense layer "${layer.name}" to take ${layers[l - 1]!.units} inputs (the units of "${layers[l - 1]!.name}"), got ${layer.inputs}`,
+        );
       if (layer.kernel.length !== layer.inputs * layer.units || layer.bias.length !== layer.units) {
-        throw new RangeError(`Expected Dense layer "${layer.name}" to have a ${layer.inputs}x${layer.units} kernel and ${layer.units} biases, got ${layer.kernel.length} and ${layer.bias.length} values`);
+        throw new RangeError(
+          `Expected Dense layer "${layer.name}" to have a ${layer.inputs}x${layer.units} kernel and ${layer.units} biases, got ${layer.kernel.length} and ${layer.bias.length} values`,
+        );
       }
     });
     this.layers = layers;

@@ -34,9 +34,7 @@ export function compareProbabilities(reference: Float32Array, candidate: Float32
   return { maxDelta, worst };
 }
 
-export type SparseVerdict =
-  | { verdict: 'verified'; maxDelta: number; probes: number }
-  | { verdict: 'disagrees'; maxDelta: number; reason: string };
+export type SparseVerdict = { verdict: 'verified'; maxDelta: number; probes: number } | { verdict: 'disagrees'; maxDelta: number; reason: string };
 
 function quote(text: string): string {
   return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
@@ -54,9 +52,10 @@ export function verifyAgainst(reference: TextForward, candidate: TextForward, pr
   for (const texts of [probes, single]) {
     const { maxDelta: delta, worst } = compareProbabilities(reference.probabilities(texts), candidate.probabilities(texts), classes);
     if (!(delta <= SPARSE_TOLERANCE)) {
-      const reason = worst === null
-        ? `the outputs for ${texts.length} probe texts differ in size`
-        : `for probe text ${quote(texts[worst.row]!)}${texts === single ? ' (alone)' : ''}, class ${worst.column} has probability ${worst.reference} in TensorFlow.js but ${worst.candidate} in the sparse path (|Δ| ${delta.toExponential(1)} > ${SPARSE_TOLERANCE.toExponential()})`;
+      const reason =
+        worst === null
+          ? `the outputs for ${texts.length} probe texts differ in size`
+          : `for probe text ${quote(texts[worst.row]!)}${texts === single ? ' (alone)' : ''}, class ${worst.column} has probability ${worst.reference} in TensorFlow.js but ${worst.candidate} in the sparse path (|Δ| ${delta.toExponential(1)} > ${SPARSE_TOLERANCE.toExponential()})`;
       return { verdict: 'disagrees', maxDelta: delta, reason };
     }
     maxDelta = Math.max(maxDelta, delta);

@@ -80,6 +80,11 @@ export class Vocabulary {
 
   /** Keras texts_to_matrix: texts_to_sequences then sequences_to_matrix. */
   textsToMatrix(texts: readonly string[], mode: MatrixMode = 'binary'): Float32Array {
-    return sequencesToMatrix(texts.map((text) => this.textToSequence(text)), this.encoding.numWords, mode, this.documents);
+    return sequencesToMatrix(
+      texts.map((text) => this.textToSequence(text)),
+      this.encoding.numWords,
+      mode,
+      this.documents,
+    );
   }
 }

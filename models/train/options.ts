@@ -37,13 +37,33 @@ interface OptionSpec {
 const OPTIONS: readonly OptionSpec[] = [
   { flag: '--epochs', key: 'epochs', kind: { type: 'integer', min: 1 }, help: 'passes over the training data' },
   { flag: '--batch-size', key: 'batchSize', kind: { type: 'integer', min: 1 }, help: 'documents per gradient step' },
-  { flag: '--num-words', key: 'numWords', kind: { type: 'integer', min: 4 }, help: 'vocabulary cut: word indices < num-words are model inputs (load_data offsets ranks by 3)' },
-  { flag: '--seed', key: 'seed', kind: { type: 'integer', min: 0, max: 0xffffffff }, help: 'seeds the synthetic corpus, the load_data shuffle and weight initialisation' },
-  { flag: '--data', key: 'data', kind: { type: 'path' }, help: 'directory with Keras\' reuters.npz and reuters_word_index.json (default: generate the synthetic corpus)' },
+  {
+    flag: '--num-words',
+    key: 'numWords',
+    kind: { type: 'integer', min: 4 },
+    help: 'vocabulary cut: word indices < num-words are model inputs (load_data offsets ranks by 3)',
+  },
+  {
+    flag: '--seed',
+    key: 'seed',
+    kind: { type: 'integer', min: 0, max: 0xffffffff },
+    help: 'seeds the synthetic corpus, the load_data shuffle and weight initialisation',
+  },
+  {
+    flag: '--data',
+    key: 'data',
+    kind: { type: 'path' },
+    help: "directory with Keras' reuters.npz and reuters_word_index.json (default: generate the synthetic corpus)",
+  },
   { flag: '--samples', key: 'samples', kind: { type: 'integer', min: 10 }, help: 'documents in the synthetic corpus (Reuters-46 has 11228)' },
   { flag: '--out', key: 'out', kind: { type: 'path' }, help: 'model directory to write (model.json, weights.bin, metadata.json, word_index.json)' },
   { flag: '--backend', key: 'backend', kind: { type: 'choice', values: TFJS_BACKEND_REQUESTS }, help: 'TensorFlow.js backend' },
-  { flag: '--validation-split', key: 'validationSplit', kind: { type: 'fraction', min: 0, max: 0.9 }, help: 'share of the training split held out to pick the best epoch' },
+  {
+    flag: '--validation-split',
+    key: 'validationSplit',
+    kind: { type: 'fraction', min: 0, max: 0.9 },
+    help: 'share of the training split held out to pick the best epoch',
+  },
   { flag: '--test-split', key: 'testSplit', kind: { type: 'fraction', min: 0.05, max: 0.9 }, help: 'share of the corpus kept for the final test accuracy' },
   { flag: '--hidden-units', key: 'hiddenUnits', kind: { type: 'integer', min: 1 }, help: 'width of the hidden Dense layer' },
   { flag: '--dropout', key: 'dropout', kind: { type: 'fraction', min: 0, max: 0.95 }, help: 'dropout rate after the hidden layer' },
@@ -125,7 +145,8 @@ export function parseTrainArgs(argv: readonly string[]): ParsedArgs {
     seen.add(spec.flag);
     (options as unknown as Record<string, unknown>)[spec.key] = convert(spec, token.value!);
   }
-  if (options.data !== null && seen.has('--samples')) throw new UsageError('Options --samples and --data do not go together: --samples sizes the synthetic corpus, --data trains on real files instead');
+  if (options.data !== null && seen.has('--samples'))
+    throw new UsageError('Options --samples and --data do not go together: --samples sizes the synthetic corpus, --data trains on real files instead');
   return { help: false, options };
 }
 

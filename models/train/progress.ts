@@ -45,7 +45,9 @@ export function formatEpochLine(line: EpochLine): string {
 export function renderProgress(trainer: EventEmitter<TrainEvents>, stream: NodeJS.WritableStream & { isTTY?: boolean }): void {
   const tty = stream.isTTY === true;
   let lastDraw = 0;
-  trainer.on('data', (summary) => stream.write(`${summary.description}: ${summary.train} train, ${summary.validation} validation, ${summary.test} test documents\n`));
+  trainer.on('data', (summary) =>
+    stream.write(`${summary.description}: ${summary.train} train, ${summary.validation} validation, ${summary.test} test documents\n`),
+  );
   trainer.on('backend', (backend) => stream.write(`backend: ${backend.detail}${backend.notes.length ? ` (${backend.notes.join('; ')})` : ''}\n`));
   trainer.on('batchEnd', (state) => {
     if (!tty) return;
@@ -57,6 +59,8 @@ export function renderProgress(trainer: EventEmitter<TrainEvents>, stream: NodeJ
   trainer.on('epochEnd', (line) => stream.write(`${tty ? '\r' : ''}${formatEpochLine(line)}${tty ? '\x1b[K' : ''}\n`));
   trainer.on('done', (result) => {
     stream.write(`best epoch ${result.bestEpoch} (val_acc ${result.metrics.valAccuracy?.toFixed(4) ?? 'n/a'}); model written to ${result.out}\n`);
-    stream.write(`test accuracy ${result.metrics.testAccuracy!.toFixed(4)} (loss ${result.metrics.testLoss!.toFixed(4)}) on ${result.test} documents; chance is ${(1 / result.classes).toFixed(4)}; trained in ${result.metrics.seconds!.toFixed(1)} s\n`);
+    stream.write(
+      `test accuracy ${result.metrics.testAccuracy!.toFixed(4)} (loss ${result.metrics.testLoss!.toFixed(4)}) on ${result.test} documents; chance is ${(1 / result.classes).toFixed(4)}; trained in ${result.metrics.seconds!.toFixed(1)} s\n`,
+    );
   });
 }

@@ -53,7 +53,12 @@ function readDataset(options: TrainOptions): Dataset {
   if (options.data !== null) {
     const npz = path.join(options.data, NPZ_FILE);
     const index = path.join(options.data, WORD_INDEX_FILE);
-    return { loaded: loadData({ path: npz, ...split }), wordIndex: readWordIndex(index), data: { kind: 'files', npz, wordIndex: index }, description: `Reuters files ${npz}` };
+    return {
+      loaded: loadData({ path: npz, ...split }),
+      wordIndex: readWordIndex(index),
+      data: { kind: 'files', npz, wordIndex: index },
+      description: `Reuters files ${npz}`,
+    };
   }
   const corpus = generateCorpus({ samples: options.samples, seed: options.seed });
   return {
@@ -83,15 +88,23 @@ export async function train(options: TrainOptions, events: EventEmitter<TrainEve
   const dataset = readDataset(options);
   const { train: trainSplit, test: testSplit } = dataset.loaded;
   const maxLabel = [...trainSplit.y, ...testSplit.y].reduce((max, label) => Math.max(max, label), 0);
-  if (maxLabel >= REUTERS_TOPICS.length) throw new RangeError(`${dataset.description}: label ${maxLabel} has no Reuters topic name (expected labels 0-${REUTERS_TOPICS.length - 1})`);
+  if (maxLabel >= REUTERS_TOPICS.length)
+    throw new RangeError(`${dataset.description}: label ${maxLabel} has no Reuters topic name (expected labels 0-${REUTERS_TOPICS.length - 1})`);
   const classes = REUTERS_TOPICS.length;
   const trainCount = trainSplit.x.length;
   const validation = trainCount - Math.floor(trainCount * (1 - options.validationSplit));
-  if (trainCount - validation < 1) throw new RangeError(`${dataset.description}: no training documents are left after the test and validation splits; use more --samples`);
+  if (trainCount - validation < 1)
+    throw new RangeError(`${dataset.description}: no training documents are left after the test and validation splits; use more --samples`);
   if (testSplit.x.length < 1) throw new RangeError(`${dataset.description}: the test split is empty; use more --samples or a larger --test-split`);
   events.emit('data', { description: dataset.description, train: trainCount - validation, validation, test: testSplit.x.length });
 
-  const model = buildMlp(tf, { numWords: options.numWords, numClasses: classes, hiddenUnits: options.hiddenUnits, dropout: options.dropout, seed: options.seed });
+  const model = buildMlp(tf, {
+    numWords: options.numWords,
+    numClasses: classes,
+    hiddenUnits: options.hiddenUnits,
+    dropout: options.dropout,
+    seed: options.seed,
+  });
   const xTrain = tf.tensor2d(sequencesToMatrix(trainSplit.x, options.numWords), [trainCount, options.numWords]);
   const yTrain = tf.tensor2d(oneHot(trainSplit.y, classes), [trainCount, classes]);
   const xTest = tf.tensor2d(sequencesToMatrix(testSplit.x, options.numWords), [testSplit.x.length, options.numWords]);
@@ -119,7 +132,14 @@ export async function train(options: TrainOptions, events: EventEmitter<TrainEve
           // Show the epoch's running mean, as Keras' bar does: one batch's numbers jump around.
           running.loss += logs?.loss ?? NaN;
           running.acc += logs?.acc ?? NaN;
-          events.emit('batchEnd', { epoch, epochs: options.epochs, batch: batch + 1, batches, loss: running.loss / (batch + 1), acc: running.acc / (batch + 1) });
+          events.emit('batchEnd', {
+            epoch,
+            epochs: options.epochs,
+            batch: batch + 1,
+            batches,
+            loss: running.loss / (batch + 1),
+            acc: running.acc / (batch + 1),
+          });
         },
         onEpochEnd: (_index, logs) => {
           const valAcc = logs?.val_acc ?? null;
@@ -127,9 +147,26 @@ export async function train(options: TrainOptions, events: EventEmitter<TrainEve
           const score = valAcc ?? epoch;
           const isBest = score > best.valAcc;
           if (isBest) {
-            best = { epoch, valAcc: score, acc: logs?.acc ?? NaN, loss: logs?.loss ?? NaN, valLoss: logs?.val_loss ?? NaN, weights: model.getWeights().map((w) => w.dataSync() as Float32Array) };
+            best = {
+              epoch,
+              valAcc: score,
+              acc: logs?.acc ?? NaN,
+              loss: logs?.loss ?? NaN,
+              valLoss: logs?.val_loss ?? NaN,
+              weights: model.getWeights().map((w) => w.dataSync() as Float32Array),
+            };
           }
-          events.emit('epochEnd', { epoch, epochs: options.epochs, batches, loss: logs?.loss ?? NaN, acc: logs?.acc ?? NaN, valLoss: logs?.val_loss ?? null, valAcc, seconds: (performance.now() - epochStarted) / 1000, best: isBest });
+          events.emit('epochEnd', {
+            epoch,
+            epochs: options.epochs,
+            batches,
+            loss: logs?.loss ?? NaN,
+            acc: logs?.acc ?? NaN,
+            valLoss: logs?.val_loss ?? null,
+            valAcc,
+            seconds: (performance.now() - epochStarted) / 1000,
+            best: isBest,
+          });
         },
       },
     });

@@ -33,7 +33,10 @@ const BODY_KEYS = new Set(['text', 'texts', 'inputs', 'top']);
 function parseTop(value: unknown, limits: PredictLimits, where: string): number {
   if (value === undefined) return 0;
   if (limits.maxTop === 0) {
-    throw new BadRequest(400, `${where} \`top\` asks for the best classes, but this model names no classes (its outputs are raw values, or it declares no labels); drop \`top\``);
+    throw new BadRequest(
+      400,
+      `${where} \`top\` asks for the best classes, but this model names no classes (its outputs are raw values, or it declares no labels); drop \`top\``,
+    );
   }
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > limits.maxTop) {
@@ -61,7 +64,10 @@ function wrongKind(input: ServedInput): BadRequest {
 
 export function fromQuery(query: string, limits: PredictLimits): PredictInput {
   if (Buffer.byteLength(query) > limits.maxBodySize) {
-    throw new BadRequest(413, `The query string is ${Buffer.byteLength(query)} bytes; the limit is ${limits.maxBodySize} (max-body-size). Send long texts with POST.`);
+    throw new BadRequest(
+      413,
+      `The query string is ${Buffer.byteLength(query)} bytes; the limit is ${limits.maxBodySize} (max-body-size). Send long texts with POST.`,
+    );
   }
   const params = new URLSearchParams(query);
   const seen = new Map<string, string[]>();
@@ -115,13 +121,19 @@ export function fromJsonBody(body: Buffer, contentType: string | undefined, limi
   const hasText = Object.hasOwn(obj, 'text');
   const hasTexts = Object.hasOwn(obj, 'texts');
   if (hasText === hasTexts) {
-    throw new BadRequest(400, hasText ? 'Give either `text` or `texts` in the JSON body, not both' : 'Missing field `text` (one text) or `texts` (a list) in the JSON body');
+    throw new BadRequest(
+      400,
+      hasText ? 'Give either `text` or `texts` in the JSON body, not both' : 'Missing field `text` (one text) or `texts` (a list) in the JSON body',
+    );
   }
   if (hasText) return { inputs: [checkText(obj.text, 'field `text`')], count: 1, batch: false, top };
   const texts = obj.texts;
   if (!Array.isArray(texts)) throw new BadRequest(400, `Expected field \`texts\` to be an array of strings, got ${describeValue(texts)}`);
   if (texts.length === 0 || texts.length > limits.maxBatch) {
-    throw new BadRequest(texts.length > limits.maxBatch ? 413 : 400, `Expected field \`texts\` to hold 1 to ${limits.maxBatch} texts (max-batch), got ${texts.length}`);
+    throw new BadRequest(
+      texts.length > limits.maxBatch ? 413 : 400,
+      `Expected field \`texts\` to hold 1 to ${limits.maxBatch} texts (max-batch), got ${texts.length}`,
+    );
   }
   return { inputs: texts.map((t, i) => checkText(t, `texts[${i}]`)), count: texts.length, batch: true, top };
 }

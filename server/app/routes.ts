@@ -64,7 +64,9 @@ export function createApp(options: AppOptions): AppHandler {
         case '/metrics':
           if (!options.metricsOnAppListener) return errorResponse(404, 'No route /metrics here: this server has a `metrics` address of its own');
           // Only the master has the metrics; this kept-alive connection belongs to a worker.
-          return errorResponse(421, 'GET /metrics is answered by the master: send it on a new connection (this one is held by a worker)', { Connection: 'close' });
+          return errorResponse(421, 'GET /metrics is answered by the master: send it on a new connection (this one is held by a worker)', {
+            Connection: 'close',
+          });
         case '/healthz':
         case '/readyz':
           if (req.method !== 'GET' && req.method !== 'HEAD') {

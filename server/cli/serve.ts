@@ -111,7 +111,10 @@ export async function main(argv: string[]): Promise<number> {
   // After a drop these throw when the directory does not let this user remove what root created; what is left is reported below.
   ignoreErrors(() => fifo?.close());
   if (config.pidfile) ignoreErrors(() => fs.rmSync(config.pidfile, { force: true }));
-  for (const { file, reason } of removalProblems(removed.filter((p) => fs.existsSync(p)), true)) {
+  for (const { file, reason } of removalProblems(
+    removed.filter((p) => fs.existsSync(p)),
+    true,
+  )) {
     log('warn', `vacuum: left ${file} behind${reason === null ? '' : `: ${reason}`}`);
   }
   log('info', `exiting with code ${code}`);

@@ -73,7 +73,9 @@ function coerceAddress(spec: OptionSpec, text: string, raw: string, source: stri
   if ('emptyAllowed' in spec && spec.emptyAllowed === true && text === '') return '';
   try {
     if (parseAddress(text, `\`${spec.name}\``).kind === 'http') {
-      throw new AddressError(`Expected \`${spec.name}\` to be a listening address (HOST:PORT, :PORT, a UNIX path or @abstract), got ${describeRaw(raw)}, which is a URL`);
+      throw new AddressError(
+        `Expected \`${spec.name}\` to be a listening address (HOST:PORT, :PORT, a UNIX path or @abstract), got ${describeRaw(raw)}, which is a URL`,
+      );
     }
   } catch (err) {
     if (!(err instanceof AddressError)) throw err;

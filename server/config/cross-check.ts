@@ -23,7 +23,9 @@ export function crossCheck(draft: Draft, warnings: string[]): void {
 
   for (const name of ['master', 'lazy-apps'] as const) {
     if (!v[name]) {
-      warnings.push(`ignoring \`${name} = false\` from ${from(name)}: tidepool always ${name === 'master' ? 'runs a master' : 'loads the model in each worker'}`);
+      warnings.push(
+        `ignoring \`${name} = false\` from ${from(name)}: tidepool always ${name === 'master' ? 'runs a master' : 'loads the model in each worker'}`,
+      );
       v[name] = true;
     }
   }

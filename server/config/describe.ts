@@ -5,23 +5,24 @@ export function describeConfig(config: Config): string {
   const c = config;
   const off = (n: number, unit: string) => (n > 0 ? `${n}${unit}` : 'off');
   const mode = c['chmod-socket'] === null ? '' : ` (chmod ${c['chmod-socket'].toString(8).padStart(3, '0')})`;
-  const listeners = [
-    ...c.http.map((a) => `http ${a}`),
-    ...c.socket.map((a) => `uwsgi ${a}${mode}`),
-  ];
+  const listeners = [...c.http.map((a) => `http ${a}`), ...c.socket.map((a) => `uwsgi ${a}${mode}`)];
   const lines = [`listening: ${listeners.join(', ')}; queue ${c.listen}`];
 
   if (c.cheaper === 0) {
     lines.push(`workers:   ${c.workers} (fixed: cheaper 0)`);
   } else {
-    lines.push(`workers:   min ${c.cheaper}, initial ${c['cheaper-initial']}, max ${c.workers}; ${scalingText(c)}, check every ${c['cheaper-check-interval']} s`);
+    lines.push(
+      `workers:   min ${c.cheaper}, initial ${c['cheaper-initial']}, max ${c.workers}; ${scalingText(c)}, check every ${c['cheaper-check-interval']} s`,
+    );
   }
   const soft = c['cheaper-rss-limit-soft'];
   const hard = c['cheaper-rss-limit-hard'];
   if (soft > 0 || hard > 0) lines.push(`rss limit: soft ${soft > 0 ? bytes(soft) : 'off'}, hard ${hard > 0 ? bytes(hard) : 'off'}`);
 
   const statsKind = c['stats-http'] ? 'HTTP' : 'raw JSON';
-  lines.push(`stats:     ${c.stats === '' ? 'off' : `${c.stats} (${statsKind})`}; metrics ${c.metrics === '' ? 'at /metrics on the http listener' : c.metrics}`);
+  lines.push(
+    `stats:     ${c.stats === '' ? 'off' : `${c.stats} (${statsKind})`}; metrics ${c.metrics === '' ? 'at /metrics on the http listener' : c.metrics}`,
+  );
 
   const graceful = c['harakiri-graceful-timeout'] > 0 ? ` (${c['harakiri-graceful-signal']}, SIGKILL after ${c['harakiri-graceful-timeout']} s)` : '';
   lines.push(

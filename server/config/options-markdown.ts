@@ -10,7 +10,14 @@ export function optionsMarkdown(): string {
     for (const spec of OPTIONS as readonly OptionSpec[]) {
       if (spec.section !== section) continue;
       const aliases = aliasesDisplay(spec, '');
-      const name = `\`${spec.name}\`` + (aliases === '' ? '' : ` (alias ${aliases.split(', ').map((a) => `\`${a}\``).join(', ')})`);
+      const name =
+        `\`${spec.name}\`` +
+        (aliases === ''
+          ? ''
+          : ` (alias ${aliases
+              .split(', ')
+              .map((a) => `\`${a}\``)
+              .join(', ')})`);
       const env = spec.flagOnly ? '' : `\`${envVarName(spec.name)}\``;
       const def = spec.flagOnly ? '' : defaultDisplay(spec);
       out.push(`| ${[name, `\`${flagUsage(spec)}\``, env, def, spec.help].map(cell).join(' | ')} |`);

@@ -44,9 +44,13 @@ export function parseArgv(argv: readonly string[]): ParsedArgv {
       const negated = name.startsWith('no-') ? findOption(name.slice(3)) : undefined;
       if (negated !== undefined) {
         if (negated.type !== 'bool') {
-          throw new ConfigError(`\`${arg}\`: only on/off options take a --no- form, and \`${negated.name}\` takes ${negated.type === 'mode' ? 'a mode' : 'a value'}`, negated.name);
+          throw new ConfigError(
+            `\`${arg}\`: only on/off options take a --no- form, and \`${negated.name}\` takes ${negated.type === 'mode' ? 'a mode' : 'a value'}`,
+            negated.name,
+          );
         }
-        if (inline !== undefined) throw new ConfigError(`\`${arg}\`: --no-${negated.name} takes no value; write --no-${negated.name} or --${negated.name}=false`, negated.name);
+        if (inline !== undefined)
+          throw new ConfigError(`\`${arg}\`: --no-${negated.name} takes no value; write --no-${negated.name} or --${negated.name}=false`, negated.name);
         entries.push({ key: name.slice(3), source, value: false });
         continue;
       }

@@ -75,7 +75,11 @@ export function parseIni(text: string, opts: IniOptions = {}): IniEntry[] {
   const referenced = new Set<string>();
   for (const e of raw) if (e.value !== true) for (const m of e.value.matchAll(TOKEN)) if (m[2] !== undefined) referenced.add(m[2]);
   // Placeholders and settings share one namespace, in file order: the first value of a name wins.
-  const expander = new Expander(raw.map((e) => (isPlaceholderKey(e.key) ? placeholderDefinition(e, where) : e)), opts, where);
+  const expander = new Expander(
+    raw.map((e) => (isPlaceholderKey(e.key) ? placeholderDefinition(e, where) : e)),
+    opts,
+    where,
+  );
   return raw
     .filter((e) => !isPlaceholderKey(e.key))
     .map((e) => ({ ...e, value: e.value === true ? true : expander.expand(e.value, [e]), referenced: referenced.has(e.key) }));
@@ -95,7 +99,6 @@ function placeholderDefinition(e: Line, where: (line: number) => string): Line {
   }
   return { key: text.slice(0, eq).trim(), value: text.slice(eq + 1).trim(), line: e.line };
 }
-
 
 class Expander {
   private readonly first = new Map<string, Line>();

@@ -59,7 +59,7 @@ const table: Record<string, IgnoredOption> = {
   'evil-reload-on-as': { takesValue: true, reason: 'address space is no useful limit for Node; see `evil-reload-on-rss`' },
   'static-map': { takesValue: true, reason: 'let nginx serve static files' },
   'max-fd': { takesValue: true, reason: "set systemd's LimitNOFILE=" },
-  'vhost': { takesValue: false, reason: 'one app per server' },
+  vhost: { takesValue: false, reason: 'one app per server' },
 };
 
 export function findIgnoredUwsgiOption(name: string): IgnoredOption | undefined {

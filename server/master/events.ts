@@ -3,9 +3,9 @@ import type { EventKind, PoolEvent, PoolEventType } from '../../core/stats/schem
 import { log, type LogLevel } from '../log.js';
 
 /** An event as the master tells it: a type that has kinds always carries one. */
-type Told<T extends PoolEventType> = { type: T; reason: string; worker?: number; pid?: number; detail?: PoolEvent['detail'] } & (
-  [EventKind<T>] extends [never] ? { kind?: never } : { kind: EventKind<T> }
-);
+type Told<T extends PoolEventType> = { type: T; reason: string; worker?: number; pid?: number; detail?: PoolEvent['detail'] } & ([EventKind<T>] extends [never]
+  ? { kind?: never }
+  : { kind: EventKind<T> });
 export type ToldEvent = { [T in PoolEventType]: Told<T> }[PoolEventType];
 
 /**
@@ -26,7 +26,9 @@ export class PoolEvents extends EventEmitter<{ event: [PoolEvent] }> {
     // Keys in a fixed order, the absent ones left out: the event is written as JSON as it is. A told
     // event is a PoolEvent without seq and at; TypeScript cannot follow that through the spreads.
     const event = {
-      seq: ++this.seq, at: Date.now(), type,
+      seq: ++this.seq,
+      at: Date.now(),
+      type,
       ...(kind !== undefined && { kind }),
       reason,
       ...(worker !== undefined && { worker }),

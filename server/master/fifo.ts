@@ -21,16 +21,19 @@ export function runFifoCommand(master: Master, byte: string): void {
       else master.scaler.request(byte);
       return;
     case 'c':
-      return master.chainReload('master FIFO c');
+      master.chainReload('master FIFO c');
+      return;
     case 'r':
     case 'w':
-      return master.reloadAll(`master FIFO ${byte}`);
+      master.reloadAll(`master FIFO ${byte}`);
+      return;
     case 'q':
       return void master.shutdown('master FIFO q');
     case 'Q':
       return void master.shutdown('master FIFO Q (brutal)', 0, true);
     case 'p':
-      return master.togglePause();
+      master.togglePause();
+      return;
     case 's':
       log('info', `stats: ${JSON.stringify(master.statsDocument())}`);
       return;

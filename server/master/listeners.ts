@@ -51,7 +51,10 @@ async function clearStaleUnixSocket(path: string): Promise<void> {
   fs.unlinkSync(path);
 }
 
-export async function listenOn(spec: ListenerSpec, onConnection: (socket: net.Socket) => void): Promise<{ server: net.Server; address: Address; bound: string }> {
+export async function listenOn(
+  spec: ListenerSpec,
+  onConnection: (socket: net.Socket) => void,
+): Promise<{ server: net.Server; address: Address; bound: string }> {
   const address = parseAddress(spec.address, spec.proto === 'stats' ? 'stats' : spec.proto);
   if (address.kind === 'http') throw new ListenError(`cannot listen on ${spec.address}: http:// addresses are for readers`);
   if (address.kind === 'unix') await clearStaleUnixSocket(address.path);
@@ -104,7 +107,11 @@ export function readHead(socket: net.Socket, proto: Protocol): Promise<Accepted 
       if (peek.kind === 'more') return;
       stopReading(socket);
       // Anything the stream buffered before it stopped travels with the head.
-      for (let c: Buffer | null; (c = socket.read() as Buffer | null) !== null; ) head = Buffer.concat([head, c]);
+      for (;;) {
+        const c = socket.read() as Buffer | null;
+        if (c === null) break;
+        head = Buffer.concat([head, c]);
+      }
       finish({ socket, proto, head, peek });
     };
     const onClose = (): void => finish(null);

@@ -67,12 +67,17 @@ export class Master {
     const slots = Array.from({ length: config.workers }, (_, i) => emptySlot(i + 1));
     const events = new PoolEvents(config['stats-events']);
     const dispatch = new Dispatch(slots, { listen: config.listen, batchMaxSize: config['batch-max-size'] }, events);
-    const lifecycle = new Lifecycle(slots, config, {
-      events,
-      dispatch,
-      giveUp: (why) => void this.shutdown(why, 1),
-      allGone: () => this.finish(),
-    }, workerScript);
+    const lifecycle = new Lifecycle(
+      slots,
+      config,
+      {
+        events,
+        dispatch,
+        giveUp: (why) => void this.shutdown(why, 1),
+        allGone: () => this.finish(),
+      },
+      workerScript,
+    );
     const scaler = new Scaler(config, {
       slots,
       events,
@@ -80,14 +85,18 @@ export class Master {
       spawn: (s, kind, reason) => lifecycle.spawn(s, kind, reason),
       cheap: (s, reason) => lifecycle.cheap(s, reason),
     });
-    this.checks = new PeriodicChecks(slots, { harakiriS: config.harakiri, evilReloadOnRssMb: config['evil-reload-on-rss'] }, {
-      harakiri: (s, elapsedMs) => lifecycle.harakiri(s, elapsedMs),
-      killForRss: (s, detail) => lifecycle.killForRss(s, detail),
-      then: (now) => {
-        dispatch.announceQueue(now);
-        if (!lifecycle.shuttingDown) scaler.check();
+    this.checks = new PeriodicChecks(
+      slots,
+      { harakiriS: config.harakiri, evilReloadOnRssMb: config['evil-reload-on-rss'] },
+      {
+        harakiri: (s, elapsedMs) => lifecycle.harakiri(s, elapsedMs),
+        killForRss: (s, detail) => lifecycle.killForRss(s, detail),
+        afterChecks: (now) => {
+          dispatch.announceQueue(now);
+          if (!lifecycle.shuttingDown) scaler.check();
+        },
       },
-    });
+    );
     this.slots = slots;
     this.events = events;
     this.dispatch = dispatch;
@@ -112,7 +121,10 @@ export class Master {
   async listen(): Promise<void> {
     const c = this.config;
     const mode = c['chmod-socket'] ?? undefined;
-    for (const [proto, list] of [['http', c.http], ['uwsgi', c.socket]] as const) {
+    for (const [proto, list] of [
+      ['http', c.http],
+      ['uwsgi', c.socket],
+    ] as const) {
       for (const address of list) {
         // The kernel backlog stays large: `listen` bounds the master's own queue (with 503s), and a
         // small backlog would make UNIX-socket clients fail with EAGAIN before the master sees them.

@@ -135,7 +135,16 @@ export function emptySlot(id: number): Slot {
     id,
     state: { phase: 'cheap' },
     counters: {
-      requests: 0, exceptions: 0, harakiriCount: 0, tx: 0, runningTimeUs: 0, avgRtUs: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0, respawnCount: 0,
+      requests: 0,
+      exceptions: 0,
+      harakiriCount: 0,
+      tx: 0,
+      runningTimeUs: 0,
+      avgRtUs: 0,
+      hist: emptyHistogram(),
+      batches: 0,
+      batchedTexts: 0,
+      respawnCount: 0,
     },
     lastSpawn: null,
     lastExit: null,
@@ -210,7 +219,7 @@ export function isAvailable(s: Slot, capacity = 1, now = Date.now()): boolean {
 /** The request the process is running now, if the master knows it. */
 export function currentRequest(s: Slot): RequestInProgress | null {
   const p = processOf(s);
-  return p !== null && p.inRequest ? p.request : null;
+  return p?.inRequest ? p.request : null;
 }
 
 /** Send a message to a worker; one that is exiting is left to its exit handler. */

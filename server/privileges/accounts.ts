@@ -42,7 +42,10 @@ export function parseGroupLine(line: string): Group | undefined {
  * `key` is all digits (as getent and uWSGI read `uid = 33`).
  */
 export function findEntry<T extends { name: string }>(
-  text: string, key: string, parse: (line: string) => T | undefined, id: (entry: T) => number,
+  text: string,
+  key: string,
+  parse: (line: string) => T | undefined,
+  id: (entry: T) => number,
 ): T | undefined {
   for (const line of text.split('\n')) {
     const entry = parse(line.trim());

@@ -39,7 +39,7 @@ export interface PrivilegePlan {
 export type PrivilegeOptions = Pick<Config, 'uid' | 'gid' | 'chown-socket'>;
 
 const ROOT_WARNING =
-  'running as ROOT: the master and every worker have all of root\'s powers; set `uid` and `gid` (tidepool binds its ' +
+  "running as ROOT: the master and every worker have all of root's powers; set `uid` and `gid` (tidepool binds its " +
   'listeners as root, then drops to them before any worker starts), or run it from systemd with User=';
 
 /** A user as `uid` (or chown-socket) names it: a name must exist, a bare number need not (as in uWSGI). */
@@ -85,7 +85,7 @@ export function planPrivileges(o: PrivilegeOptions, me: Identity, accounts: Acco
       throw new ConfigError(
         `\`gid = ${o.gid}\` asks to run as ${groupText(group.gid, group.name)}, but tidepool was started with gid ${me.gid}, ` +
           'and only root may switch groups: ' +
-          'start it as root, or leave `gid` out (a systemd unit\'s Group= has switched already)',
+          "start it as root, or leave `gid` out (a systemd unit's Group= has switched already)",
         'gid',
       );
     }

@@ -30,9 +30,11 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable || err.code === 'ECONNRESET') return socket.destroy();
     const [status, msg] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? [431, `The request line and headers are over ${maxHeaderSize} bytes (max-body-size + 16 KB)`]
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'The request took too long to arrive']
-      : [400, `Malformed HTTP request: ${err.message}`];
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, `The request line and headers are over ${maxHeaderSize} bytes (max-body-size + 16 KB)`]
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'The request took too long to arrive']
+          : [400, `Malformed HTTP request: ${err.message}`];
     socket.end(jsonErrorBytes(status, msg));
   });
 

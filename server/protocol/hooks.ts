@@ -17,9 +17,18 @@ export interface ServeHooks extends RequestHooks {
 }
 
 export const STATUS_TEXT: Record<number, string> = {
-  200: 'OK', 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 421: 'Misdirected Request', 431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error', 503: 'Service Unavailable', 504: 'Gateway Timeout',
+  200: 'OK',
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  421: 'Misdirected Request',
+  431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
 };
 
 /** A complete HTTP/1.1 response as bytes: for the uwsgi protocol and for answers the master gives itself. */

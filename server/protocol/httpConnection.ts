@@ -22,7 +22,14 @@ export function createHttpConnectionServer(hooks: ServeHooks): AdoptingHttpServe
     const started = process.hrtime.bigint();
     hooks.onStart(appReq.method, appReq.path);
     const finish = (status: number, bytes: number): void =>
-      hooks.onEnd(status, bytes, Number(process.hrtime.bigint() - started) / 1000, appReq.method, appReq.path, res.shouldKeepAlive && !res.hasHeader('connection'));
+      hooks.onEnd(
+        status,
+        bytes,
+        Number(process.hrtime.bigint() - started) / 1000,
+        appReq.method,
+        appReq.path,
+        res.shouldKeepAlive && !res.hasHeader('connection'),
+      );
     settle(
       () => hooks.handler(appReq),
       (out) => {
@@ -48,7 +55,10 @@ export function createHttpConnectionServer(hooks: ServeHooks): AdoptingHttpServe
     const hasBody = (declared !== undefined && declared !== '0') || req.headers['transfer-encoding'] !== undefined;
     // A request without a body runs now, synchronously; the worker is busy only while it runs,
     // never while a slow client is still sending.
-    if (!hasBody) return run(req, res, Buffer.alloc(0));
+    if (!hasBody) {
+      run(req, res, Buffer.alloc(0));
+      return;
+    }
     const tooLarge = (): void => {
       res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
       res.end(JSON.stringify({ error: `The body is over the limit of ${hooks.maxBodySize} bytes (max-body-size)` }));

@@ -14,7 +14,14 @@ import { UwsgiProtocolError } from './uwsgi.js';
  * arrives whole with CONTENT_LENGTH, the connection is this one.
  */
 const HOP_BY_HOP = new Set([
-  'HTTP_CONNECTION', 'HTTP_KEEP_ALIVE', 'HTTP_TE', 'HTTP_TRANSFER_ENCODING', 'HTTP_UPGRADE', 'HTTP_EXPECT', 'HTTP_CONTENT_LENGTH', 'HTTP_CONTENT_TYPE',
+  'HTTP_CONNECTION',
+  'HTTP_KEEP_ALIVE',
+  'HTTP_TE',
+  'HTTP_TRANSFER_ENCODING',
+  'HTTP_UPGRADE',
+  'HTTP_EXPECT',
+  'HTTP_CONTENT_LENGTH',
+  'HTTP_CONTENT_TYPE',
 ]);
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;

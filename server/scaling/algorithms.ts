@@ -11,11 +11,16 @@ export type AlgoState = SpareState | Spare2State | BacklogState | BusynessState 
 
 export function initialState(algo: CheaperAlgo): AlgoState {
   switch (algo) {
-    case 'spare': return spareInitial;
-    case 'spare2': return spare2Initial;
-    case 'backlog': return backlogInitial;
-    case 'busyness': return busynessInitial;
-    case 'manual': return manualInitial;
+    case 'spare':
+      return spareInitial;
+    case 'spare2':
+      return spare2Initial;
+    case 'backlog':
+      return backlogInitial;
+    case 'busyness':
+      return busynessInitial;
+    case 'manual':
+      return manualInitial;
     default:
       throw new ScalingInputError(`Expected cheaper-algo to be one of ${CHEAPER_ALGOS.join(', ')}, got ${JSON.stringify(algo)}`);
   }
@@ -23,10 +28,15 @@ export function initialState(algo: CheaperAlgo): AlgoState {
 
 export function runAlgorithm(state: AlgoState, obs: Observation, params: ScalingParams): AlgoStep<AlgoState> {
   switch (state.algo) {
-    case 'spare': return spare(state, obs, params);
-    case 'spare2': return spare2(state, obs, params);
-    case 'backlog': return backlog(state, obs, params);
-    case 'busyness': return busyness(state, obs, params);
-    case 'manual': return manual(state, obs, params);
+    case 'spare':
+      return spare(state, obs, params);
+    case 'spare2':
+      return spare2(state, obs, params);
+    case 'backlog':
+      return backlog(state, obs, params);
+    case 'busyness':
+      return busyness(state, obs, params);
+    case 'manual':
+      return manual(state, obs, params);
   }
 }

@@ -9,21 +9,30 @@ import type { AlgoStep, Observation, ScalingParams } from './types.js';
  */
 export interface BusynessState {
   readonly algo: 'busyness';
-  readonly windowStart: number | null;    // epoch ms the current window began; null before the first check
+  readonly windowStart: number | null; // epoch ms the current window began; null before the first check
   readonly lastBusyMs: readonly number[]; // per slot (index id - 1): busyMs at the last window end
   readonly busyChecks: readonly number[]; // per slot: checks of this window that saw it busy (uWSGI was_busy)
-  readonly multiplier: number;            // current cheap multiplier; 0 before the first check
-  readonly nextCheap: number;             // epoch ms before which no worker is cheaped
-  readonly lastCheap: number | null;      // epoch ms of the last cheap
+  readonly multiplier: number; // current cheap multiplier; 0 before the first check
+  readonly nextCheap: number; // epoch ms before which no worker is cheaped
+  readonly lastCheap: number | null; // epoch ms of the last cheap
   readonly lastAction: 'none' | 'spawn' | 'cheap';
-  readonly tolerance: number;             // consecutive windows between min and max
-  readonly emergencyWorkers: number;      // workers spawned by queue alerts and not cheaped since
-  readonly nonzeroSince: number | null;   // epoch ms since which requests wait unclaimed
+  readonly tolerance: number; // consecutive windows between min and max
+  readonly emergencyWorkers: number; // workers spawned by queue alerts and not cheaped since
+  readonly nonzeroSince: number | null; // epoch ms since which requests wait unclaimed
 }
 
 export const busynessInitial: BusynessState = {
-  algo: 'busyness', windowStart: null, lastBusyMs: [], busyChecks: [], multiplier: 0, nextCheap: 0,
-  lastCheap: null, lastAction: 'none', tolerance: 0, emergencyWorkers: 0, nonzeroSince: null,
+  algo: 'busyness',
+  windowStart: null,
+  lastBusyMs: [],
+  busyChecks: [],
+  multiplier: 0,
+  nextCheap: 0,
+  lastCheap: null,
+  lastAction: 'none',
+  tolerance: 0,
+  emergencyWorkers: 0,
+  nonzeroSince: null,
 };
 
 /**
@@ -76,9 +85,7 @@ export function busyness(state: BusynessState, obs: Observation, params: Scaling
   return betweenWindows(s, pool, obs, params);
 }
 
-function windowEnd(
-  s0: BusynessState, windowStart: number, pool: PoolCounts, obs: Observation, params: ScalingParams,
-): AlgoStep<BusynessState> {
+function windowEnd(s0: BusynessState, windowStart: number, pool: PoolCounts, obs: Observation, params: ScalingParams): AlgoStep<BusynessState> {
   // The real elapsed time, not the nominal window: a check interval that does not divide the window
   // makes windows a little longer, and dividing by the nominal length would overstate busyness.
   const elapsed = obs.now - windowStart;
@@ -92,7 +99,10 @@ function windowEnd(
   }
   const avg = pool.running > 0 ? Math.floor(total / pool.running) : 0;
   const s: BusynessState = {
-    ...s0, windowStart: obs.now, lastBusyMs: slotValues(obs, (w) => w.busyMs), busyChecks: slotValues(obs, () => 0),
+    ...s0,
+    windowStart: obs.now,
+    lastBusyMs: slotValues(obs, (w) => w.busyMs),
+    busyChecks: slotValues(obs, () => 0),
   };
   const seconds = `${params.overload} s`;
   const waiting = unclaimedQueue(obs, pool);
@@ -106,7 +116,9 @@ function windowEnd(
     const sinceCheap = s.lastCheap === null ? Infinity : Math.floor((obs.now - s.lastCheap) / 1000 / params.overload);
     const multiplier = sinceCheap <= s.multiplier ? s.multiplier + params.busynessPenalty : decreased(s.multiplier, params);
     const spawned: BusynessState = {
-      ...base, lastAction: 'spawn', multiplier,
+      ...base,
+      lastAction: 'spawn',
+      multiplier,
       nextCheap: nextCheapTime(obs.now, s.emergencyWorkers, multiplier, params),
     };
     return spawnStep(spawned, base, count, why);
@@ -124,7 +136,10 @@ function windowEnd(
     }
     const multiplier = s.lastAction === 'cheap' ? decreased(s.multiplier, params) : s.multiplier;
     const cheaped: BusynessState = {
-      ...base, multiplier, lastCheap: obs.now, lastAction: 'cheap',
+      ...base,
+      multiplier,
+      lastCheap: obs.now,
+      lastAction: 'cheap',
       nextCheap: nextCheapTime(obs.now, s.emergencyWorkers, multiplier, params),
       emergencyWorkers: Math.max(0, s.emergencyWorkers - 1),
     };
@@ -136,9 +151,7 @@ function windowEnd(
   const tolerance = s.tolerance + 1;
   // Three busy-enough windows in a row restart the idle timer; fewer only push it back one window,
   // so a short lull inside a long idle stretch does not keep workers forever.
-  const nextCheap = tolerance >= 3
-    ? nextCheapTime(obs.now, emergencyWorkers, s.multiplier, params)
-    : s.nextCheap + params.overload * 1000;
+  const nextCheap = tolerance >= 3 ? nextCheapTime(obs.now, emergencyWorkers, s.multiplier, params) : s.nextCheap + params.overload * 1000;
   return hold({ ...s, emergencyWorkers, tolerance, nextCheap }, why);
 }
 
@@ -152,8 +165,15 @@ function betweenWindows(s: BusynessState, pool: PoolCounts, obs: Observation, pa
     const forMs = obs.now - s.nonzeroSince;
     if (forMs >= params.backlogNonzeroS * 1000) {
       // Not spawned (memory limit): keep the timer running, so the spawn comes as soon as it may.
-      return emergencySpawn({ ...s, nonzeroSince: obs.now }, s, waiting, obs, pool, params,
-        `busyness: requests waiting for ${Math.floor(forMs / 1000)} s >= ${params.backlogNonzeroS} s`);
+      return emergencySpawn(
+        { ...s, nonzeroSince: obs.now },
+        s,
+        waiting,
+        obs,
+        pool,
+        params,
+        `busyness: requests waiting for ${Math.floor(forMs / 1000)} s >= ${params.backlogNonzeroS} s`,
+      );
     }
     return hold(s, `busyness: ${plural(waiting, 'request')} waiting for ${Math.floor(forMs / 1000)} s`);
   }
@@ -163,14 +183,21 @@ function betweenWindows(s: BusynessState, pool: PoolCounts, obs: Observation, pa
 }
 
 function emergencySpawn(
-  applied: BusynessState, unapplied: BusynessState, waiting: number, obs: Observation, pool: PoolCounts,
-  params: ScalingParams, why: string,
+  applied: BusynessState,
+  unapplied: BusynessState,
+  waiting: number,
+  obs: Observation,
+  pool: PoolCounts,
+  params: ScalingParams,
+  why: string,
 ): AlgoStep<BusynessState> {
   const count = Math.min(params.backlogStep === 0 ? waiting : params.backlogStep, pool.free);
   // An emergency is likely a short spike: start the cheap multiplier over, so the extra workers go sooner.
   const multiplier = params.busynessMultiplier;
   const next: BusynessState = {
-    ...applied, multiplier, lastAction: 'spawn',
+    ...applied,
+    multiplier,
+    lastAction: 'spawn',
     nextCheap: nextCheapTime(obs.now, applied.emergencyWorkers, multiplier, params),
     emergencyWorkers: applied.emergencyWorkers + count,
   };

@@ -27,9 +27,7 @@ export interface DecideResult {
  * busy one). The algorithm runs every check even when its decision is overridden, so its windows
  * and timers follow the real clock; it gets back the state for "not applied" when that happens.
  */
-export function decide(
-  algo: CheaperAlgo, state: AlgoState, obs: Observation, params: ScalingParams, manual?: ManualCommand,
-): DecideResult {
+export function decide(algo: CheaperAlgo, state: AlgoState, obs: Observation, params: ScalingParams, manual?: ManualCommand): DecideResult {
   validateParams(params, algo);
   validateObservation(obs);
   if (state.algo !== algo) {
@@ -41,8 +39,12 @@ export function decide(
   const step = runAlgorithm(state, obs, params);
   const pool = countPool(obs);
   const rss = activeRss(obs);
-  const skipped = (reason: string, manualPending = false): DecideResult =>
-    ({ state: step.unapplied, decision: { action: 'hold', reason }, manualPending, manual: false });
+  const skipped = (reason: string, manualPending = false): DecideResult => ({
+    state: step.unapplied,
+    decision: { action: 'hold', reason },
+    manualPending,
+    manual: false,
+  });
 
   if (params.rssLimitHard > 0 && rss >= params.rssLimitHard) {
     const why = `memory: workers use ${mib(rss)} >= cheaper-rss-limit-hard ${mib(params.rssLimitHard)}`;
@@ -52,11 +54,17 @@ export function decide(
   }
 
   const wanted: AlgoDecision =
-    manual === '+' ? { action: 'spawn', count: 1, reason: 'manual: + on the master FIFO' }
-    : manual === '-' ? { action: 'cheap', reason: 'manual: - on the master FIFO' }
-    : step.decision;
-  const applied = (decision: ScalingDecision): DecideResult =>
-    ({ state: manual === undefined ? step.state : step.unapplied, decision, manualPending: false, manual: manual !== undefined });
+    manual === '+'
+      ? { action: 'spawn', count: 1, reason: 'manual: + on the master FIFO' }
+      : manual === '-'
+        ? { action: 'cheap', reason: 'manual: - on the master FIFO' }
+        : step.decision;
+  const applied = (decision: ScalingDecision): DecideResult => ({
+    state: manual === undefined ? step.state : step.unapplied,
+    decision,
+    manualPending: false,
+    manual: manual !== undefined,
+  });
 
   switch (wanted.action) {
     case 'hold':

@@ -6,12 +6,12 @@ import type { Observation, WorkerObservation } from './types.js';
  * one of idle, busy, loading.
  */
 export interface PoolCounts {
-  running: number;   // live and not cheaping: uWSGI's "active workers"
-  idle: number;      // running, ready, no request
-  busy: number;      // running, a request in progress
-  loading: number;   // running, still loading the model
-  cheaping: number;  // live, on the way out
-  free: number;      // slots with no process: where a spawn can go
+  running: number; // live and not cheaping: uWSGI's "active workers"
+  idle: number; // running, ready, no request
+  busy: number; // running, a request in progress
+  loading: number; // running, still loading the model
+  cheaping: number; // live, on the way out
+  free: number; // slots with no process: where a spawn can go
 }
 
 export function isActive(w: WorkerObservation): boolean {

@@ -14,25 +14,25 @@ import { ScalingInputError } from './validate.js';
  */
 export interface ClientGroup {
   clients: number;
-  startMs: number;            // every client of the group sends its first request then
-  serviceMs: number;          // how long one request blocks its worker
+  startMs: number; // every client of the group sends its first request then
+  serviceMs: number; // how long one request blocks its worker
   requestsPerClient?: number; // then the client stops (default: no limit)
-  stopMs?: number;            // no request is sent at or after this time (default: never)
-  thinkMs?: number;           // pause between an answer and the next request (default 0)
-  jitter?: number;            // 0..1: service and think times vary by up to ± this fraction (seeded)
+  stopMs?: number; // no request is sent at or after this time (default: never)
+  thinkMs?: number; // pause between an answer and the next request (default 0)
+  jitter?: number; // 0..1: service and think times vary by up to ± this fraction (seeded)
 }
 
 export interface SimConfig {
   algo: CheaperAlgo;
   params: ScalingParams;
-  max: number;                // `workers`
-  initialWorkers: number;     // running and ready at t = 0 (`cheaper-initial`)
-  spawnDelayMs: number;       // spawn -> ready: the model load
+  max: number; // `workers`
+  initialWorkers: number; // running and ready at t = 0 (`cheaper-initial`)
+  spawnDelayMs: number; // spawn -> ready: the model load
   load: ClientGroup[];
   endMs: number;
-  firstCheckMs?: number;      // default: one check interval
-  seed?: number;              // for the jitter (default 1)
-  rssPerWorker?: number;      // bytes each running worker reports (default 0)
+  firstCheckMs?: number; // default: one check interval
+  seed?: number; // for the jitter (default 1)
+  rssPerWorker?: number; // bytes each running worker reports (default 0)
 }
 
 export interface SimCheck {
@@ -45,30 +45,34 @@ export interface SimCheck {
 }
 
 export interface SimSummary {
-  requests: number;           // answered by endMs
-  unfinished: number;         // sent but not answered by endMs
-  medianMs: number;           // latency: sent -> answered, queueing included
+  requests: number; // answered by endMs
+  unfinished: number; // sent but not answered by endMs
+  medianMs: number; // latency: sent -> answered, queueing included
   p90Ms: number;
   maxMs: number;
   firstSpawnMs: number | null;
   peakWorkers: number;
   workersAtEnd: number;
-  spawned: number;            // workers
+  spawned: number; // workers
   cheaped: number;
-  lastArrivalMs: number;      // when the load stopped: the last request was sent
-  flips: number;              // spawn <-> cheap direction changes over the run
-  flipsAfterLoad: number;     // the same, among decisions at or after lastArrivalMs (spawn then cheap is 1)
-  respawns: number;           // spawns that follow a cheap: each pays a model load for a worker just let go
-  respawnsAfterLoad: number;  // the same, at or after lastArrivalMs: always oscillation, no new load came
+  lastArrivalMs: number; // when the load stopped: the last request was sent
+  flips: number; // spawn <-> cheap direction changes over the run
+  flipsAfterLoad: number; // the same, among decisions at or after lastArrivalMs (spawn then cheap is 1)
+  respawns: number; // spawns that follow a cheap: each pays a model load for a worker just let go
+  respawnsAfterLoad: number; // the same, at or after lastArrivalMs: always oscillation, no new load came
 }
 
 export interface SimResult {
   timeline: SimCheck[];
-  latenciesMs: number[];      // in the order requests were answered
+  latenciesMs: number[]; // in the order requests were answered
   summary: SimSummary;
 }
 
-interface Request { client: number; sentAt: number; serviceMs: number }
+interface Request {
+  client: number;
+  sentAt: number;
+  serviceMs: number;
+}
 interface Slot {
   id: number;
   phase: 'free' | 'loading' | 'ready';
@@ -78,7 +82,11 @@ interface Slot {
   busyMs: number;
   lastSpawn: number;
 }
-interface Client { group: ClientGroup; sent: number; nextAt: number | null }
+interface Client {
+  group: ClientGroup;
+  sent: number;
+  nextAt: number | null;
+}
 
 export function simulate(config: SimConfig): SimResult {
   validateSimConfig(config);
@@ -87,10 +95,15 @@ export function simulate(config: SimConfig): SimResult {
   const vary = (ms: number, jitter: number): number => (jitter > 0 ? ms * (1 + jitter * (2 * random() - 1)) : ms);
 
   const slots: Slot[] = Array.from({ length: max }, (_, i) => ({
-    id: i + 1, phase: i < config.initialWorkers ? 'ready' : 'free', readyAt: 0, req: null, busyUntil: 0, busyMs: 0, lastSpawn: 0,
+    id: i + 1,
+    phase: i < config.initialWorkers ? 'ready' : 'free',
+    readyAt: 0,
+    req: null,
+    busyUntil: 0,
+    busyMs: 0,
+    lastSpawn: 0,
   }));
-  const clients: Client[] = config.load.flatMap((group) =>
-    Array.from({ length: group.clients }, () => ({ group, sent: 0, nextAt: startOf(group) })));
+  const clients: Client[] = config.load.flatMap((group) => Array.from({ length: group.clients }, () => ({ group, sent: 0, nextAt: startOf(group) })));
   const queue: Request[] = [];
   const timeline: SimCheck[] = [];
   const latenciesMs: number[] = [];

@@ -5,8 +5,8 @@ import type { AlgoStep, Observation, ScalingParams } from './types.js';
 /** spare (uWSGI's default): spawn when every worker stays busy, cheap slowly when some idle. */
 export interface SpareState {
   readonly algo: 'spare';
-  readonly overload: number;    // checks with every running worker busy, minus checks with one free
-  readonly idleChecks: number;  // checks since the last overload with more than one idle worker
+  readonly overload: number; // checks with every running worker busy, minus checks with one free
+  readonly idleChecks: number; // checks since the last overload with more than one idle worker
 }
 
 export const spareInitial: SpareState = { algo: 'spare', overload: 0, idleChecks: 0 };
@@ -47,8 +47,11 @@ export function spare(state: SpareState, obs: Observation, params: ScalingParams
   const next: SpareState = { algo: 'spare', overload, idleChecks };
   if (pool.running > params.cheaper && idleChecks % params.overload === 0) {
     // Not cheaped (no idle victim): step the count back, so the next check lands on the multiple again and retries.
-    return cheapStep(next, { algo: 'spare', overload, idleChecks: idleChecks - 1 },
-      `spare: ${plural(pool.idle, 'idle worker')} for ${plural(idleChecks, 'check')}`);
+    return cheapStep(
+      next,
+      { algo: 'spare', overload, idleChecks: idleChecks - 1 },
+      `spare: ${plural(pool.idle, 'idle worker')} for ${plural(idleChecks, 'check')}`,
+    );
   }
   return hold(next, `spare: ${plural(pool.idle, 'idle worker')}, ${plural(idleChecks, 'idle check')}`);
 }

@@ -5,7 +5,7 @@ import type { AlgoStep, Observation, ScalingParams } from './types.js';
 /** spare2 (uWSGI 2.1): keep `cheaper` idle workers ready; cheap a surplus after `cheaper-idle` checks. */
 export interface Spare2State {
   readonly algo: 'spare2';
-  readonly idleChecks: number;  // consecutive checks with more than `cheaper` idle workers
+  readonly idleChecks: number; // consecutive checks with more than `cheaper` idle workers
 }
 
 export const spare2Initial: Spare2State = { algo: 'spare2', idleChecks: 0 };
@@ -33,8 +33,9 @@ export function spare2(state: Spare2State, obs: Observation, params: ScalingPara
     }
     return hold({ algo: 'spare2', idleChecks }, why);
   }
-  const why = pool.idle === target
-    ? `spare2: ${plural(pool.idle, 'idle worker')}, as wanted`
-    : `spare2: ${plural(pool.idle, 'idle worker')}, waiting for ${pool.loading} loading`;
+  const why =
+    pool.idle === target
+      ? `spare2: ${plural(pool.idle, 'idle worker')}, as wanted`
+      : `spare2: ${plural(pool.idle, 'idle worker')}, waiting for ${pool.loading} loading`;
   return hold(reset, why);
 }

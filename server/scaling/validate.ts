@@ -34,9 +34,7 @@ export function validateParams(p: ScalingParams, algo: CheaperAlgo): void {
   expectNumber(p.busynessMax, 0, '`cheaper-busyness-max`');
   expectNumber(p.busynessMin, 0, '`cheaper-busyness-min`');
   if (p.busynessMax > 100 || p.busynessMin > p.busynessMax) {
-    throw new ScalingInputError(
-      `Expected 0 <= \`cheaper-busyness-min\` <= \`cheaper-busyness-max\` <= 100, got min ${p.busynessMin} and max ${p.busynessMax}`,
-    );
+    throw new ScalingInputError(`Expected 0 <= \`cheaper-busyness-min\` <= \`cheaper-busyness-max\` <= 100, got min ${p.busynessMin} and max ${p.busynessMax}`);
   }
   expectInt(p.busynessMultiplier, 1, '`cheaper-busyness-multiplier`');
   expectInt(p.busynessPenalty, 0, '`cheaper-busyness-penalty`');

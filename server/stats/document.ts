@@ -5,7 +5,16 @@
  */
 import type { Master } from '../master/master.js';
 import { currentRequest, isBusy, isRunning, processOf, type RequestInProgress, type Slot } from '../master/slot.js';
-import type { ScalingDecisionInfo, TidepoolInfo, TidepoolWorkerInfo, UwsgiCore, UwsgiLock, UwsgiStats, UwsgiWorker, WorkerStatus } from '../../core/stats/schema.js';
+import type {
+  ScalingDecisionInfo,
+  TidepoolInfo,
+  TidepoolWorkerInfo,
+  UwsgiCore,
+  UwsgiLock,
+  UwsgiStats,
+  UwsgiWorker,
+  WorkerStatus,
+} from '../../core/stats/schema.js';
 import type { ServerFacts } from './serverFacts.js';
 import type { ScalingDecision } from '../scaling/types.js';
 
@@ -35,7 +44,12 @@ export function buildStatsDocument(master: PoolState, facts: ServerFacts, now = 
     cwd: process.cwd(),
     locks: UWSGI_LOCKS.map((name): UwsgiLock => ({ [name]: 0 })),
     sockets: master.listeners.map((l) => ({
-      name: l.bound, proto: l.proto, queue: waiting, max_queue: c.listen, shared: 0, can_offload: 0,
+      name: l.bound,
+      proto: l.proto,
+      queue: waiting,
+      max_queue: c.listen,
+      shared: 0,
+      can_offload: 0,
     })),
     workers: master.slots.map((s) => workerEntry(s, master.dispatch.paused, now)),
     tidepool: tidepoolInfo(master, facts),
@@ -82,12 +96,20 @@ function workerEntry(s: Slot, paused: boolean, now: number): UwsgiWorker {
     // uWSGI's app counts belong to the process (lazy-apps): requests of this life, the one in
     // progress included, as uWSGI counts them. Exceptions are the slot's: the master does not
     // keep them per life.
-    apps: p !== null && readyAt(s) !== null
-      ? [{
-          id: 0, modifier1: 0, mountpoint: '', startup_time: Math.floor((s.lastSpawn?.loadMs ?? 0) / 1000),
-          requests: p.deltaRequests + (current ? 1 : 0), exceptions: c.exceptions, chdir: '',
-        }]
-      : [],
+    apps:
+      p !== null && readyAt(s) !== null
+        ? [
+            {
+              id: 0,
+              modifier1: 0,
+              mountpoint: '',
+              startup_time: Math.floor((s.lastSpawn?.loadMs ?? 0) / 1000),
+              requests: p.deltaRequests + (current ? 1 : 0),
+              exceptions: c.exceptions,
+              chdir: '',
+            },
+          ]
+        : [],
     cores: [coreEntry(s, current)],
     tidepool: workerInfo(s),
   };

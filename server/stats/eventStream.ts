@@ -14,8 +14,7 @@ export interface EventSource {
 }
 
 export const EVENT_STREAM_HEAD =
-  'HTTP/1.0 200 OK\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n' +
-  'Content-Type: application/x-ndjson\r\nCache-Control: no-store\r\n\r\n';
+  'HTTP/1.0 200 OK\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n' + 'Content-Type: application/x-ndjson\r\nCache-Control: no-store\r\n\r\n';
 
 /**
  * Streams events to `socket`. The master never waits for a reader: events are written without

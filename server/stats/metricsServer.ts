@@ -26,7 +26,11 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
       res.writeHead(r.status, r.headers).end(method === 'HEAD' ? undefined : r.body);
     };
     if (path !== '/metrics') return send(errorResponse(404, `No route ${path.slice(0, 100)}; metrics are at /metrics`));
-    settle(() => options.route(method), send, (e) => send(errorResponse(500, `metrics could not be rendered: ${(e as Error).message}`)));
+    settle(
+      () => options.route(method),
+      send,
+      (e) => send(errorResponse(500, `metrics could not be rendered: ${(e as Error).message}`)),
+    );
   });
   server.requestTimeout = 10_000;
   const listener = await listenOn({ proto: 'stats', address: options.address, mode: options.mode, backlog: options.backlog }, (socket) => {

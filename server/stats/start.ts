@@ -28,14 +28,24 @@ export async function startStats(master: Master): Promise<{ close(): Promise<voi
   try {
     if (c.metrics !== '') {
       const server = await startMetricsServer({
-        address: c.metrics, mode, backlog: c.listen, vacuum: c.vacuum, route: (method) => master.metrics.route(method),
+        address: c.metrics,
+        mode,
+        backlog: c.listen,
+        vacuum: c.vacuum,
+        route: (method) => master.metrics.route(method),
       });
       closers.push(() => server.close());
     }
     if (c.stats !== '') {
       const document = freshFor(DOCUMENT_CACHE_MS, () => Buffer.from(formatUwsgiJson(master.statsDocument(), c['stats-minified'])));
       const server = await startStatsServer({
-        address: c.stats, http: c['stats-http'], mode, backlog: c.listen, vacuum: c.vacuum, document, events: master.events,
+        address: c.stats,
+        http: c['stats-http'],
+        mode,
+        backlog: c.listen,
+        vacuum: c.vacuum,
+        document,
+        events: master.events,
       });
       closers.push(() => server.close());
     }

@@ -90,10 +90,7 @@ export async function startStatsServer(options: StatsServerOptions): Promise<Sta
     });
   };
 
-  const { server, address, bound } = await listenOn(
-    { proto: 'stats', address: options.address, mode: options.mode, backlog: options.backlog },
-    onConnection,
-  );
+  const { server, address, bound } = await listenOn({ proto: 'stats', address: options.address, mode: options.mode, backlog: options.backlog }, onConnection);
   log('info', `stats server on ${bound}${options.http ? ' (HTTP; GET /events streams pool events)' : ''}`);
 
   return {

@@ -11,9 +11,7 @@ import type { Servable } from '../../models/index.js';
 import { servableFromObject, type PredictObject } from './predictObject.js';
 import type { AppTarget } from './resolveApp.js';
 
-export type LoadedApp =
-  | { kind: 'listener'; listener: NodeRequestListener; description: string }
-  | { kind: 'predict'; servable: Servable; description: string };
+export type LoadedApp = { kind: 'listener'; listener: NodeRequestListener; description: string } | { kind: 'predict'; servable: Servable; description: string };
 
 export class AppLoadError extends Error {
   override name = 'AppLoadError';

@@ -14,7 +14,7 @@ export type ServedApp = {
   /** one line for the master's log: the model file and its shape, or the user's app */
   description: string;
 } & (
-  | { kind: 'routes'; servable: Servable; /** rows per call when the model's batch is fixed, else null */ fixedBatch: number | null }
+  | { kind: 'routes'; servable: Servable /** rows per call when the model's batch is fixed, else null */; fixedBatch: number | null }
   | { kind: 'node'; listener: NodeRequestListener }
 );
 
@@ -25,8 +25,11 @@ export async function loadServedApp(settings: WorkerSettings): Promise<ServedApp
   if (settings.app === null) {
     const predictor = await loadPredictor(settings.model, settings.modelOptions);
     return {
-      kind: 'routes', servable: predictor, fixedBatch: predictor.info.fixedBatch,
-      backend: { name: predictor.backend.name, detail: predictor.backend.detail }, description: describeModel(predictor.info),
+      kind: 'routes',
+      servable: predictor,
+      fixedBatch: predictor.info.fixedBatch,
+      backend: { name: predictor.backend.name, detail: predictor.backend.detail },
+      description: describeModel(predictor.info),
     };
   }
   const app = await loadApp(settings.app);

@@ -57,7 +57,10 @@ test('npm run bench -- --quick --json: every default scenario, the report on dis
   assert.equal(json.version, 1);
   assert.equal(json.ok, true);
   assert.deepEqual(json.scenarios, ['burst', 'scale', 'throughput', 'crosscheck']);
-  assert.deepEqual(json.results.map((x: { kind: string }) => x.kind), ['burst', 'scale', 'throughput', 'crosscheck']);
+  assert.deepEqual(
+    json.results.map((x: { kind: string }) => x.kind),
+    ['burst', 'scale', 'throughput', 'crosscheck'],
+  );
   assert.deepEqual(json.errors, []);
 
   const [burst, scale, throughput, crosscheck] = json.results;
@@ -67,7 +70,10 @@ test('npm run bench -- --quick --json: every default scenario, the report on dis
     assert.match(a.worker, /^\d+$/, 'each answer names the worker slot that served it');
     assert.ok(a.latencyMs >= 100, 'each request sleeps 100 ms in --quick');
   }
-  assert.deepEqual(scale.variants.map((v: { name: string }) => v.name), ['spare step 3', 'tidepool defaults']);
+  assert.deepEqual(
+    scale.variants.map((v: { name: string }) => v.name),
+    ['spare step 3', 'tidepool defaults'],
+  );
   for (const v of scale.variants) {
     assert.equal(v.run.statsSource, 'tidepool');
     assert.ok(v.run.samples > 5, 'the stats socket was read during the run');
@@ -110,17 +116,41 @@ test('npm run bench -- --quick --json: every default scenario, the report on dis
 });
 
 test('against a running server (--url, --stats): it is loaded and read, not started or stopped', async () => {
-  const server = await startServer({ args: ['--http', '127.0.0.1:0', '--workers', '4', '--cheaper', '1', '--cheaper-initial', '1', '--simulate-latency', '300'] });
+  const server = await startServer({
+    args: ['--http', '127.0.0.1:0', '--workers', '4', '--cheaper', '1', '--cheaper-initial', '1', '--simulate-latency', '300'],
+  });
   const m = await server.waitForLog(/listening on (127\.0\.0\.1:\d+) \(HTTP\)/);
   const out = path.join(tempDir('tidepool-bench-test-'), 'report');
-  const r = await bench(['--url', `http://${m[1]}`, '--stats', server.stats, '--scenario', 'burst,scale', '--quick', '--json', '--requests', '6', '--clients', '3', '--duration', '2', '--cooldown', '0.5', '--out', out]);
+  const r = await bench([
+    '--url',
+    `http://${m[1]}`,
+    '--stats',
+    server.stats,
+    '--scenario',
+    'burst,scale',
+    '--quick',
+    '--json',
+    '--requests',
+    '6',
+    '--clients',
+    '3',
+    '--duration',
+    '2',
+    '--cooldown',
+    '0.5',
+    '--out',
+    out,
+  ]);
   assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr.slice(-3000)}`);
   const json = JSON.parse(r.stdout);
   assert.equal(json.url, `http://${m[1]}`);
   const [burst, scale] = json.results;
   assert.equal(burst.server.started, false);
   assert.equal(burst.answers.length, 6);
-  assert.deepEqual(scale.variants.map((v: { name: string }) => v.name), ['as configured']);
+  assert.deepEqual(
+    scale.variants.map((v: { name: string }) => v.name),
+    ['as configured'],
+  );
   const variant = scale.variants[0];
   assert.equal(variant.run.statsSource, 'tidepool');
   assert.ok(variant.metrics.spawns + burst.usage.spawns > 0, 'the pool events were read from the server');
@@ -149,7 +179,8 @@ test('--help describes the scenarios and exits 0', async () => {
   const r = await bench(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^Usage: tidepool bench \[options\]/);
-  for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out']) assert.ok(r.stdout.includes(name), name);
+  for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out'])
+    assert.ok(r.stdout.includes(name), name);
 });
 
 test('--scenario compare: tidepool with and without batching, the constant and same-model clusters, kept alive and one-shot; ratios, goals', async () => {
@@ -172,10 +203,17 @@ test('--scenario compare: tidepool with and without batching, the constant and s
   const rows = result.rows as Row[];
   const key = (x: (typeof rows)[number]) => `${x.targetId} ${x.connections}${x.oneShot ? ' one-shot' : ''}`;
   assert.deepEqual(rows.map(key), [
-    'tidepool 1', 'tidepool 4', 'tidepool 4 one-shot',
-    'tidepool-no-batching 1', 'tidepool-no-batching 4',
-    'cluster-constant 1', 'cluster-constant 4', 'cluster-constant 4 one-shot',
-    'cluster-model 1', 'cluster-model 4', 'cluster-model 4 one-shot',
+    'tidepool 1',
+    'tidepool 4',
+    'tidepool 4 one-shot',
+    'tidepool-no-batching 1',
+    'tidepool-no-batching 4',
+    'cluster-constant 1',
+    'cluster-constant 4',
+    'cluster-constant 4 one-shot',
+    'cluster-model 1',
+    'cluster-model 4',
+    'cluster-model 4 one-shot',
   ]);
   for (const row of rows) {
     assert.ok(row.rps > 0, `${key(row)} answered`);
@@ -184,7 +222,11 @@ test('--scenario compare: tidepool with and without batching, the constant and s
     assert.ok(row.clientCpuShare > 0 && row.clientCpuShare < 1, `${key(row)}: client CPU share ${row.clientCpuShare}`);
   }
   assert.ok(result.ratios.some((x: { name: string; oneShot: boolean }) => x.name === 'tidepool / same-model cluster' && x.oneShot));
-  assert.deepEqual(result.goals.map((g: { met: boolean | null }) => typeof g.met), ['boolean', 'boolean', 'boolean'], 'every goal measured');
+  assert.deepEqual(
+    result.goals.map((g: { met: boolean | null }) => typeof g.met),
+    ['boolean', 'boolean', 'boolean'],
+    'every goal measured',
+  );
   const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
   assert.match(summary, /## Compare: tidepool against node:http clusters/);
   assert.match(summary, /Load: wrk -t1 \(/);
@@ -192,14 +234,20 @@ test('--scenario compare: tidepool with and without batching, the constant and s
   assert.match(summary, /- one-shot req\/s >= 0\.95 x the same-model cluster: [\d.]+ at 4 connections: \*\*(met|missed)\*\*/);
 });
 
-test('--driver bench: without wrk the closed loop is the bench\'s own client, which sees the workers', async () => {
+test("--driver bench: without wrk the closed loop is the bench's own client, which sees the workers", async () => {
   const out = tempDir('tidepool-bench-driver-');
   const r = await bench(['--scenario', 'throughput', '--quick', '--json', '--out', out, '--driver', 'bench', '--connections', '2', '--rate', '40']);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   const throughput = JSON.parse(r.stdout).results[0];
   assert.equal(throughput.driver.name, 'bench');
   const rows = throughput.rows as ThroughputRowJson[];
-  assert.deepEqual(rows.map((x) => [x.mode, x.client]), [['closed', 'bench'], ['open', 'bench']]);
+  assert.deepEqual(
+    rows.map((x) => [x.mode, x.client]),
+    [
+      ['closed', 'bench'],
+      ['open', 'bench'],
+    ],
+  );
   for (const row of rows) {
     assert.equal(row.workers, 1, 'one worker answered, named by X-Tidepool-Worker');
     assert.ok(row.clientCpuShare! > 0 && row.serverCpuUsPerRequest! > 0);
@@ -207,7 +255,9 @@ test('--driver bench: without wrk the closed loop is the bench\'s own client, wh
   assert.match(fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), /Closed loop driven by the bench's own closed-loop client \(--driver bench\)/);
 });
 
-test('--url and --stats against a real uWSGI 2.0: the burst is answered in full and its spawns read from uWSGI\'s stats', { skip: uwsgiMissing() ?? false }, async () => {
+test("--url and --stats against a real uWSGI 2.0: the burst is answered in full and its spawns read from uWSGI's stats", {
+  skip: uwsgiMissing() ?? false,
+}, async () => {
   const uwsgi = await startUwsgi({ workers: 4, cheaper: 1, cheaperInitial: 1, algo: 'spare', serviceMs: 300, extra: ['--cheaper-overload', '1'] });
   const out = tempDir('tidepool-bench-uwsgi-');
   const run = await bench(['--url', uwsgi.url, '--stats', uwsgi.stats, '--scenario', 'burst', '--json', '--out', out]);

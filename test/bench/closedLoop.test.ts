@@ -5,7 +5,6 @@ import { listen } from './localServer.js';
 import { startClosedLoop } from '../../bench/load/closedLoop.js';
 import type { Answer } from '../../bench/load/types.js';
 
-
 test('regression: behind `Connection: close`, latencies stay one service time (autocannon grew them by one per reconnect)', async () => {
   // tidepool answers `Connection: close` while requests wait for a worker. Unpatched, autocannon
   // kept the request it had written to the closing connection in its queue, so 100 ms answers
@@ -39,7 +38,10 @@ test('amount: one request per connection, then the group ends by itself', async 
   const counts = await group.done;
   assert.equal(answers.length, 5);
   assert.deepEqual(counts, { completed: 5, failed: 0, cancelled: 0 });
-  assert.ok(answers.every((a) => a.worker === null), 'no X-Tidepool-Worker header: null, not a guess');
+  assert.ok(
+    answers.every((a) => a.worker === null),
+    'no X-Tidepool-Worker header: null, not a guess',
+  );
 });
 
 test('timeouts are failures, named', async () => {
@@ -75,10 +77,16 @@ test('regression: responses that end with the connection (no Content-Length, as 
   // 11 against uWSGI recorded 0 answers and 0 failures.
   const server = await rawServer((socket) => setTimeout(() => socket.end('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"prediction": "3"}'), 20));
   const burst: Answer[] = [];
-  const counts = await startClosedLoop({ url: server.url, connections: 11, amount: 11, timeoutS: 10 }, { answer: (a) => burst.push(a), failure: (m) => assert.fail(m) }).done;
+  const counts = await startClosedLoop(
+    { url: server.url, connections: 11, amount: 11, timeoutS: 10 },
+    { answer: (a) => burst.push(a), failure: (m) => assert.fail(m) },
+  ).done;
   assert.deepEqual(counts, { completed: 11, failed: 0, cancelled: 0 });
   assert.equal(burst.length, 11);
-  assert.ok(burst.every((a) => a.status === 200 && a.latencyMs >= 19), burst.map((a) => `${a.status} ${a.latencyMs}`).join(', '));
+  assert.ok(
+    burst.every((a) => a.status === 200 && a.latencyMs >= 19),
+    burst.map((a) => `${a.status} ${a.latencyMs}`).join(', '),
+  );
   assert.equal(server.requests(), 11, 'one request each, none sent twice');
 
   // A closed loop keeps going across the closes: each answer is counted once, with its own latency.
@@ -87,7 +95,10 @@ test('regression: responses that end with the connection (no Content-Length, as 
   await new Promise((r) => setTimeout(r, 600));
   const stopped = await group.stop();
   assert.ok(loop.length >= 10, `answers in 600 ms of 20 ms requests on 2 connections: ${loop.length}`);
-  assert.ok(loop.every((a) => a.status === 200 && a.latencyMs >= 19 && a.latencyMs < 200), loop.map((a) => Math.round(a.latencyMs)).join(', '));
+  assert.ok(
+    loop.every((a) => a.status === 200 && a.latencyMs >= 19 && a.latencyMs < 200),
+    loop.map((a) => Math.round(a.latencyMs)).join(', '),
+  );
   assert.equal(stopped.completed, loop.length);
   assert.equal(stopped.failed, 0);
 });
@@ -95,7 +106,10 @@ test('regression: responses that end with the connection (no Content-Length, as 
 test('a connection closed in the middle of a response is a failure, not a silent retry', async () => {
   const server = await rawServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Type: appli'));
   const failures: string[] = [];
-  const counts = await startClosedLoop({ url: server.url, connections: 1, amount: 1, timeoutS: 10 }, { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) }).done;
+  const counts = await startClosedLoop(
+    { url: server.url, connections: 1, amount: 1, timeoutS: 10 },
+    { answer: () => assert.fail('no answer expected'), failure: (m) => failures.push(m) },
+  ).done;
   assert.equal(counts.completed, 0);
   assert.equal(counts.failed, 1);
   assert.match(failures[0]!, /closed the connection in the middle of a response/);

@@ -30,7 +30,7 @@ test('ratios of req/s between targets at the same connections and connection kin
   assert.deepEqual(order, ['false:1', 'false:1', 'false:32', 'false:32', 'true:32'], 'keep-alive first, by connections');
 });
 
-test('the issue\'s own numbers miss all three goals, each read at its connection count', () => {
+test("the issue's own numbers miss all three goals, each read at its connection count", () => {
   const [keepAlive, oneShot, p99] = checkGoals(ISSUE_ROWS);
   assert.deepEqual([keepAlive!.connections, keepAlive!.value, keepAlive!.limit, keepAlive!.met], [32, 30014 / 76137, COMPARE_GOALS.keepAliveOfConstant, false]);
   assert.deepEqual([oneShot!.connections, oneShot!.met], [32, false]);
@@ -46,7 +46,17 @@ test('goals are met at the limits, and not measured without their rows', () => {
     row('cluster-constant', 8, false, 100),
     row('cluster-model', 8, true, 100),
   ]);
-  assert.deepEqual(met.map((g) => g.met), [true, true, true]);
+  assert.deepEqual(
+    met.map((g) => g.met),
+    [true, true, true],
+  );
   const none = checkGoals([row('tidepool', 1, false, 100)]);
-  assert.deepEqual(none.map((g) => [g.met, g.value, g.connections]), [[null, null, null], [null, null, null], [null, null, null]]);
+  assert.deepEqual(
+    none.map((g) => [g.met, g.value, g.connections]),
+    [
+      [null, null, null],
+      [null, null, null],
+      [null, null, null],
+    ],
+  );
 });

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-test('wrk when installed, the bench\'s client otherwise or when asked; --driver wrk without wrk is an error', () => {
+test("wrk when installed, the bench's client otherwise or when asked; --driver wrk without wrk is an error", () => {
   assert.equal(chooseDriver('auto', '/usr/bin/wrk').name, 'wrk');
   assert.match(chooseDriver('auto', null).detail, /own closed-loop client \(wrk not found/);
   assert.equal(chooseDriver('bench', '/usr/bin/wrk').name, 'bench');

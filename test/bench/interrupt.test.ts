@@ -20,7 +20,9 @@ function childrenOf(pid: number): number[] {
 
 test('SIGINT during a scale run: the server and its workers are gone, the partial report is written, exit 130', async () => {
   const out = path.join(tempDir('tidepool-bench-test-'), 'report');
-  const child = spawn(process.execPath, [CLI, 'bench', '--scenario', 'scale', '--quick', '--duration', '30', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'bench', '--scenario', 'scale', '--quick', '--duration', '30', '--out', out], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -34,7 +36,10 @@ test('SIGINT during a scale run: the server and its workers are gone, the partia
     await new Promise((r) => setTimeout(r, 500));
 
     child.kill('SIGINT');
-    const code = await Promise.race([exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s:\n${stderr.slice(-2000)}`)), 30000).unref())]);
+    const code = await Promise.race([
+      exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s:\n${stderr.slice(-2000)}`)), 30000).unref()),
+    ]);
     assert.equal(code, 130, stderr.slice(-2000));
     for (const pid of [master, ...workers]) assert.equal(pidAlive(pid), false, `pid ${pid} still alive after the bench exited`);
     await assert.rejects(getStatus(`${url}/readyz`, 1000), /ECONNREFUSED/);

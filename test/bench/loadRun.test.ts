@@ -49,7 +49,11 @@ test('a ramp adds connections per phase, a quiet phase stops them; every event i
   assert.deepEqual(seen.phase, [0, 1, 2]);
   assert.equal(seen.done, 1);
   assert.equal(seen.response, result.responses.length);
-  assert.deepEqual(seen.tick.map((t) => t.t), result.seconds.map((s) => s.t), 'one tick per second of the run');
+  assert.deepEqual(
+    seen.tick.map((t) => t.t),
+    result.seconds.map((s) => s.t),
+    'one tick per second of the run',
+  );
   assert.equal(state.peak, 5, 'never more requests at once than the connections of the phase');
   const [two, five, quiet] = [0, 1, 2].map((i) => result.responses.filter((r) => r.phase === i).length);
   assert.ok(two! >= 10 && five! > two!, `2 clients: ${two}, 5 clients: ${five}`);

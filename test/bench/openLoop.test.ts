@@ -20,7 +20,6 @@ test('open-loop latency counts from the due time; service time from the send', (
   assert.deepEqual(openLoopLatency(1000, 1400, 1410), { latencyMs: 410, serviceMs: 10 });
 });
 
-
 test('a stall is charged to the requests that were due during it (coordinated omission corrected)', async () => {
   // Answers at once, except request 10 which stalls 600 ms. One connection: like one closed-loop
   // client, the sender cannot send while it waits.

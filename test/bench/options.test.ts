@@ -31,7 +31,7 @@ test('scenario lists: comma-separated, all, in the bench order', () => {
   assert.deepEqual(parseBenchArgs(['--scenario=all']).scenarios, ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare']);
 });
 
-test('serve options are checked with serve\'s own table and sorted into pool and server options', () => {
+test("serve options are checked with serve's own table and sorted into pool and server options", () => {
   const o = parseBenchArgs(['--cheaper-algo', 'spare', '--processes', '12', '--simulate-latency=500', '--backend', 'wasm']);
   assert.deepEqual(o.poolArgs, ['--cheaper-algo', 'spare', '--workers', '12', '--simulate-latency', '500']);
   assert.deepEqual(o.serverArgs, ['--backend', 'wasm']);
@@ -40,7 +40,11 @@ test('serve options are checked with serve\'s own table and sorted into pool and
   assert.equal(parseBenchArgs(['--simulate-latency', '500']).scalingChosen, false, 'a service time alone keeps the comparison');
 });
 
-const rejects = (argv: string[], message: RegExp) => assert.throws(() => parseBenchArgs(argv), (e: unknown) => e instanceof UsageError && message.test(e.message));
+const rejects = (argv: string[], message: RegExp) =>
+  assert.throws(
+    () => parseBenchArgs(argv),
+    (e: unknown) => e instanceof UsageError && message.test(e.message),
+  );
 
 test('bad options name the option, what was expected and what came', () => {
   rejects(['--clients', 'many'], /Expected --clients to be a whole number >= 1, got "many"/);
@@ -53,7 +57,10 @@ test('bad options name the option, what was expected and what came', () => {
   rejects(['--url', 'http://127.0.0.1:4444/predict'], /without a path/);
   rejects(['--connections', '1,0'], /Expected --connections to be a whole number >= 1, got "0"/);
   rejects(['--profile', 'sawtooth'], /Expected --profile to be constant, step, ramp, spike/);
-  rejects(['--cheaper-algo', 'fastest'], /Expected `cheaper-algo` to be one of spare, spare2, backlog, busyness, manual, got `fastest` \(from --cheaper-algo\)/);
+  rejects(
+    ['--cheaper-algo', 'fastest'],
+    /Expected `cheaper-algo` to be one of spare, spare2, backlog, busyness, manual, got `fastest` \(from --cheaper-algo\)/,
+  );
   rejects(['--http', ':8080'], /--http is a `tidepool serve` option the bench does not pass on/);
   rejects(['--no-stats-http'], /--no-stats-http is a `tidepool serve` option the bench does not pass on/);
   rejects(['stray'], /Unexpected argument 'stray'/);

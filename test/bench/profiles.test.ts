@@ -20,7 +20,10 @@ test('ramp climbs in even steps to the peak', () => {
   const phases = buildProfile('ramp', shape);
   const c = clients(phases).slice(0, -1);
   assert.equal(c[c.length - 1], 12);
-  assert.ok(c.every((n, i) => i === 0 || n >= c[i - 1]!), `not increasing: ${c}`);
+  assert.ok(
+    c.every((n, i) => i === 0 || n >= c[i - 1]!),
+    `not increasing: ${c}`,
+  );
   assert.equal(total(phases), 16000);
 });
 

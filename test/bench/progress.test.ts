@@ -50,16 +50,35 @@ test('on a terminal the per-second line is rewritten in place and cleared before
   const session = new BenchSession();
   const { chunks, stream } = capture(true);
   attachProgress(session, stream);
-  await session.play(new LoadRun({ name: 'steady', url: await server(), timeoutS: 5, phases: [{ kind: 'closed', label: '2 clients', connections: 2, durationMs: 1200 }] }));
+  await session.play(
+    new LoadRun({ name: 'steady', url: await server(), timeoutS: 5, phases: [{ kind: 'closed', label: '2 clients', connections: 2, durationMs: 1200 }] }),
+  );
   const status = chunks.filter((c) => c.startsWith('\r\x1b[K') && c.includes('req/s'));
   assert.ok(status.length >= 1, 'a status line per second');
-  assert.ok(status.every((c) => !c.endsWith('\n')), 'status lines stay on one terminal line');
-  assert.ok(chunks.some((c) => c === '\r\x1b[K'), 'the status line is cleared before a normal line');
+  assert.ok(
+    status.every((c) => !c.endsWith('\n')),
+    'status lines stay on one terminal line',
+  );
+  assert.ok(
+    chunks.some((c) => c === '\r\x1b[K'),
+    'the status line is cleared before a normal line',
+  );
 });
 
 test('tickLine: one second of a scale run in one line', () => {
   const line = tickLine(
-    { t: 3, phase: 1, requests: 14, non2xx: 1, errors: 1, latency: { count: 14, min: 3000, mean: 5000, p50: 3012, p90: 8000, p99: 9100, max: 9100 }, workers: { running: 12, ready: 10, busy: 5, slots: 50 }, queue: 28, spawns: 21, cheaps: 2 },
+    {
+      t: 3,
+      phase: 1,
+      requests: 14,
+      non2xx: 1,
+      errors: 1,
+      latency: { count: 14, min: 3000, mean: 5000, p50: 3012, p90: 8000, p99: 9100, max: 9100 },
+      workers: { running: 12, ready: 10, busy: 5, slots: 50 },
+      queue: 28,
+      spawns: 21,
+      cheaps: 2,
+    },
     { kind: 'closed', label: '40 clients', connections: 40, durationMs: 20000 },
   );
   assert.equal(line, '  4s 40 clients    14.0 req/s p50  3.01 s p99  9.10 s | run 12 ready 10 busy 5 queue 28 +21 spawn -2 cheap 2 failed');

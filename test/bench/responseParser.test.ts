@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ResponseParser } from '../../bench/load/responseParser.js';
 
-const ok = (body: string, extra = '') => `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Tidepool-Worker: 3\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+const ok = (body: string, extra = '') =>
+  `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Tidepool-Worker: 3\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 test('reads back-to-back responses with Content-Length, and the worker header', () => {
   const p = new ResponseParser();

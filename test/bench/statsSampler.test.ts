@@ -27,18 +27,27 @@ test('a uWSGI server: samples from its documents, spawns and cheaps derived from
 
   assert.equal(sampler.kind, 'uwsgi');
   assert.deepEqual(sampler.errorLines(), []);
-  assert.deepEqual({ ...samples[0]!, at: 0 }, { at: 0, slots: 50, running: 5, ready: 5, busy: 0, idle: 5, cheap: 45, queue: 0, requests: samples[0]!.requests });
+  assert.deepEqual(
+    { ...samples[0]!, at: 0 },
+    { at: 0, slots: 50, running: 5, ready: 5, busy: 0, idle: 5, cheap: 45, queue: 0, requests: samples[0]!.requests },
+  );
   const busy = samples.find((s) => s.busy > 0)!;
   assert.equal(busy.busy, 14);
   assert.equal(samples[samples.length - 1]!.running, 5);
   const spawns = events.filter((e) => e.type === 'spawn');
   assert.ok(spawns.length >= 9, `slots 6..14 spawned between idle and busy, got ${spawns.length}`);
   assert.ok(events.every((e) => e.source === 'derived'));
-  assert.ok(events.some((e) => e.type === 'cheap-done'), 'the cheaped workers are seen leaving');
+  assert.ok(
+    events.some((e) => e.type === 'cheap-done'),
+    'the cheaped workers are seen leaving',
+  );
   // uWSGI dates spawns in whole seconds (these documents are hours old): each spawn is dated
   // no earlier than the read before the one that showed it.
   const readTimes = new Set(samples.map((s) => s.at));
-  assert.ok(spawns.every((e) => readTimes.has(e.at)), `spawn times ${spawns.map((e) => e.at)} vs reads ${[...readTimes]}`);
+  assert.ok(
+    spawns.every((e) => readTimes.has(e.at)),
+    `spawn times ${spawns.map((e) => e.at)} vs reads ${[...readTimes]}`,
+  );
   assert.ok(sampler.pids.has(7566), 'worker pids are remembered for cleanup');
 });
 

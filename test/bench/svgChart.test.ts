@@ -25,19 +25,51 @@ test('renderChart writes well-formed SVG with one group per series, gaps, marker
     yLabel: 'workers',
     y2Label: 'latency (s)',
     bands: [{ from: 0, to: 5, label: '40 clients' }],
-    markers: [{ x: 1, kind: 'spawn' }, { x: 1.01, kind: 'spawn' }, { x: 2, kind: 'spawn' }, { x: 4, kind: 'cheap' }],
+    markers: [
+      { x: 1, kind: 'spawn' },
+      { x: 1.01, kind: 'spawn' },
+      { x: 2, kind: 'spawn' },
+      { x: 4, kind: 'cheap' },
+    ],
     series: [
-      { name: 'running', color: '#2563eb', points: [[0, 5], [1, 5], [2, 9]], step: true, fill: true },
-      { name: 'p99', color: '#d97706', axis: 'right', points: [[0.5, 3], [1.5, null], [2.5, 4], [3.5, 4.5]] },
+      {
+        name: 'running',
+        color: '#2563eb',
+        points: [
+          [0, 5],
+          [1, 5],
+          [2, 9],
+        ],
+        step: true,
+        fill: true,
+      },
+      {
+        name: 'p99',
+        color: '#d97706',
+        axis: 'right',
+        points: [
+          [0.5, 3],
+          [1.5, null],
+          [2.5, 4],
+          [3.5, 4.5],
+        ],
+      },
     ],
   });
   const root = parseXml(svg);
   assert.equal(root.name, 'svg');
   assert.equal(root.attrs.xmlns, 'http://www.w3.org/2000/svg');
   const series = findAll(root, (e) => e.attrs['data-series'] !== undefined);
-  assert.deepEqual(series.map((s) => s.attrs['data-series']), ['running', 'p99']);
+  assert.deepEqual(
+    series.map((s) => s.attrs['data-series']),
+    ['running', 'p99'],
+  );
   const p99Lines = findAll(series[1]!, (e) => e.name === 'polyline' || e.name === 'circle');
-  assert.deepEqual(p99Lines.map((e) => e.name), ['circle', 'polyline'], 'the null splits the line: a lone point, then a line');
+  assert.deepEqual(
+    p99Lines.map((e) => e.name),
+    ['circle', 'polyline'],
+    'the null splits the line: a lone point, then a line',
+  );
   const spawnMarkers = findAll(root, (e) => e.attrs.class === 'spawn');
   assert.equal(spawnMarkers.length, 2, 'two spawns 10 ms apart merge into one marker; the one a second later stays apart');
   assert.equal(findAll(spawnMarkers[0]!, (e) => e.name === 'title')[0]!.text, 'spawn x2');
@@ -72,7 +104,10 @@ test('the workers chart draws running, ready, busy and queue from the stats samp
   const chart = workersChart(run())!;
   assert.equal(chart.file, 'scale-spare-step-3-workers.svg');
   const root = parseXml(chart.svg);
-  assert.deepEqual(findAll(root, (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']), ['running', 'ready', 'busy', 'queue']);
+  assert.deepEqual(
+    findAll(root, (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']),
+    ['running', 'ready', 'busy', 'queue'],
+  );
   assert.equal(findAll(root, (e) => e.attrs.class === 'spawn').length, 1);
   assert.equal(workersChart({ ...run(), samples: [] }), null, 'no stats, no workers chart');
 });
@@ -80,10 +115,16 @@ test('the workers chart draws running, ready, busy and queue from the stats samp
 test('the latency chart draws requests per second and p50/p99 in seconds when latencies reach seconds', () => {
   const root = parseXml(latencyChart(run(), 1000).svg);
   const guide = findAll(root, (e) => e.attrs.class === 'guides')[0]!;
-  assert.deepEqual(findAll(guide, (e) => e.name === 'title').map((e) => e.text), ['service time 1000 ms']);
+  assert.deepEqual(
+    findAll(guide, (e) => e.name === 'title').map((e) => e.text),
+    ['service time 1000 ms'],
+  );
   const legend = findAll(root, (e) => e.attrs.class === 'legend')[0]!;
   assert.ok(findAll(legend, (e) => e.name === 'text').some((e) => e.text === 'service time 1000 ms (right axis)'));
-  assert.deepEqual(findAll(root, (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']), ['requests/s', 'p50 latency', 'p99 latency']);
+  assert.deepEqual(
+    findAll(root, (e) => e.attrs['data-series'] !== undefined).map((e) => e.attrs['data-series']),
+    ['requests/s', 'p50 latency', 'p99 latency'],
+  );
   assert.ok(findAll(root, (e) => e.name === 'text').some((e) => e.text === 'latency (s)'));
 });
 

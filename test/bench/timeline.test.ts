@@ -5,10 +5,24 @@ import { aggregateSeconds, integrateSteps, phaseAt } from '../../bench/analysis/
 import type { PhaseRecord, ResponseRecord, RunResult, ScalingEvent, StatsSample } from '../../bench/run/types.js';
 
 const sample = (at: number, running: number, ready: number, busy: number, queue: number, slots = 10): StatsSample => ({
-  at, slots, running, ready, busy, idle: running - busy, cheap: slots - running, queue, requests: 0,
+  at,
+  slots,
+  running,
+  ready,
+  busy,
+  idle: running - busy,
+  cheap: slots - running,
+  queue,
+  requests: 0,
 });
 const response = (at: number, latencyMs: number, phase = 1, status = 200): ResponseRecord => ({ at, latencyMs, status, worker: '1', phase });
-const event = (at: number, type: ScalingEvent['type'], worker?: number): ScalingEvent => ({ at, type, reason: type, source: 'server', ...(worker ? { worker } : {}) });
+const event = (at: number, type: ScalingEvent['type'], worker?: number): ScalingEvent => ({
+  at,
+  type,
+  reason: type,
+  source: 'server',
+  ...(worker ? { worker } : {}),
+});
 
 /** A 6 s run: 1 s before, a 3 s step of 4 clients, 2 s quiet; the pool grows from 2 to 4. */
 function syntheticRun(): RunResult {
@@ -19,10 +33,28 @@ function syntheticRun(): RunResult {
   ];
   const samples = [sample(0, 2, 2, 0, 0), sample(1250, 2, 2, 2, 2), sample(2500, 4, 3, 3, 1), sample(3000, 4, 4, 4, 0), sample(5000, 3, 3, 0, 0)];
   const responses = [response(2100, 1000), response(2200, 1100), response(3300, 2000), response(3400, 2100), response(3900, 1000, 1, 503)];
-  const events = [event(1100, 'decision'), event(1150, 'spawn', 3), event(1160, 'spawn', 4), event(2400, 'ready', 3), event(2900, 'ready', 4), event(4500, 'cheap-start', 4), event(4900, 'cheap-done', 4)];
+  const events = [
+    event(1100, 'decision'),
+    event(1150, 'spawn', 3),
+    event(1160, 'spawn', 4),
+    event(2400, 'ready', 3),
+    event(2900, 'ready', 4),
+    event(4500, 'cheap-start', 4),
+    event(4900, 'cheap-done', 4),
+  ];
   const run: RunResult = {
-    name: 'synthetic', startedAt: 1_700_000_000_000, durationMs: 6000, phases, responses, failures: [{ at: 3500, phase: 1, message: 'ECONNRESET' }],
-    samples, events, seconds: [], statsSource: 'tidepool', statsErrors: [], aborted: false,
+    name: 'synthetic',
+    startedAt: 1_700_000_000_000,
+    durationMs: 6000,
+    phases,
+    responses,
+    failures: [{ at: 3500, phase: 1, message: 'ECONNRESET' }],
+    samples,
+    events,
+    seconds: [],
+    statsSource: 'tidepool',
+    statsErrors: [],
+    aborted: false,
   };
   run.seconds = aggregateSeconds(run);
   return run;
@@ -31,8 +63,14 @@ function syntheticRun(): RunResult {
 test('aggregateSeconds buckets responses by completion second', () => {
   const seconds = syntheticRun().seconds;
   assert.equal(seconds.length, 6);
-  assert.deepEqual(seconds.map((s) => s.requests), [0, 0, 2, 3, 0, 0]);
-  assert.deepEqual(seconds.map((s) => s.phase), [0, 1, 1, 1, 2, 2]);
+  assert.deepEqual(
+    seconds.map((s) => s.requests),
+    [0, 0, 2, 3, 0, 0],
+  );
+  assert.deepEqual(
+    seconds.map((s) => s.phase),
+    [0, 1, 1, 1, 2, 2],
+  );
   assert.equal(seconds[2]!.latency!.p50, 1000);
   assert.equal(seconds[3]!.non2xx, 1);
   assert.equal(seconds[3]!.errors, 1);
@@ -41,11 +79,24 @@ test('aggregateSeconds buckets responses by completion second', () => {
 
 test('aggregateSeconds shows the pool at the end of each second, carrying the last read over empty seconds', () => {
   const seconds = syntheticRun().seconds;
-  assert.deepEqual(seconds.map((s) => s.workers?.running), [2, 2, 4, 4, 4, 3]);
+  assert.deepEqual(
+    seconds.map((s) => s.workers?.running),
+    [2, 2, 4, 4, 4, 3],
+  );
   // Second 4 has no read of its own: it carries the one at 3000 ms.
-  assert.deepEqual(seconds.map((s) => s.queue), [0, 2, 1, 0, 0, 0]);
-  assert.deepEqual(seconds.map((s) => s.spawns), [0, 2, 0, 0, 0, 0]);
-  assert.deepEqual(seconds.map((s) => s.cheaps), [0, 0, 0, 0, 1, 0], 'a cheap counts once (cheap-start), not again at cheap-done');
+  assert.deepEqual(
+    seconds.map((s) => s.queue),
+    [0, 2, 1, 0, 0, 0],
+  );
+  assert.deepEqual(
+    seconds.map((s) => s.spawns),
+    [0, 2, 0, 0, 0, 0],
+  );
+  assert.deepEqual(
+    seconds.map((s) => s.cheaps),
+    [0, 0, 0, 0, 1, 0],
+    'a cheap counts once (cheap-start), not again at cheap-done',
+  );
 });
 
 test('phaseAt picks the last phase started', () => {
@@ -56,7 +107,11 @@ test('phaseAt picks the last phase started', () => {
 });
 
 test('integrateSteps holds each value until the next point and clips to the window', () => {
-  const points = [{ at: 0, value: 2 }, { at: 1000, value: 4 }, { at: 3000, value: 1 }];
+  const points = [
+    { at: 0, value: 2 },
+    { at: 1000, value: 4 },
+    { at: 3000, value: 1 },
+  ];
   assert.equal(integrateSteps(points, 0, 4000), 2 * 1000 + 4 * 2000 + 1 * 1000);
   assert.equal(integrateSteps(points, 500, 2000), 2 * 500 + 4 * 1000);
   assert.equal(integrateSteps([], 0, 1000), 0);

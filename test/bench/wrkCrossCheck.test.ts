@@ -29,7 +29,10 @@ test('parseWrkOutput reads requests, duration, rate, errors and mean latency', (
     latencyMs: null,
   });
   assert.equal(parseWrkOutput(WRK_OUTPUT.replace('5.02s', '1.50m')).durationS, 90);
-  assert.throws(() => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused'), /no "N requests in T" and "Requests\/sec:" lines:\nunable to connect/);
+  assert.throws(
+    () => parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused'),
+    /no "N requests in T" and "Requests\/sec:" lines:\nunable to connect/,
+  );
 });
 
 test('parseWrkOutput reads the --latency distribution and the maximum, in ms whatever the unit', () => {
@@ -52,11 +55,14 @@ test('compareThroughput: the ratio and the 15 % band', () => {
 });
 
 test('runWrk names a missing wrk and a bad duration', async () => {
-  await assert.rejects(runWrk({ url: 'http://127.0.0.1:1/', connections: 1, durationS: 1, wrkPath: '/nonexistent/wrk' }), /wrk not found as "\/nonexistent\/wrk": install it/);
+  await assert.rejects(
+    runWrk({ url: 'http://127.0.0.1:1/', connections: 1, durationS: 1, wrkPath: '/nonexistent/wrk' }),
+    /wrk not found as "\/nonexistent\/wrk": install it/,
+  );
   await assert.rejects(runWrk({ url: 'http://127.0.0.1:1/', connections: 1, durationS: 0.5 }), /whole number of seconds >= 1, got 0.5/);
 });
 
-test('wrk and the bench\'s own client agree within 15 % on the same tidepool server; autocannon gives a third figure', async () => {
+test("wrk and the bench's own client agree within 15 % on the same tidepool server; autocannon gives a third figure", async () => {
   // The workers sleep 10 ms per request, so the server and not either client sets the pace.
   const server = await startServer({ args: ['--http', '127.0.0.1:0', '--workers', '1', '--cheaper', '0', '--simulate-latency', '10'] });
   const m = await server.waitForLog(/listening on (127\.0\.0\.1:\d+) \(HTTP\)/);
@@ -64,10 +70,16 @@ test('wrk and the bench\'s own client agree within 15 % on the same tidepool ser
   assert.equal(check.rounds.length, 2);
   assert.equal(runs.length, 2);
   assert.ok(check.wrk.requests > 30, `wrk: ${JSON.stringify(check.wrk)}`);
-  assert.deepEqual(check.rounds.map((r) => r.harness.requests), runs.map((r) => r.responses.length));
+  assert.deepEqual(
+    check.rounds.map((r) => r.harness.requests),
+    runs.map((r) => r.responses.length),
+  );
   assert.equal(check.harness.rps, Math.max(...check.rounds.map((r) => r.harness.rps)), 'the best harness round is compared');
   assert.equal(check.harness.errors, 0);
-  assert.ok(check.rounds.every((r) => r.autocannon.requests > 0), 'autocannon ran in every round');
+  assert.ok(
+    check.rounds.every((r) => r.autocannon.requests > 0),
+    'autocannon ran in every round',
+  );
   assert.equal(check.autocannonRatio, check.autocannon.rps / check.wrk.rps);
   assert.ok(check.agree, `wrk ${check.wrk.rps.toFixed(1)} req/s vs harness ${check.harness.rps.toFixed(1)} req/s: ratio ${check.ratio.toFixed(3)}`);
 });

@@ -18,7 +18,12 @@ function decode(text: string, where: number): string {
   for (let i = text.indexOf('&'); i >= 0; i = text.indexOf('&', i + 1)) {
     if (!ENTITY.test(text.slice(i))) throw new Error(`bare & at ${where + i}`);
   }
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 export function parseXml(source: string): XmlElement {

@@ -14,7 +14,22 @@ test('the start summary of the tutorial setup: listener, 5..50 workers with spar
 
 test('the summary shows fixed pools, guards that are on, and a disabled stats server', () => {
   const { config } = loadConfig(
-    ['--workers', '4', '--cheaper', '0', '--harakiri', '30', '--harakiri-graceful-timeout', '5', '--stats', 'off', '--max-requests', '1000', '--pidfile', 't.pid'],
+    [
+      '--workers',
+      '4',
+      '--cheaper',
+      '0',
+      '--harakiri',
+      '30',
+      '--harakiri-graceful-timeout',
+      '5',
+      '--stats',
+      'off',
+      '--max-requests',
+      '1000',
+      '--pidfile',
+      't.pid',
+    ],
     {},
     tmpdir(),
   );

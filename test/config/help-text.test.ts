@@ -10,11 +10,21 @@ test('help names every option and alias, with defaults, grouped by section in ta
     for (const alias of 'aliases' in spec ? spec.aliases : []) assert.ok(help.includes(`--${alias}`), `help lacks --${alias}`);
   }
   const headings = SECTIONS.map((s) => help.indexOf(`\n${s}:\n`));
-  assert.ok(headings.every((i) => i > 0), 'every section has a heading');
-  assert.deepEqual([...headings].sort((a, b) => a - b), headings, 'sections appear in table order');
+  assert.ok(
+    headings.every((i) => i > 0),
+    'every section has a heading',
+  );
+  assert.deepEqual(
+    [...headings].sort((a, b) => a - b),
+    headings,
+    'sections appear in table order',
+  );
   assert.match(help, /-p, --workers N\s+Maximum number of worker processes\. Alias: --processes\. Default:\s+number of CPUs\./);
   assert.match(help, /--cheaper-algo spare\|spare2\|backlog\|busyness\|manual\n\s+Scaling algorithm[\s\S]*?Default: busyness\./);
-  assert.ok(help.split('\n').every((line) => line.length <= 100), 'lines fit in 100 columns');
+  assert.ok(
+    help.split('\n').every((line) => line.length <= 100),
+    'lines fit in 100 columns',
+  );
 });
 
 test('the option of each help line sits in the section the table gives it', () => {

@@ -218,7 +218,10 @@ test('validation errors name the option, the expectation, the value and its sour
   rejects(['--processes', '0'], [/^Expected `workers` to be a positive integer, got `0` \(from --processes\)$/]);
   rejects([], [/^Expected `workers` to be a positive integer, got `-2` \(from TIDEPOOL_WORKERS\)$/], { TIDEPOOL_WORKERS: '-2' });
   const file = ini('bad.ini', '[uwsgi]\nworkers = 4\ncheaper-algo = fastest\n');
-  rejects(['--ini', file], [new RegExp(`^Expected \`cheaper-algo\` to be one of spare, spare2, backlog, busyness, manual, got \`fastest\` \\(from ${file}:3\\)$`)]);
+  rejects(
+    ['--ini', file],
+    [new RegExp(`^Expected \`cheaper-algo\` to be one of spare, spare2, backlog, busyness, manual, got \`fastest\` \\(from ${file}:3\\)$`)],
+  );
   rejects(['--workers'], [/^Expected `workers` to be a positive integer, got no value \(from --workers\)$/]);
   rejects(['--vacuum=maybe'], [/^Expected `vacuum` to be true or false \(also yes\/no, on\/off, 1\/0\), got `maybe` \(from --vacuum\)$/]);
   rejects(['--cheaper-check-interval', '0.05'], [/Expected `cheaper-check-interval` to be a number of at least 0\.1, got `0\.05`/]);
@@ -316,7 +319,9 @@ test('--help wins over the rest of the line', () => {
 test('cheaper must stay below workers when given; the default adapts to one worker', () => {
   rejects(
     ['--workers', '4', '--cheaper', '4'],
-    [/^Expected `cheaper` \(the minimum number of running workers\) to be less than `workers` \(the maximum\), got cheaper 4 \(from --cheaper\) and workers 4 \(from --workers\); .*`cheaper = 0`/],
+    [
+      /^Expected `cheaper` \(the minimum number of running workers\) to be less than `workers` \(the maximum\), got cheaper 4 \(from --cheaper\) and workers 4 \(from --workers\); .*`cheaper = 0`/,
+    ],
   );
   const one = load(['--workers', '1']).config;
   assert.equal(one.cheaper, 0);
@@ -338,17 +343,26 @@ test('cheaper-initial defaults to cheaper, is clamped into [cheaper, workers] wi
 });
 
 test('harakiri-graceful-timeout must be below harakiri; alone it only warns', () => {
-  rejects(['--harakiri', '10', '--harakiri-graceful-timeout', '10'], [/^Expected `harakiri-graceful-timeout` to be less than `harakiri`, got 10 s \(from --harakiri-graceful-timeout\) and 10 s \(from --harakiri\)/]);
+  rejects(
+    ['--harakiri', '10', '--harakiri-graceful-timeout', '10'],
+    [/^Expected `harakiri-graceful-timeout` to be less than `harakiri`, got 10 s \(from --harakiri-graceful-timeout\) and 10 s \(from --harakiri\)/],
+  );
   assert.equal(load(['--harakiri', '30', '--harakiri-graceful-timeout', '5']).config['harakiri-graceful-timeout'], 5);
   assert.match(load(['--harakiri-graceful-timeout', '5']).warnings[0]!, /has no effect while `harakiri` is 0/);
 });
 
 test('other cross-option rules: busyness bounds, rss limits, listeners, master and lazy-apps', () => {
-  rejects(['--cheaper-busyness-max', '50', '--cheaper-busyness-min', '60'], [/Expected `cheaper-busyness-min` to be below `cheaper-busyness-max`, got 60 \(from --cheaper-busyness-min\) and 50 \(from --cheaper-busyness-max\)/]);
+  rejects(
+    ['--cheaper-busyness-max', '50', '--cheaper-busyness-min', '60'],
+    [/Expected `cheaper-busyness-min` to be below `cheaper-busyness-max`, got 60 \(from --cheaper-busyness-min\) and 50 \(from --cheaper-busyness-max\)/],
+  );
   rejects(['--cheaper-rss-limit-soft', '2G', '--cheaper-rss-limit-hard', '1G'], [/`cheaper-rss-limit-soft` .* below `cheaper-rss-limit-hard`/]);
   rejects(['--http', ':9000', '--socket', '0.0.0.0:9000'], [/got `0\.0\.0\.0:9000` for both `http` and `socket` \(from --socket\)/]);
   rejects(['--stats', 'stats.sock', '--socket', './stats.sock'], [/for both `socket` and `stats`/]);
-  assert.match(load(['--chmod-socket', '660', '--stats', 'off']).warnings[0]!, /`chmod-socket` from --chmod-socket has no effect: no http, socket, stats or metrics listener is a UNIX socket path/);
+  assert.match(
+    load(['--chmod-socket', '660', '--stats', 'off']).warnings[0]!,
+    /`chmod-socket` from --chmod-socket has no effect: no http, socket, stats or metrics listener is a UNIX socket path/,
+  );
   assert.deepEqual(load(['--chmod-socket', '660', '--stats', '/run/x/stats.sock']).warnings, [], 'it applies to a UNIX stats socket');
   const forced = load(['--no-master', '--lazy-apps=false']);
   assert.equal(forced.config.master, true);

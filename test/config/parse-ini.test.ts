@@ -17,13 +17,19 @@ test('reads key = value split at the first =, bare keys, comments and line numbe
 test('an entry knows whether some %(...) of the sections read names it; set-placeholder lines define names and are no entries', () => {
   const text = '[uwsgi]\nbase = /x\nunused = 1\nset-ph = sub=%(base)/y\nsocket = %(sub)/a.sock\n[other]\nz = %(unused)\n';
   const entries = parseIni(text, {});
-  assert.deepEqual(entries.map((e) => [e.key, e.value, e.referenced]), [
-    ['base', '/x', true],
-    ['unused', '1', false],
-    ['socket', '/x/y/a.sock', false],
-  ]);
+  assert.deepEqual(
+    entries.map((e) => [e.key, e.value, e.referenced]),
+    [
+      ['base', '/x', true],
+      ['unused', '1', false],
+      ['socket', '/x/y/a.sock', false],
+    ],
+  );
   // The first value of a name wins, whether a setting or a placeholder defines it.
-  assert.deepEqual(values('[uwsgi]\nset-placeholder = a=1\na = 2\nb = %(a)\n'), [['a', '2'], ['b', '1']]);
+  assert.deepEqual(values('[uwsgi]\nset-placeholder = a=1\na = 2\nb = %(a)\n'), [
+    ['a', '2'],
+    ['b', '1'],
+  ]);
   assert.throws(() => parseIni('[uwsgi]\nset-ph = a=%(a)\nsocket = %(a)\n', {}), /Circular %\(\.\.\.\) reference/);
 });
 
@@ -50,11 +56,14 @@ test('a named section reads only that section', () => {
 });
 
 test('a missing section is an error that lists the sections found', () => {
-  assert.throws(() => parseIni('[uwsgi]\nworkers = 4\n', { file: 'app.ini', section: 'prod' }), (err: unknown) => {
-    assert.ok(err instanceof ConfigError);
-    assert.match(err.message, /\[prod\] section in app\.ini, found \[uwsgi\]/);
-    return true;
-  });
+  assert.throws(
+    () => parseIni('[uwsgi]\nworkers = 4\n', { file: 'app.ini', section: 'prod' }),
+    (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, /\[prod\] section in app\.ini, found \[uwsgi\]/);
+      return true;
+    },
+  );
   assert.throws(() => parseIni('workers = 4\n', {}), /\[uwsgi\] or \[tidepool\] section .* found none/);
 });
 

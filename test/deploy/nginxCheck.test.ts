@@ -23,7 +23,18 @@ async function check(site: string): Promise<string> {
 const variants: Array<[string, Parameters<typeof generate>[2]]> = [
   ['one machine, proxy_pass (the default)', {}],
   ['one machine, uwsgi_pass', { proxy: 'uwsgi' }],
-  ['three machines, least_conn', { backends: [{ host: '10.0.0.2', port: 8000 }, { host: '10.0.0.3', port: 8000 }, { host: 'localhost', port: 8001 }], port: 8080, serverName: 'api.example.com www.example.com' }],
+  [
+    'three machines, least_conn',
+    {
+      backends: [
+        { host: '10.0.0.2', port: 8000 },
+        { host: '10.0.0.3', port: 8000 },
+        { host: 'localhost', port: 8001 },
+      ],
+      port: 8080,
+      serverName: 'api.example.com www.example.com',
+    },
+  ],
 ];
 
 for (const [name, options] of variants) {

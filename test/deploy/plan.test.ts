@@ -30,9 +30,24 @@ const REQUEST: DeployRequest = {
 
 /** The production ini the README recommends, as flags (the same table reads both). */
 const PRODUCTION = [
-  '--http', '/run/tidepool/http.sock', '--chmod-socket', '660', '--stats', '/run/tidepool/stats.sock',
-  '--master-fifo', '/run/tidepool/master.fifo', '--workers', '8', '--harakiri', '90', '--harakiri-graceful-timeout', '5',
-  '--max-body-size', '1M', '--reload-mercy', '20',
+  '--http',
+  '/run/tidepool/http.sock',
+  '--chmod-socket',
+  '660',
+  '--stats',
+  '/run/tidepool/stats.sock',
+  '--master-fifo',
+  '/run/tidepool/master.fifo',
+  '--workers',
+  '8',
+  '--harakiri',
+  '90',
+  '--harakiri-graceful-timeout',
+  '5',
+  '--max-body-size',
+  '1M',
+  '--reload-mercy',
+  '20',
 ];
 /** The classic tutorial's uwsgi.ini, its folder set to /opt/tidepool and its user to tidepool. */
 const TUTORIAL = ['--ini', writeTutorialIni(scratchDir('tidepool-plan-'), { appFolder: '/opt/tidepool', user: 'tidepool' })];
@@ -44,7 +59,10 @@ const files = { site: '/o/tidepool.nginx', unit: '/o/tidepool.service', addition
 
 /** Every `directive args;` line (comments dropped), trimmed, for exact-line assertions. */
 function directives(text: string): string[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';'));
 }
 
 /** The body of the nginx block that starts with `header {`. */
@@ -85,7 +103,10 @@ describe('a production ini on one machine (proxy_pass)', () => {
     assert.ok(predict.includes('proxy_set_header Connection "";'));
     assert.equal(directives(site).filter((l) => /_pass /.test(l)).length, 1, 'one pass directive in the whole site');
     const rest = block(site, 'location /');
-    assert.ok(rest.some((l) => l.startsWith('return 404 ')), rest.join('\n'));
+    assert.ok(
+      rest.some((l) => l.startsWith('return 404 ')),
+      rest.join('\n'),
+    );
     assert.equal(directives(site).filter((l) => l.startsWith('location ')).length, 2);
   });
 
@@ -172,7 +193,10 @@ describe("the classic tutorial's ini", () => {
 
   test('with uwsgi_pass: uses its socket as it is, with no keepalive (nginx cannot keep uwsgi connections)', () => {
     const p = plan(TUTORIAL, { proxy: 'uwsgi' });
-    assert.deepEqual(p.iniAdditions.map((a) => a.key), ['chmod-socket', 'master-fifo']);
+    assert.deepEqual(
+      p.iniAdditions.map((a) => a.key),
+      ['chmod-socket', 'master-fifo'],
+    );
     const site = renderNginxSite(p);
     assert.deepEqual(block(site, 'upstream tidepool'), ['server unix:/opt/tidepool/production_ml.sock;']);
     const predict = block(site, 'location = /predict');
@@ -182,7 +206,10 @@ describe("the classic tutorial's ini", () => {
     assert.ok(predict.includes('uwsgi_next_upstream error timeout non_idempotent;'));
     assert.ok(!directives(site).some((l) => l.startsWith('proxy_')));
     // Measured through nginx 1.22: a 50 KB GET text already fails there (the query travels twice).
-    assert.ok(p.warnings.some((w) => w.includes('over about 32 KB gets a 500 from nginx')), p.warnings.join('\n'));
+    assert.ok(
+      p.warnings.some((w) => w.includes('over about 32 KB gets a 500 from nginx')),
+      p.warnings.join('\n'),
+    );
     assert.ok(!plan(TUTORIAL).warnings.some((w) => w.includes('32 KB')), 'proxy_pass has no such limit');
   });
 });
@@ -220,7 +247,12 @@ describe('several machines', () => {
   });
 
   test('a backend named by host name gets a warning: nginx resolves it once, and fails to start without it', () => {
-    const q = plan(['--workers', '4'], { backends: [{ host: 'app1.internal', port: 8000 }, { host: '10.0.0.3', port: 8000 }] });
+    const q = plan(['--workers', '4'], {
+      backends: [
+        { host: 'app1.internal', port: 8000 },
+        { host: '10.0.0.3', port: 8000 },
+      ],
+    });
     assert.deepEqual(q.warnings.filter((w) => w.includes('resolves')).length, 1);
     assert.ok(q.warnings.some((w) => w.startsWith('nginx resolves app1.internal once')));
     assert.deepEqual(q.service.readWritePaths, [], 'TCP listeners are no paths');
@@ -229,7 +261,10 @@ describe('several machines', () => {
   test('a loopback-only listener on the backend port is called out, not silently doubled', () => {
     const q = plan(['--http', '127.0.0.1:8000', '--stats', '10.0.0.2:1717'], { backends });
     assert.ok(!q.iniAdditions.some((a) => a.key === 'http'));
-    assert.ok(q.warnings.some((w) => w.includes('`http = 127.0.0.1:8000` only answers on this machine')), q.warnings.join('\n'));
+    assert.ok(
+      q.warnings.some((w) => w.includes('`http = 127.0.0.1:8000` only answers on this machine')),
+      q.warnings.join('\n'),
+    );
     assert.deepEqual(q.statsAddresses, ['10.0.0.2:1717', '10.0.0.3:1717']);
   });
 });
@@ -237,8 +272,14 @@ describe('several machines', () => {
 describe('paths the sandbox would break', () => {
   test('a socket or FIFO under /tmp is moved: with PrivateTmp nginx could not see it', () => {
     const p = plan(['--http', '/tmp/app.sock', '--stats', '/tmp/stats.sock', '--master-fifo', '/tmp/fifo', '--chmod-socket', '660']);
-    assert.deepEqual(p.iniAdditions.map((a) => `${a.key} = ${a.value}`), ['http = /run/tidepool/http.sock', 'stats = /run/tidepool/stats.sock', 'master-fifo = /run/tidepool/master.fifo']);
-    assert.ok(p.warnings.some((w) => w.startsWith('/tmp/app.sock is under /tmp')), p.warnings.join('\n'));
+    assert.deepEqual(
+      p.iniAdditions.map((a) => `${a.key} = ${a.value}`),
+      ['http = /run/tidepool/http.sock', 'stats = /run/tidepool/stats.sock', 'master-fifo = /run/tidepool/master.fifo'],
+    );
+    assert.ok(
+      p.warnings.some((w) => w.startsWith('/tmp/app.sock is under /tmp')),
+      p.warnings.join('\n'),
+    );
     assert.deepEqual(p.service.readWritePaths, []);
   });
 
@@ -254,21 +295,38 @@ describe('paths the sandbox would break', () => {
     const p = plan([...PRODUCTION, ...files, '--file', '/home/ann/app/app.js']);
     assert.equal(p.service.protectHome, 'read-only');
     for (const file of ['/home/ann/models/reuters_model.hdf5', '/home/ann/reuters_word_index.json', '/home/ann/topics.txt', '/home/ann/app/app.js']) {
-      assert.ok(p.warnings.some((w) => w.startsWith(`${file} is under a home directory`)), `${file}: ${p.warnings.join('\n')}`);
+      assert.ok(
+        p.warnings.some((w) => w.startsWith(`${file} is under a home directory`)),
+        `${file}: ${p.warnings.join('\n')}`,
+      );
     }
     assert.equal(plan(PRODUCTION).service.protectHome, 'yes', 'nothing under /home: the home directories stay hidden');
   });
 
   test('die-on-term off would turn `systemctl stop` into a reload: the plan turns it back on', () => {
     const p = plan([...PRODUCTION, '--no-die-on-term']);
-    assert.deepEqual(p.iniAdditions.map((a) => `${a.key} = ${a.value}`), ['die-on-term = true']);
+    assert.deepEqual(
+      p.iniAdditions.map((a) => `${a.key} = ${a.value}`),
+      ['die-on-term = true'],
+    );
   });
 
   test('relative paths are read from the ini directory, or from chdir', () => {
     const p = plan(['--http', 'run/http.sock', '--chmod-socket', '660', '--stats', '/run/tidepool/stats.sock', '--master-fifo', '/run/tidepool/master.fifo']);
     assert.equal(p.upstream.servers[0]!.address, 'unix:/opt/tidepool/run/http.sock');
     assert.deepEqual(p.service.readWritePaths, ['/opt/tidepool/run']);
-    const q = plan(['--http', 'http.sock', '--chdir', '/srv/app', '--chmod-socket', '660', '--stats', '/run/tidepool/stats.sock', '--master-fifo', '/run/tidepool/master.fifo']);
+    const q = plan([
+      '--http',
+      'http.sock',
+      '--chdir',
+      '/srv/app',
+      '--chmod-socket',
+      '660',
+      '--stats',
+      '/run/tidepool/stats.sock',
+      '--master-fifo',
+      '/run/tidepool/master.fifo',
+    ]);
     assert.equal(q.upstream.servers[0]!.address, 'unix:/srv/app/http.sock');
   });
 });
@@ -301,13 +359,16 @@ describe("the service's account", () => {
   });
 
   test('a --user or --group that contradicts the ini is an error: systemd would start tidepool as someone it cannot switch from', () => {
-    assert.throws(() => serviceAccount(config(['--uid', 'harkous']), { user: 'svc', group: null }), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.equal(e.option, 'uid');
-      assert.match(e.message, /^`--user svc` and the ini's `uid = harkous` name different accounts: .* give `--user harkous` \(or leave it out\)/);
-      assert.match(e.message, /, or change `uid`$/);
-      return true;
-    });
+    assert.throws(
+      () => serviceAccount(config(['--uid', 'harkous']), { user: 'svc', group: null }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.option, 'uid');
+        assert.match(e.message, /^`--user svc` and the ini's `uid = harkous` name different accounts: .* give `--user harkous` \(or leave it out\)/);
+        assert.match(e.message, /, or change `uid`$/);
+        return true;
+      },
+    );
     assert.throws(() => serviceAccount(config(['--gid', 'www-data']), { user: null, group: 'models' }), /`--group models` and the ini's `gid = www-data`/);
   });
 });

@@ -72,9 +72,14 @@ test('nginx balances three machines, routes around a SIGKILLed one without a fai
   const n = nginx;
 
   const send = async (i: number): Promise<number> => {
-    const r = i % 2 === 0
-      ? await request({ socketPath: n.socket }, `/predict?text=${encodeURIComponent(`${TEXT} ${i}`)}`)
-      : await request({ socketPath: n.socket }, '/predict', { method: 'POST', body: JSON.stringify({ texts: [`${TEXT} ${i}`] }), headers: { 'content-type': 'application/json' } });
+    const r =
+      i % 2 === 0
+        ? await request({ socketPath: n.socket }, `/predict?text=${encodeURIComponent(`${TEXT} ${i}`)}`)
+        : await request({ socketPath: n.socket }, '/predict', {
+            method: 'POST',
+            body: JSON.stringify({ texts: [`${TEXT} ${i}`] }),
+            headers: { 'content-type': 'application/json' },
+          });
     return r.status;
   };
   const load = runLoad(send, 6, 40000);
@@ -101,8 +106,15 @@ test('nginx balances three machines, routes around a SIGKILLed one without a fai
   );
 
   assert.deepEqual(result.failed, [], 'no request failed, not even during detection');
-  assert.deepEqual(lines.filter((l) => l.status >= 500), []);
-  for (const m of machines) assert.ok(before.some((l) => l.upstreamAddrs.includes(`${m.host}:${m.port}`)), `${m.host} got no request before the kill`);
+  assert.deepEqual(
+    lines.filter((l) => l.status >= 500),
+    [],
+  );
+  for (const m of machines)
+    assert.ok(
+      before.some((l) => l.upstreamAddrs.includes(`${m.host}:${m.port}`)),
+      `${m.host} got no request before the kill`,
+    );
   // A try on the dead machine either was answered before the kill took effect (logged just
   // after killedAt, which is read before the signals are sent) or was retried elsewhere.
   for (const l of triesOnVictim) {
@@ -113,7 +125,10 @@ test('nginx balances three machines, routes around a SIGKILLed one without a fai
   assert.ok(triesOnVictim.length <= 3 + 6, `${triesOnVictim.length} tries on the dead machine: max_fails 3, plus at most one in flight per client`);
   const late = afterKill.filter((l) => l.atMs > killedAt + 2000);
   assert.ok(late.length > 50, `only ${late.length} requests in the last seconds`);
-  assert.ok(late.every((l) => !l.upstreamAddrs.includes(victimAddr)), 'still trying the dead machine 2 s after the kill');
+  assert.ok(
+    late.every((l) => !l.upstreamAddrs.includes(victimAddr)),
+    'still trying the dead machine 2 s after the kill',
+  );
 
   const report = await top(machines.map((m) => m.stats));
   t.diagnostic(report.output.split('\n').slice(0, 4).join(' | '));

@@ -66,7 +66,11 @@ describe('the generated nginx sites in front of tidepool', () => {
       const get = await request({ socketPath: nginx.socket }, `/predict?text=${encodeURIComponent(TEXT)}`);
       assert.equal(get.status, 200, get.body);
       assert.deepEqual(get.json(), direct);
-      const post = await request({ socketPath: nginx.socket }, '/predict', { method: 'POST', body: JSON.stringify({ texts: [TEXT, 'wheat'] }), headers: { 'content-type': 'application/json' } });
+      const post = await request({ socketPath: nginx.socket }, '/predict', {
+        method: 'POST',
+        body: JSON.stringify({ texts: [TEXT, 'wheat'] }),
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(post.status, 200, post.body);
       assert.deepEqual(post.json().predictions[0], direct);
     }
@@ -113,9 +117,14 @@ describe('the generated nginx sites in front of tidepool', () => {
     const fifo = path.join(dir, 'master.fifo');
     const send = async (i: number): Promise<number> => {
       const nginx = i % 2 === 0 ? viaHttp : viaUwsgi;
-      const r = i % 4 < 2
-        ? await request({ socketPath: nginx.socket }, `/predict?text=${encodeURIComponent(`${TEXT} ${i}`)}`)
-        : await request({ socketPath: nginx.socket }, '/predict', { method: 'POST', body: JSON.stringify({ texts: [`${TEXT} ${i}`] }), headers: { 'content-type': 'application/json' } });
+      const r =
+        i % 4 < 2
+          ? await request({ socketPath: nginx.socket }, `/predict?text=${encodeURIComponent(`${TEXT} ${i}`)}`)
+          : await request({ socketPath: nginx.socket }, '/predict', {
+              method: 'POST',
+              body: JSON.stringify({ texts: [`${TEXT} ${i}`] }),
+              headers: { 'content-type': 'application/json' },
+            });
       return r.status;
     };
     const load = runLoad(send, 6, 45000);
@@ -132,7 +141,9 @@ describe('the generated nginx sites in front of tidepool', () => {
     const lines = [...parseAccessLog(viaHttp.accessLog()), ...parseAccessLog(viaUwsgi.accessLog())].filter((l) => l.upstreamStatuses.length > 0);
     const retried = lines.filter((l) => l.upstreamStatuses.length > 1);
     const fivexx = lines.filter((l) => l.status >= 500);
-    t.diagnostic(`${result.ok} requests ok, ${result.failed.length} failed; nginx: ${lines.length} passed on, ${retried.length} retried (${retried.map((l) => `${l.method} ${l.upstreamStatuses.join(',')}`).join('; ') || 'none'}), ${fivexx.length} 5xx`);
+    t.diagnostic(
+      `${result.ok} requests ok, ${result.failed.length} failed; nginx: ${lines.length} passed on, ${retried.length} retried (${retried.map((l) => `${l.method} ${l.upstreamStatuses.join(',')}`).join('; ') || 'none'}), ${fivexx.length} 5xx`,
+    );
     assert.deepEqual(result.failed, []);
     assert.deepEqual(fivexx, []);
     assert.ok(result.ok > 100, `only ${result.ok} requests went through`);

@@ -12,7 +12,11 @@ export interface Reply {
 
 export type Target = { socketPath: string } | { host: string; port: number };
 
-export function request(target: Target, path: string, options: { method?: string; body?: string | Buffer; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Reply> {
+export function request(
+  target: Target,
+  path: string,
+  options: { method?: string; body?: string | Buffer; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = http.request({ ...target, path, method: options.method ?? 'GET', headers: options.headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -49,7 +53,13 @@ export function rawExchange(target: Target, bytes: Buffer | string, timeoutMs = 
 }
 
 /** One request over the uwsgi protocol, as nginx's uwsgi_pass sends it; returns the parsed HTTP answer. */
-export async function uwsgiRequest(socketPath: string, method: string, uri: string, body = '', headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+export async function uwsgiRequest(
+  socketPath: string,
+  method: string,
+  uri: string,
+  body = '',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const q = uri.indexOf('?');
   const vars: Record<string, string> = {
     QUERY_STRING: q === -1 ? '' : uri.slice(q + 1),

@@ -36,10 +36,11 @@ export function poolEvents(stats: string): PoolEventLog {
     async waitFor(what, match, timeoutMs = 15_000) {
       try {
         // A master still starting has no stats socket yet: keep reading until the deadline.
-        const read = (): Promise<readonly PoolEvent[] | null> => refresh().catch((err: unknown) => {
-          if (err instanceof FetchError) return null;
-          throw err;
-        });
+        const read = (): Promise<readonly PoolEvent[] | null> =>
+          refresh().catch((err: unknown) => {
+            if (err instanceof FetchError) return null;
+            throw err;
+          });
         return await waitFor(what, async () => (await read())?.find(match), timeoutMs);
       } catch (e) {
         const told = seen.map((x) => `${x.type}${x.kind ? `/${x.kind}` : ''}(${x.worker ?? '-'})`).join(' ');

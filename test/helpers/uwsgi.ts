@@ -57,9 +57,29 @@ export async function startUwsgi(o: UwsgiOptions): Promise<RealUwsgi> {
   fs.writeFileSync(path.join(dir, 'app.py'), APP(o.serviceMs));
   const stats = path.join(dir, 'stats.sock');
   const args = [
-    '--plugin', 'python3', '--master', '--die-on-term', '--http-socket', '127.0.0.1:0', '--wsgi-file', path.join(dir, 'app.py'),
-    '--stats', stats, '--workers', String(o.workers), '--cheaper', String(o.cheaper), '--cheaper-initial', String(o.cheaperInitial),
-    '--cheaper-algo', o.algo, '--reload-mercy', '2', '--worker-reload-mercy', '2', ...(o.extra ?? []),
+    '--plugin',
+    'python3',
+    '--master',
+    '--die-on-term',
+    '--http-socket',
+    '127.0.0.1:0',
+    '--wsgi-file',
+    path.join(dir, 'app.py'),
+    '--stats',
+    stats,
+    '--workers',
+    String(o.workers),
+    '--cheaper',
+    String(o.cheaper),
+    '--cheaper-initial',
+    String(o.cheaperInitial),
+    '--cheaper-algo',
+    o.algo,
+    '--reload-mercy',
+    '2',
+    '--worker-reload-mercy',
+    '2',
+    ...(o.extra ?? []),
   ];
   const child = spawn('uwsgi', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

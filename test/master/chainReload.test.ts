@@ -24,27 +24,33 @@ test('a chain starts with the ready slots, in order', () => {
 });
 
 test('one worker at a time: the next is stopped once a new worker is ready in the previous slot', () => {
-  assert.deepEqual(run([
-    [ready(11), ready(12)],
-    [live('stopping', 11), ready(12)],
-    [live('loading', 21), ready(12)],
-    [ready(21), ready(12)],
-    [ready(21), live('stopping', 12)],
-    [ready(21), ready(22)],
-  ]), ['stop 1', 'wait', 'wait', 'stop 2', 'wait', 'done']);
+  assert.deepEqual(
+    run([
+      [ready(11), ready(12)],
+      [live('stopping', 11), ready(12)],
+      [live('loading', 21), ready(12)],
+      [ready(21), ready(12)],
+      [ready(21), live('stopping', 12)],
+      [ready(21), ready(22)],
+    ]),
+    ['stop 1', 'wait', 'wait', 'stop 2', 'wait', 'done'],
+  );
 });
 
 test('a replacement that crashes before it is ready: the chain waits for the respawn, then goes on', () => {
-  assert.deepEqual(run([
-    [ready(11), ready(12)],
-    [live('loading', 21), ready(12)],
-    [gone('down'), ready(12)],
-    [gone('respawn-wait'), ready(12)],
-    [gone('pending'), ready(12)],
-    [live('loading', 31), ready(12)],
-    [ready(31), ready(12)],
-    [ready(31), ready(32)],
-  ]), ['stop 1', 'wait', 'wait', 'wait', 'wait', 'wait', 'stop 2', 'done']);
+  assert.deepEqual(
+    run([
+      [ready(11), ready(12)],
+      [live('loading', 21), ready(12)],
+      [gone('down'), ready(12)],
+      [gone('respawn-wait'), ready(12)],
+      [gone('pending'), ready(12)],
+      [live('loading', 31), ready(12)],
+      [ready(31), ready(12)],
+      [ready(31), ready(32)],
+    ]),
+    ['stop 1', 'wait', 'wait', 'wait', 'wait', 'wait', 'stop 2', 'done'],
+  );
 });
 
 test('the old worker still ready (its stop not taken yet) is no replacement', () => {
@@ -53,11 +59,14 @@ test('the old worker still ready (its stop not taken yet) is no replacement', ()
 });
 
 test('a slot left cheap meanwhile ends its turn; a slot not ready at its turn is skipped', () => {
-  assert.deepEqual(run([
-    [ready(11), ready(12), ready(13)],
-    [gone('cheap'), gone('cheap'), ready(13)],
-    [gone('cheap'), gone('cheap'), live('stopping', 13)],
-    [gone('cheap'), gone('cheap'), ready(23)],
-  ]), ['stop 1', 'stop 3', 'wait', 'done']);
+  assert.deepEqual(
+    run([
+      [ready(11), ready(12), ready(13)],
+      [gone('cheap'), gone('cheap'), ready(13)],
+      [gone('cheap'), gone('cheap'), live('stopping', 13)],
+      [gone('cheap'), gone('cheap'), ready(23)],
+    ]),
+    ['stop 1', 'stop 3', 'wait', 'done'],
+  );
   assert.deepEqual(stepChain(startChain([]), []), { action: 'done' }, 'a chain of no workers is done at once');
 });

@@ -53,7 +53,19 @@ test("a worker's reports: its request now, then its tallies into the slot's coun
     { acked: p.acked, inRequest: p.inRequest, request: p.request, open: p.open, delta: p.deltaRequests },
     { acked: 2, inRequest: false, request: null, open: 1, delta: 2 },
   );
-  assert.deepEqual({ ...counters, hist: counters.hist[2] }, {
-    requests: 2, exceptions: 1, harakiriCount: 0, tx: 300, runningTimeUs: 4000, avgRtUs: 1800, hist: 2, batches: 1, batchedTexts: 2, respawnCount: 0,
-  });
+  assert.deepEqual(
+    { ...counters, hist: counters.hist[2] },
+    {
+      requests: 2,
+      exceptions: 1,
+      harakiriCount: 0,
+      tx: 300,
+      runningTimeUs: 4000,
+      avgRtUs: 1800,
+      hist: 2,
+      batches: 1,
+      batchedTexts: 2,
+      respawnCount: 0,
+    },
+  );
 });

@@ -9,8 +9,15 @@ import { pool, states } from './slots.js';
 test('each slot state as the stats, the metrics and the scaler see it', () => {
   const busy = { inRequest: true, request: { at: 1, method: 'GET', path: '/predict' } };
   const slots = pool(
-    states.cheap(), states.down(), states.respawnWait(), states.pending(), states.loading(15),
-    states.ready(16), states.ready(17, busy), states.stopping(18), states.stopping(19, { thenCheap: true }, busy),
+    states.cheap(),
+    states.down(),
+    states.respawnWait(),
+    states.pending(),
+    states.loading(15),
+    states.ready(16),
+    states.ready(17, busy),
+    states.stopping(18),
+    states.stopping(19, { thenCheap: true }, busy),
   );
   const obs = observe(slots, 0, 10);
   const rows = slots.map((s, i) => {

@@ -1,7 +1,14 @@
 /** Slots in a given state, as plain data, for the master's pure decisions (no process behind them). */
 import type { ChildProcess } from 'node:child_process';
 import {
-  emptySlot, newProcess, type Replacement, type Slot, type SlotState, type SpawnOrder, type StopOrder, type WorkerProcess,
+  emptySlot,
+  newProcess,
+  type Replacement,
+  type Slot,
+  type SlotState,
+  type SpawnOrder,
+  type StopOrder,
+  type WorkerProcess,
 } from '../../server/master/slot.js';
 
 export function proc(pid: number, over: Partial<WorkerProcess> = {}): WorkerProcess {
@@ -20,7 +27,12 @@ export const states = {
   loading: (pid: number, o: Partial<SpawnOrder> = {}, p: Partial<WorkerProcess> = {}): SlotState => ({ phase: 'loading', proc: proc(pid, p), order: order(o) }),
   ready: (pid: number, p: Partial<WorkerProcess> = {}): SlotState => ({ phase: 'ready', proc: proc(pid, p), readyAt: 1 }),
   stopping: (pid: number, stop: Partial<StopOrder> = {}, p: Partial<WorkerProcess> = {}, replaces: Replacement | null = null): SlotState => ({
-    phase: 'stopping', proc: proc(pid, p), stop: { reason: 'reload', detail: 'test', thenCheap: false, ...stop }, readyAt: 1, replaces, killTimer: null,
+    phase: 'stopping',
+    proc: proc(pid, p),
+    stop: { reason: 'reload', detail: 'test', thenCheap: false, ...stop },
+    readyAt: 1,
+    replaces,
+    killTimer: null,
   }),
 };
 

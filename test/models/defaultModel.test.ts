@@ -23,7 +23,10 @@ test('the recorded test accuracy is real: predicting the rebuilt test split as t
   // Rebuild the exact test split: same corpus, same load_data shuffle and cut, but keep raw ranks
   // so each document can be turned back into text and go through the whole serving path.
   const corpus = generateCorpus({ samples: metadata.data.samples, seed: metadata.data.seed });
-  const { test: split } = prepareData({ xs: corpus.sequences, labels: corpus.labels }, { seed: metadata.split.seed, testSplit: metadata.split.testSplit, startChar: null, oovChar: null, indexFrom: 0, numWords: Number.MAX_SAFE_INTEGER });
+  const { test: split } = prepareData(
+    { xs: corpus.sequences, labels: corpus.labels },
+    { seed: metadata.split.seed, testSplit: metadata.split.testSplit, startChar: null, oovChar: null, indexFrom: 0, numWords: Number.MAX_SAFE_INTEGER },
+  );
   assert.equal(split.x.length, metadata.data.test);
   const wordOf = new Map([...corpus.wordIndex].map(([word, rank]) => [rank, word]));
   const texts = split.x.map((ranks) => ranks.map((rank) => wordOf.get(rank)!).join(' '));

@@ -184,8 +184,16 @@ test('a model whose batch dimension is fixed at 1 runs one row per call, says so
   try {
     assert.equal(predictor.info.fixedBatch, 1);
     assert.match(describeModel(predictor.info), /-> raw outputs \[3\] per row; batch dimension fixed at 1: one row per call, no dynamic batching$/);
-    const rows = await outputs(predictor, [[-1, 2, -3], [4, -5, 6], [0, 0.5, -0.5]]);
-    assert.deepEqual(rows, [[0, 2, 0], [4, 0, 6], [0, 0.5, 0]]);
+    const rows = await outputs(predictor, [
+      [-1, 2, -3],
+      [4, -5, 6],
+      [0, 0.5, -0.5],
+    ]);
+    assert.deepEqual(rows, [
+      [0, 2, 0],
+      [4, 0, 6],
+      [0, 0.5, 0],
+    ]);
   } finally {
     predictor.dispose();
   }

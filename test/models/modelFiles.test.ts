@@ -70,7 +70,10 @@ test('weights missing or truncated', async () => {
   const weights = path.join(dir, 'weights.bin');
   const size = fs.statSync(weights).size;
   fs.truncateSync(weights, size - 100);
-  await rejects(dir, new RegExp(`weights\\.bin: expected ${size} bytes of weights \\(as the manifest in model\\.json lists\\), got ${size - 100} bytes \\(truncated\\?\\)`));
+  await rejects(
+    dir,
+    new RegExp(`weights\\.bin: expected ${size} bytes of weights \\(as the manifest in model\\.json lists\\), got ${size - 100} bytes \\(truncated\\?\\)`),
+  );
 });
 
 test('metadata missing or malformed', async () => {

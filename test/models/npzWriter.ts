@@ -88,7 +88,10 @@ export function zipOf(members: ReadonlyMap<string, Uint8Array>, options: { defla
   end.writeUInt32LE(0x06054b50, 0);
   end.writeUInt16LE(members.size, 8);
   end.writeUInt16LE(members.size, 10);
-  end.writeUInt32LE(centrals.reduce((n, b) => n + b.length, 0), 12);
+  end.writeUInt32LE(
+    centrals.reduce((n, b) => n + b.length, 0),
+    12,
+  );
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
 }

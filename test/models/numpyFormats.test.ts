@@ -36,29 +36,99 @@ test('reads a protocol 3 pickle as CPython writes it (BINPUT memo, SHORT_BINBYTE
 
 /** Opcode-by-opcode builder for hand-written pickles. */
 function bytes(...parts: (number | string | number[])[]): Buffer {
-  return Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))));
+  return Buffer.concat(
+    parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))),
+  );
 }
 
 test('reads a Python 2 style pickle: SHORT_BINSTRING, BININT2, BININT (negative), LONG1, LONG_BINPUT, BINGET', () => {
   // numpy.core.multiarray._reconstruct(numpy.ndarray, (0,), 'b') with state
   // (1, (2,), dtype('O8', 0, 1), False, [[65535, -5], [2**40]]), the dtype fetched back with BINGET.
   const pickle = bytes(
-    0x80, 2,
-    'cnumpy.core.multiarray\n_reconstruct\n', 0x71, 0,
-    'cnumpy\nndarray\n', 0x71, 1,
-    0x4b, 0, 0x85, 0x55, 1, 'b', 0x87, 0x52, 0x72, [2, 0, 0, 0],
-    'cnumpy\ndtype\n', 0x55, 2, 'O8', 0x4b, 0, 0x4b, 1, 0x87, 0x52, 0x71, 3,
-    0x28, 0x4b, 3, 0x55, 1, '|', 0x4e, 0x4e, 0x4e, 0x4a, [0xff, 0xff, 0xff, 0xff], 0x4a, [0xff, 0xff, 0xff, 0xff], 0x4b, 0, 0x74, 0x62,
+    0x80,
+    2,
+    'cnumpy.core.multiarray\n_reconstruct\n',
+    0x71,
+    0,
+    'cnumpy\nndarray\n',
+    0x71,
+    1,
+    0x4b,
+    0,
+    0x85,
+    0x55,
+    1,
+    'b',
+    0x87,
+    0x52,
+    0x72,
+    [2, 0, 0, 0],
+    'cnumpy\ndtype\n',
+    0x55,
+    2,
+    'O8',
+    0x4b,
+    0,
+    0x4b,
+    1,
+    0x87,
+    0x52,
+    0x71,
+    3,
+    0x28,
+    0x4b,
+    3,
+    0x55,
+    1,
+    '|',
+    0x4e,
+    0x4e,
+    0x4e,
+    0x4a,
+    [0xff, 0xff, 0xff, 0xff],
+    0x4a,
+    [0xff, 0xff, 0xff, 0xff],
+    0x4b,
+    0,
+    0x74,
+    0x62,
     0x30, // POP the dtype: it comes back from the memo below
-    0x28, 0x4b, 1, 0x4b, 2, 0x85, 0x68, 3, 0x89,
-    0x5d, 0x28, 0x5d, 0x28, 0x4d, [0xff, 0xff], 0x4a, [0xfb, 0xff, 0xff, 0xff], 0x65, 0x5d, 0x8a, 6, [0, 0, 0, 0, 0, 1], 0x61, 0x65,
-    0x74, 0x62, 0x2e,
+    0x28,
+    0x4b,
+    1,
+    0x4b,
+    2,
+    0x85,
+    0x68,
+    3,
+    0x89,
+    0x5d,
+    0x28,
+    0x5d,
+    0x28,
+    0x4d,
+    [0xff, 0xff],
+    0x4a,
+    [0xfb, 0xff, 0xff, 0xff],
+    0x65,
+    0x5d,
+    0x8a,
+    6,
+    [0, 0, 0, 0, 0, 1],
+    0x61,
+    0x65,
+    0x74,
+    0x62,
+    0x2e,
   );
   assert.deepEqual(pickledArray(readPickle(pickle, 'py2'), 'py2'), { shape: [2], dtype: 'O8', items: [[65535, -5], [2 ** 40]] });
 });
 
 test('unknown or unsupported opcodes are refused by name and offset', () => {
-  assert.throws(() => readPickle(bytes(0x80, 2, 0xff), 'f.pkl'), (error: Error) => error instanceof DatasetError && /f\.pkl: pickle opcode unknown \(0xff\) at offset 2/.test(error.message));
+  assert.throws(
+    () => readPickle(bytes(0x80, 2, 0xff), 'f.pkl'),
+    (error: Error) => error instanceof DatasetError && /f\.pkl: pickle opcode unknown \(0xff\) at offset 2/.test(error.message),
+  );
   assert.throws(() => readPickle(bytes(0x80, 2, 0x49, '1\n', 0x2e), 'f.pkl'), /opcode INT \(0x49\) at offset 2: not supported/);
   assert.throws(() => readPickle(bytes(0x80, 2, 'cos\nsystem\n', 0x2e), 'f.pkl'), /opcode GLOBAL \(0x63\) at offset 2: refusing global os\.system/);
   assert.throws(() => readPickle(bytes(0x80, 2, 0x5d, 0x4b), 'f.pkl'), /BININT1.*truncated/);
@@ -101,7 +171,7 @@ test('.npy errors say what was expected and what came', () => {
   assert.throws(() => npyIntegers(short, 't.npy'), /needs 32 bytes, got 16 \(truncated\?\)/);
 });
 
-test('ZIP: numpy\'s members come out whole; corruption, truncation and foreign files are caught', () => {
+test("ZIP: numpy's members come out whole; corruption, truncation and foreign files are caught", () => {
   const zip = Buffer.from(SAVEZ_BASE64, 'base64');
   const stored = readZip(zip, 'z.npz');
   assert.deepEqual([...stored.keys()], ['x.npy', 'y.npy']);

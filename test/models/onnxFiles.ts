@@ -10,7 +10,7 @@ function varint(n: number): Buffer {
   const out: number[] = [];
   let v = n;
   while (v >= 0x80) {
-    out.push(v % 0x80 | 0x80);
+    out.push((v % 0x80) | 0x80);
     v = Math.floor(v / 0x80);
   }
   out.push(v);

@@ -21,7 +21,13 @@ test('the latency bench measures the shipped model (no timing assertions: shared
 
 test('backends are compared each in its own process, and rendered one row each', async () => {
   const reports = await compareBackends(['sparse', 'cpu'], { calls: 20, batches: 2, timeoutMs: 120_000 });
-  assert.deepEqual(reports.map((r) => [r.requested, r.backend]), [['sparse', 'sparse'], ['cpu', 'cpu']]);
+  assert.deepEqual(
+    reports.map((r) => [r.requested, r.backend]),
+    [
+      ['sparse', 'sparse'],
+      ['cpu', 'cpu'],
+    ],
+  );
   // Each child loaded TensorFlow.js itself: sparse verified against wasm although cpu ran after it in another process.
   assert.match(reports[0]!.detail, /^sparse \(plain JS, verified against wasm/);
   for (const r of reports) assert.ok(r.loadMs > 0 && r.singleMedianMs > 0 && r.batchTextsPerSecond > 0, JSON.stringify(r));

@@ -13,7 +13,11 @@ test('the shipped model loads on the best available backend and describes itself
     assert.equal(predictor.backend.requested, 'auto');
     assert.ok(['tfjs-node', 'wasm', 'cpu', 'sparse'].includes(predictor.backend.name));
     assert.match(predictor.backend.detail, new RegExp(`^${predictor.backend.name}`));
-    if (predictor.backend.name !== 'tfjs-node') assert.ok(predictor.backend.notes.some((note) => note.startsWith('tfjs-node:')), 'notes say why tfjs-node was not used');
+    if (predictor.backend.name !== 'tfjs-node')
+      assert.ok(
+        predictor.backend.notes.some((note) => note.startsWith('tfjs-node:')),
+        'notes say why tfjs-node was not used',
+      );
     const { info } = predictor;
     assert.equal(info.input.kind === 'text' && info.input.numWords, 1000);
     assert.equal(labelsOf(predictor).length, 46);
@@ -81,7 +85,8 @@ test('an explicitly requested backend that cannot load is an error, and cpu give
   } catch {
     nativeAvailable = false;
   }
-  if (!nativeAvailable) await assert.rejects(loadPredictor(DEFAULT_MODEL_DIR, { backend: 'tfjs-node' }), /Backend "tfjs-node" was requested but cannot load: .*use --backend wasm/);
+  if (!nativeAvailable)
+    await assert.rejects(loadPredictor(DEFAULT_MODEL_DIR, { backend: 'tfjs-node' }), /Backend "tfjs-node" was requested but cannot load: .*use --backend wasm/);
   const gpu = loadPredictor(DEFAULT_MODEL_DIR, { backend: 'gpu' as 'cpu' });
   await assert.rejects(gpu, /Expected backend to be one of auto, tfjs-node, wasm, cpu, sparse, onnxruntime, got "gpu"/);
 
@@ -91,9 +96,17 @@ test('an explicitly requested backend that cannot load is an error, and cpu give
   const fast = await classify(wasm, texts);
   wasm.dispose();
   const cpu = await loadPredictor(DEFAULT_MODEL_DIR, { backend: 'cpu' });
-  assert.deepEqual(cpu.backend, { requested: 'cpu', name: 'cpu', detail: 'cpu (pure JavaScript)', notes: ['cpu: requested explicitly (pure JavaScript, about 8x slower than wasm)'] });
+  assert.deepEqual(cpu.backend, {
+    requested: 'cpu',
+    name: 'cpu',
+    detail: 'cpu (pure JavaScript)',
+    notes: ['cpu: requested explicitly (pure JavaScript, about 8x slower than wasm)'],
+  });
   const slow = await classify(cpu, texts);
   cpu.dispose();
-  assert.deepEqual(slow.map((p) => p.prediction), fast.map((p) => p.prediction));
+  assert.deepEqual(
+    slow.map((p) => p.prediction),
+    fast.map((p) => p.prediction),
+  );
   slow.forEach((p, i) => assert.ok(Math.abs(p.probability - fast[i]!.probability) < 1e-4));
 });

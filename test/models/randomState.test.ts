@@ -22,7 +22,7 @@ test('shuffle is in place and keeps every element', () => {
   assert.deepEqual([...items].sort(), ['a', 'b', 'c', 'd', 'e']);
 });
 
-test('seeds outside numpy\'s range are refused', () => {
+test("seeds outside numpy's range are refused", () => {
   assert.throws(() => new RandomState(-1), /seed to be an integer from 0 to 2\*\*32 - 1.*got -1/);
   assert.throws(() => new RandomState(2 ** 32), /got 4294967296/);
   assert.throws(() => new RandomState(1.5), /got 1.5/);

@@ -43,7 +43,7 @@ test('load_data: skip_top, oov_char None drops, maxlen keeps only shorter docume
   assert.deepEqual(noStart.train.x[0], [6, 33]);
 });
 
-test('loadData reads numpy\'s own reuters.npz and prepares it as load_data does', () => {
+test("loadData reads numpy's own reuters.npz and prepares it as load_data does", () => {
   const npz = path.join(tempDir('reuters'), 'reuters.npz');
   fs.writeFileSync(npz, Buffer.from(SAVEZ_COMPRESSED_BASE64, 'base64'));
   const options = { numWords: 400, testSplit: 0.25, seed: 0 };
@@ -57,7 +57,13 @@ test('loadData reads numpy\'s own reuters.npz and prepares it as load_data does'
 test('the word index reads back as word -> rank', () => {
   const index = path.join(tempDir('reuters'), 'reuters_word_index.json');
   fs.writeFileSync(index, '{"the": 1, "of": 2}');
-  assert.deepEqual(readWordIndex(index), new Map([['the', 1], ['of', 2]]));
+  assert.deepEqual(
+    readWordIndex(index),
+    new Map([
+      ['the', 1],
+      ['of', 2],
+    ]),
+  );
 });
 
 function writeNpz(members: Map<string, Buffer>): string {
@@ -71,17 +77,56 @@ const goodY = npy('<i8', [2], int64s([0, 0]));
 
 test('dataset files of the wrong shape or type are refused with what was expected', () => {
   const check = (members: Map<string, Buffer>, pattern: RegExp): void => {
-    assert.throws(() => readReutersNpz(writeNpz(members)), (error: Error) => error instanceof DatasetError && pattern.test(error.message));
+    assert.throws(
+      () => readReutersNpz(writeNpz(members)),
+      (error: Error) => error instanceof DatasetError && pattern.test(error.message),
+    );
   };
   check(new Map([['x.npy', goodX]]), /expected members x\.npy and y\.npy, got "x\.npy"/);
   const ints = npy('<i8', [2], Buffer.alloc(16));
-  check(new Map([['x.npy', ints], ['y.npy', goodY]]), /x\.npy: expected an object array \(dtype '\|O'\) of word-rank lists, got dtype "<i8"/);
-  check(new Map([['x.npy', npy('|O', [1, 2], pickleIntLists([[1], [2]]))], ['y.npy', goodY]]), /x\.npy: expected a 1-D array of documents, got shape \(1, 2\)/);
-  check(new Map([['x.npy', npy('|O', [3], pickleIntLists([[1], [2]]))], ['y.npy', goodY]]), /the header says shape \(3\), the pickled array has \(2\)/);
-  check(new Map([['x.npy', goodX], ['y.npy', npy('<i8', [3], Buffer.alloc(24))]]), /x\.npy holds 2 documents but y\.npy 3 labels/);
-  check(new Map([['x.npy', goodX], ['y.npy', npy('<i8', [1, 2], Buffer.alloc(16))]]), /y\.npy: expected a 1-D integer array, got shape \(1, 2\)/);
+  check(
+    new Map([
+      ['x.npy', ints],
+      ['y.npy', goodY],
+    ]),
+    /x\.npy: expected an object array \(dtype '\|O'\) of word-rank lists, got dtype "<i8"/,
+  );
+  check(
+    new Map([
+      ['x.npy', npy('|O', [1, 2], pickleIntLists([[1], [2]]))],
+      ['y.npy', goodY],
+    ]),
+    /x\.npy: expected a 1-D array of documents, got shape \(1, 2\)/,
+  );
+  check(
+    new Map([
+      ['x.npy', npy('|O', [3], pickleIntLists([[1], [2]]))],
+      ['y.npy', goodY],
+    ]),
+    /the header says shape \(3\), the pickled array has \(2\)/,
+  );
+  check(
+    new Map([
+      ['x.npy', goodX],
+      ['y.npy', npy('<i8', [3], Buffer.alloc(24))],
+    ]),
+    /x\.npy holds 2 documents but y\.npy 3 labels/,
+  );
+  check(
+    new Map([
+      ['x.npy', goodX],
+      ['y.npy', npy('<i8', [1, 2], Buffer.alloc(16))],
+    ]),
+    /y\.npy: expected a 1-D integer array, got shape \(1, 2\)/,
+  );
   const negative = npy('|O', [2], pickleIntLists([[1, -2], [3]]));
-  check(new Map([['x.npy', negative], ['y.npy', goodY]]), /expected document 0 to hold non-negative integers, got number -2/);
+  check(
+    new Map([
+      ['x.npy', negative],
+      ['y.npy', goodY],
+    ]),
+    /expected document 0 to hold non-negative integers, got number -2/,
+  );
 });
 
 test('missing and non-ZIP files are named in the error', () => {

@@ -86,16 +86,30 @@ function build(shape: Shape, seed: number): LayersModel {
 
 const SHAPES: Shape[] = [
   { name: 'one softmax layer (logistic regression)', numWords: 30, layers: [{ units: 3, activation: 'softmax' }] },
-  { name: 'tanh -> dropout -> sigmoid outputs', numWords: 50, layers: [{ units: 8, activation: 'tanh' }, { dropout: 0.3 }, { units: 5, activation: 'sigmoid' }] },
+  {
+    name: 'tanh -> dropout -> sigmoid outputs',
+    numWords: 50,
+    layers: [{ units: 8, activation: 'tanh' }, { dropout: 0.3 }, { units: 5, activation: 'sigmoid' }],
+  },
   {
     name: 'three Dense layers of odd widths, one without bias, a linear one, two dropouts',
     numWords: 200,
-    layers: [{ units: 33, activation: 'relu', useBias: false }, { dropout: 0.5 }, { units: 17, activation: 'linear' }, { dropout: 0.1 }, { units: 7, activation: 'softmax' }],
+    layers: [
+      { units: 33, activation: 'relu', useBias: false },
+      { dropout: 0.5 },
+      { units: 17, activation: 'linear' },
+      { dropout: 0.1 },
+      { units: 7, activation: 'softmax' },
+    ],
   },
   {
     name: 'wide: sigmoid 64 -> relu 64 -> softmax 10 over 1000 inputs',
     numWords: 1000,
-    layers: [{ units: 64, activation: 'sigmoid' }, { units: 64, activation: 'relu' }, { units: 10, activation: 'softmax' }],
+    layers: [
+      { units: 64, activation: 'sigmoid' },
+      { units: 64, activation: 'relu' },
+      { units: 10, activation: 'softmax' },
+    ],
   },
 ];
 
@@ -127,26 +141,44 @@ test('a model with a non-Dense layer is not eligible: auto serves it with wasm a
   model.dispose();
   const { name, notes } = await servedBy(dir);
   assert.equal(name, 'wasm');
-  assert.equal(notes.at(-1), 'sparse: not used, the model is not eligible: layer "words" is of class Embedding; the sparse path runs only Dense layers (activations relu, linear, softmax, sigmoid, tanh) with Dropout layers between them');
+  assert.equal(
+    notes.at(-1),
+    'sparse: not used, the model is not eligible: layer "words" is of class Embedding; the sparse path runs only Dense layers (activations relu, linear, softmax, sigmoid, tanh) with Dropout layers between them',
+  );
   await assert.rejects(loadPredictor(dir, { backend: 'sparse' }), (error: Error) => {
     assert.ok(error instanceof BackendError);
-    assert.match(error.message, /^Backend "sparse" was requested but cannot serve the model in .*tidepool-small-model-\w+: the model is not eligible: layer "words" is of class Embedding; .*Use --backend auto to serve it with TensorFlow\.js$/);
+    assert.match(
+      error.message,
+      /^Backend "sparse" was requested but cannot serve the model in .*tidepool-small-model-\w+: the model is not eligible: layer "words" is of class Embedding; .*Use --backend auto to serve it with TensorFlow\.js$/,
+    );
     return true;
   });
 });
 
 test('an activation the sparse path does not implement, a non-binary input, or a functional model is not eligible', async () => {
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [20], units: 4, activation: 'elu', name: 'hidden' }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [20], units: 4, activation: 'elu', name: 'hidden' }), tf.layers.dense({ units: 2, activation: 'softmax' })],
+  });
   const dir = await saveSmallModel(tf, model, { numWords: 20 });
-  assert.match((await servedBy(dir)).notes.at(-1)!, /^sparse: not used, the model is not eligible: Dense layer "hidden" uses the activation "elu"; the sparse path implements relu, linear, softmax, sigmoid, tanh$/);
+  assert.match(
+    (await servedBy(dir)).notes.at(-1)!,
+    /^sparse: not used, the model is not eligible: Dense layer "hidden" uses the activation "elu"; the sparse path implements relu, linear, softmax, sigmoid, tanh$/,
+  );
   // The predictor always encodes texts as a binary bag-of-words; a count encoding would break the row sums.
   const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [20], units: 2, activation: 'softmax' })] });
-  assert.deepEqual(extractDenseStack(dense, 'count'), { eligible: false, reason: 'its input is a count bag-of-words; summing the kernel rows of the words present equals the first Dense layer only for a binary (0/1) input' });
+  assert.deepEqual(extractDenseStack(dense, 'count'), {
+    eligible: false,
+    reason: 'its input is a count bag-of-words; summing the kernel rows of the words present equals the first Dense layer only for a binary (0/1) input',
+  });
   assert.equal(extractDenseStack(dense, 'binary').eligible, true);
   // The same Dense chain built as a functional model: only Sequential stacks are read.
   const input = tf.input({ shape: [20] });
   const functional = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 2, activation: 'softmax' }).apply(input) as ReturnType<typeof tf.input> });
-  assert.deepEqual(extractDenseStack(functional, 'binary'), { eligible: false, reason: 'it is a Model, not a Sequential model; the sparse path runs a Sequential of Dense layers (activations relu, linear, softmax, sigmoid, tanh) with Dropout layers between them' });
+  assert.deepEqual(extractDenseStack(functional, 'binary'), {
+    eligible: false,
+    reason:
+      'it is a Model, not a Sequential model; the sparse path runs a Sequential of Dense layers (activations relu, linear, softmax, sigmoid, tanh) with Dropout layers between them',
+  });
   model.dispose();
   dense.dispose();
   functional.dispose();
@@ -159,20 +191,32 @@ test('a model on which the sparse path disagrees with TensorFlow.js is refused: 
     layers: [tf.layers.dense({ inputShape: [8], units: 2, activation: 'linear' }), tf.layers.dense({ units: 2, activation: 'softmax' })],
   });
   model.layers[0]!.setWeights([tf.tensor2d(Array.from({ length: 8 }, () => [1, 0])), tf.tensor1d([1e8, 0])]);
-  model.layers[1]!.setWeights([tf.tensor2d([[1, 0], [0, 1]]), tf.tensor1d([-1e8, 0])]);
+  model.layers[1]!.setWeights([
+    tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]),
+    tf.tensor1d([-1e8, 0]),
+  ]);
   const dir = await saveSmallModel(tf, model, { numWords: 8 });
   model.dispose();
 
   const predictor = await loadPredictor(dir);
   try {
     assert.equal(predictor.backend.name, 'wasm');
-    assert.match(predictor.backend.notes.at(-1)!, /^sparse: refused, it disagrees with wasm \(SIMD, 1 thread\): for probe text "w[^"]*", class \d has probability 0\.5 in TensorFlow\.js but [\d.e-]+ in the sparse path \(\|Δ\| [\d.]+e-1 > 1e-5\); serving with wasm$/);
+    assert.match(
+      predictor.backend.notes.at(-1)!,
+      /^sparse: refused, it disagrees with wasm \(SIMD, 1 thread\): for probe text "w[^"]*", class \d has probability 0\.5 in TensorFlow\.js but [\d.e-]+ in the sparse path \(\|Δ\| [\d.]+e-1 > 1e-5\); serving with wasm$/,
+    );
     // Served by TensorFlow.js, the reference: its answer, not the sparse path's.
     assert.deepEqual(await allProbabilities(predictor, [word(1)]), [[0.5, 0.5]]);
   } finally {
     predictor.dispose();
   }
-  await assert.rejects(loadPredictor(dir, { backend: 'sparse' }), /^BackendError: Backend "sparse" was requested but cannot serve the model in .*: it disagrees with wasm \(SIMD, 1 thread\): for probe text "w/);
+  await assert.rejects(
+    loadPredictor(dir, { backend: 'sparse' }),
+    /^BackendError: Backend "sparse" was requested but cannot serve the model in .*: it disagrees with wasm \(SIMD, 1 thread\): for probe text "w/,
+  );
 });
 
 test('weights the sparse path copied wrong (one weight of the least frequent word) fail the load-time check', async () => {
@@ -184,7 +228,8 @@ test('weights the sparse path copied wrong (one weight of the least frequent wor
     const probes = probeTexts(files.wordIndex, files.metadata.numWords);
     const stack = extractDenseStack(model, 'binary');
     assert.ok(stack.eligible);
-    const verdict = (layers: DenseWeights[]) => verifyAgainst(reference, sparseTextForward(new SparseForward(layers), vocabulary), probes, files.metadata.labels.length);
+    const verdict = (layers: DenseWeights[]) =>
+      verifyAgainst(reference, sparseTextForward(new SparseForward(layers), vocabulary), probes, files.metadata.labels.length);
 
     const intact = verdict(stack.layers);
     assert.equal(intact.verdict, 'verified');
@@ -197,7 +242,11 @@ test('weights the sparse path copied wrong (one weight of the least frequent wor
     const tampered = verdict([{ ...hidden!, kernel }, ...rest]);
     assert.equal(tampered.verdict, 'disagrees');
     assert.ok(tampered.maxDelta > SPARSE_TOLERANCE);
-    if (tampered.verdict === 'disagrees') assert.match(tampered.reason, /^for probe text ".*", class \d+ has probability [\d.e-]+ in TensorFlow\.js but [\d.e-]+ in the sparse path \(\|Δ\| [\d.]+e-\d+ > 1e-5\)$/);
+    if (tampered.verdict === 'disagrees')
+      assert.match(
+        tampered.reason,
+        /^for probe text ".*", class \d+ has probability [\d.e-]+ in TensorFlow\.js but [\d.e-]+ in the sparse path \(\|Δ\| [\d.]+e-\d+ > 1e-5\)$/,
+      );
   } finally {
     model.dispose();
   }

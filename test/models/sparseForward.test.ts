@@ -18,8 +18,25 @@ function close(actual: Float32Array, expected: number[]): void {
 }
 
 // 3 binary inputs -> 2 relu units -> 2 softmax outputs, small enough to work out by hand.
-const HIDDEN = dense('hidden', [[1, -2], [0.5, 1], [-3, 0.25]], [0.1, 0.2], 'relu');
-const OUTPUT = dense('output', [[1, 0], [0, 2]], [0, -1], 'softmax');
+const HIDDEN = dense(
+  'hidden',
+  [
+    [1, -2],
+    [0.5, 1],
+    [-3, 0.25],
+  ],
+  [0.1, 0.2],
+  'relu',
+);
+const OUTPUT = dense(
+  'output',
+  [
+    [1, 0],
+    [0, 2],
+  ],
+  [0, -1],
+  'softmax',
+);
 
 function softmax(logits: number[]): number[] {
   const exps = logits.map((x) => Math.exp(x - Math.max(...logits)));
@@ -41,11 +58,20 @@ test('a binary input counts a repeated index once and skips indices it does not 
   const once = forward.forward([[0, 1]]);
   assert.deepEqual(forward.forward([[1, 0, 0, 1, 1, 3, -1, 1.5, 99]]), once);
   // The scratch marks are cleared between rows: the same row twice in a batch gives the same answer.
-  assert.deepEqual(forward.forward([[0, 1], [0, 1]]), Float32Array.from([...once, ...once]));
+  assert.deepEqual(
+    forward.forward([
+      [0, 1],
+      [0, 1],
+    ]),
+    Float32Array.from([...once, ...once]),
+  );
 });
 
 test('each activation is the TensorFlow.js function of that name', () => {
-  const kernel = [[1, -1, 0.5], [2, 0, -4]];
+  const kernel = [
+    [1, -1, 0.5],
+    [2, 0, -4],
+  ];
   const bias = [0.25, -0.5, 1];
   // Input 1 set: pre-activations are kernel[1] + bias.
   const z = [2.25, -0.5, -3];
@@ -60,7 +86,17 @@ test('each activation is the TensorFlow.js function of that name', () => {
 });
 
 test('softmax does not overflow on large logits', () => {
-  const forward = new SparseForward([dense('big', [[1000, 0], [0, 1000]], [0, 0], 'softmax')]);
+  const forward = new SparseForward([
+    dense(
+      'big',
+      [
+        [1000, 0],
+        [0, 1000],
+      ],
+      [0, 0],
+      'softmax',
+    ),
+  ]);
   close(forward.forward([[0]]), [1, 0]);
 });
 
@@ -68,7 +104,10 @@ test('layers whose shapes do not chain are refused with both shapes named', () =
   assert.throws(() => new SparseForward([]), /Expected at least one Dense layer, got none/);
   const wide = dense('wide', [[1, 2, 3]], [0, 0, 0], 'relu');
   assert.throws(() => new SparseForward([wide, OUTPUT]), /Expected Dense layer "output" to take 3 inputs \(the units of "wide"\), got 2/);
-  assert.throws(() => new SparseForward([{ ...HIDDEN, kernel: new Float32Array(5) }]), /Expected Dense layer "hidden" to have a 3x2 kernel and 2 biases, got 5 and 2 values/);
+  assert.throws(
+    () => new SparseForward([{ ...HIDDEN, kernel: new Float32Array(5) }]),
+    /Expected Dense layer "hidden" to have a 3x2 kernel and 2 biases, got 5 and 2 values/,
+  );
 });
 
 test('comparing probabilities finds the largest difference and where, and never takes NaN for agreement', () => {
@@ -87,11 +126,17 @@ test('the probe texts reach every input the vocabulary can set', () => {
   const vocabulary = new Vocabulary(index, REUTERS_ENCODING(numWords));
   const probes = probeTexts(index, numWords);
   assert.ok(probes.includes(''), 'an empty text');
-  assert.ok(probes.some((text) => text.split(' ').length > 500), 'a long text');
+  assert.ok(
+    probes.some((text) => text.split(' ').length > 500),
+    'a long text',
+  );
   const reached = new Set(probes.flatMap((text) => vocabulary.textToSequence(text)));
   // Ranks start at 1 and are shifted by indexFrom 3: indices 4..99, plus start (1) and out-of-vocabulary (2).
   const reachable = [1, 2, ...Array.from({ length: numWords - 4 }, (_, i) => i + 4)];
-  assert.deepEqual([...reached].sort((a, b) => a - b), reachable);
+  assert.deepEqual(
+    [...reached].sort((a, b) => a - b),
+    reachable,
+  );
   // Each in-range word is in the all-words text and in exactly one of the smaller grouped texts.
   assert.equal(probes.filter((text) => text.split(' ').includes('word50')).length, 2);
 });
@@ -104,7 +149,10 @@ test('auto serves with the sparse path when it is verified, and says against wha
   assert.equal(choice.requested, 'auto');
   assert.equal(choice.detail, 'sparse (plain JS, verified against wasm (SIMD, 1 thread): max |Δ| 2.1e-9)');
   assert.equal(choice.notes[0], 'tfjs-node: not available (absent)');
-  assert.match(choice.notes[1]!, /^sparse: chosen by auto: .* verified at load against wasm \(SIMD, 1 thread\) on 23 probe texts \(max \|Δ\| 2\.1e-9 <= 1e-5\).*use --backend wasm/);
+  assert.match(
+    choice.notes[1]!,
+    /^sparse: chosen by auto: .* verified at load against wasm \(SIMD, 1 thread\) on 23 probe texts \(max \|Δ\| 2\.1e-9 <= 1e-5\).*use --backend wasm/,
+  );
 });
 
 test('auto falls back to TensorFlow.js with the reason in the notes; an explicit sparse request is an error', () => {
@@ -116,12 +164,21 @@ test('auto falls back to TensorFlow.js with the reason in the notes; an explicit
   assert.equal(refused.name, 'wasm');
   assert.equal(refused.notes.at(-1), 'sparse: refused, it disagrees with wasm (SIMD, 1 thread): class 3 differs; serving with wasm');
   const sparse = { ...WASM, requested: 'sparse' } as const;
-  assert.throws(() => chooseServingBackend('sparse', sparse, ineligible, '/models/m'), (error: Error) => {
-    assert.ok(error instanceof BackendError);
-    assert.equal(error.message, 'Backend "sparse" was requested but cannot serve the model in /models/m: the model is not eligible: layer "conv" is of class Conv1D. Use --backend auto to serve it with TensorFlow.js');
-    return true;
-  });
-  assert.throws(() => chooseServingBackend('sparse', sparse, disagrees, '/models/m'), /cannot serve the model in \/models\/m: it disagrees with wasm \(SIMD, 1 thread\): class 3 differs/);
+  assert.throws(
+    () => chooseServingBackend('sparse', sparse, ineligible, '/models/m'),
+    (error: Error) => {
+      assert.ok(error instanceof BackendError);
+      assert.equal(
+        error.message,
+        'Backend "sparse" was requested but cannot serve the model in /models/m: the model is not eligible: layer "conv" is of class Conv1D. Use --backend auto to serve it with TensorFlow.js',
+      );
+      return true;
+    },
+  );
+  assert.throws(
+    () => chooseServingBackend('sparse', sparse, disagrees, '/models/m'),
+    /cannot serve the model in \/models\/m: it disagrees with wasm \(SIMD, 1 thread\): class 3 differs/,
+  );
   // A TensorFlow.js backend asked for by name is never second-guessed.
   assert.equal(chooseServingBackend('wasm', { ...WASM, requested: 'wasm' }, null, '/models/m').name, 'wasm');
 });

@@ -19,7 +19,10 @@ test('46 Reuters topics in keras order, earn and acq the most frequent', () => {
   const counts = new Array<number>(46).fill(0);
   for (const label of corpus.labels) counts[label]!++;
   const byFrequency = counts.map((count, label) => ({ count, label })).sort((x, y) => y.count - x.count);
-  assert.deepEqual(byFrequency.slice(0, 2).map((entry) => REUTERS_TOPICS[entry.label]), ['earn', 'acq']);
+  assert.deepEqual(
+    byFrequency.slice(0, 2).map((entry) => REUTERS_TOPICS[entry.label]),
+    ['earn', 'acq'],
+  );
   // Reuters' skew: earn alone is about a third of the documents.
   assert.ok(byFrequency[0]!.count > 0.3 * 3000 && byFrequency[0]!.count < 0.4 * 3000, `earn has ${byFrequency[0]!.count} of 3000`);
 });
@@ -27,7 +30,10 @@ test('46 Reuters topics in keras order, earn and acq the most frequent', () => {
 test('word ranks are 1..V by corpus frequency, and every word survives Keras tokenisation', () => {
   const corpus = generateCorpus({ samples: 500, seed: 1 });
   const ranks = [...corpus.wordIndex.values()].sort((x, y) => x - y);
-  assert.deepEqual(ranks, Array.from({ length: ranks.length }, (_, i) => i + 1));
+  assert.deepEqual(
+    ranks,
+    Array.from({ length: ranks.length }, (_, i) => i + 1),
+  );
   assert.equal([...corpus.wordIndex.entries()].find(([, rank]) => rank === 1)?.[0], 'the');
   const counts = new Map<number, number>();
   for (const document of corpus.sequences) for (const rank of document) counts.set(rank, (counts.get(rank) ?? 0) + 1);

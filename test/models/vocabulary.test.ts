@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { KERAS_TOKENIZER_ENCODING, REUTERS_ENCODING, Vocabulary } from '../../models/text/vocabulary.js';
 import { sequencesToMatrix } from '../../models/text/matrix.js';
 
-const index = new Map([['the', 1], ['cat', 2], ['sat', 3], ['on', 4], ['mat', 5]]);
+const index = new Map([
+  ['the', 1],
+  ['cat', 2],
+  ['sat', 3],
+  ['on', 4],
+  ['mat', 5],
+]);
 
 test('keras Tokenizer: words outside the index are dropped, indices >= num_words are cut', () => {
   const vocabulary = new Vocabulary(index, KERAS_TOKENIZER_ENCODING(4));

@@ -33,13 +33,16 @@ const none: PrivilegeOptions = { uid: '', gid: '', 'chown-socket': '' };
 const plan = (o: Partial<PrivilegeOptions>, me: Identity) => planPrivileges({ ...none, ...o }, me, accounts);
 
 function rejects(o: Partial<PrivilegeOptions>, me: Identity, option: string, message: RegExp): void {
-  assert.throws(() => plan(o, me), (e: unknown) => {
-    assert.ok(e instanceof ConfigError, String(e));
-    assert.equal(e.option, option);
-    assert.equal(e.exitCode, 2);
-    assert.match(e.message, message);
-    return true;
-  });
+  assert.throws(
+    () => plan(o, me),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.equal(e.option, option);
+      assert.equal(e.exitCode, 2);
+      assert.match(e.message, message);
+      return true;
+    },
+  );
 }
 
 describe('passwd and group lines', () => {
@@ -96,7 +99,7 @@ describe('started as root', () => {
     rejects({ 'chown-socket': 'tidepool:nope' }, ROOT, 'chown-socket', /^Expected `chown-socket` to name a group of this machine, got `nope`/);
   });
 
-  test('chown-socket gives the app sockets to its owner (the group defaults to the user\'s), whatever the drop', () => {
+  test("chown-socket gives the app sockets to its owner (the group defaults to the user's), whatever the drop", () => {
     assert.deepEqual(plan({ uid: 'tidepool', 'chown-socket': 'tidepool:www-data' }, ROOT).socketOwner, { uid: 998, gid: 33 });
     assert.deepEqual(plan({ 'chown-socket': 'www-data' }, ROOT).socketOwner, { uid: 33, gid: 33 });
     assert.deepEqual(plan({ 'chown-socket': '4242' }, ROOT).socketOwner, { uid: 4242, gid: -1 }, 'a bare number keeps the group');
@@ -114,7 +117,7 @@ describe('started as another user', () => {
     rejects({ uid: 'alice', gid: 'models' }, ALICE, 'gid', /^`gid = models` asks to run as group models \(gid 2000\), but tidepool was started with gid 1000/);
   });
 
-  test('chown-socket to oneself and one of one\'s groups works; to anyone else it is an error', () => {
+  test("chown-socket to oneself and one of one's groups works; to anyone else it is an error", () => {
     assert.deepEqual(plan({ 'chown-socket': 'alice:models' }, ALICE).socketOwner, { uid: 1000, gid: 2000 });
     const message = /gives the sockets to someone else, which only root may do, and tidepool was started as alice \(uid 1000\)/;
     rejects({ 'chown-socket': 'alice:www-data' }, ALICE, 'chown-socket', message);
@@ -134,7 +137,7 @@ describe('what vacuum can remove after the drop', () => {
     assert.equal(cannotRemove({ uid: 0, gid: 0, mode: 0o40755 }, file, { uid: 0, gid: 0, groups: [] }), null, 'root removes anything');
   });
 
-  test('in a sticky directory (/tmp) only the file\'s or the directory\'s owner may remove it', () => {
+  test("in a sticky directory (/tmp) only the file's or the directory's owner may remove it", () => {
     const tmp = { uid: 0, gid: 0, mode: 0o41777 };
     assert.equal(cannotRemove(tmp, file, me), null);
     assert.match(cannotRemove(tmp, { ...file, uid: 0 }, me)!, /^its directory is sticky and the file belongs to uid 0$/);

@@ -18,7 +18,13 @@ describe('backlog (spec 3 pseudo-code, on the exact queue)', () => {
         { slots: 'BI......', queue: 0, expect: 'hold' }, // 2 running = cheaper
       ],
     },
-    { name: 'free-slot clamp', rows: [{ slots: 'BBBBBBB.', queue: 9, expect: 'spawn 1' }, { slots: 'BBBBBBBB', queue: 9, expect: 'hold' }] },
+    {
+      name: 'free-slot clamp',
+      rows: [
+        { slots: 'BBBBBBB.', queue: 9, expect: 'spawn 1' },
+        { slots: 'BBBBBBBB', queue: 9, expect: 'hold' },
+      ],
+    },
     {
       // tidepool's choice: each loading worker will take one waiting request; only the rest is unmet demand.
       name: 'loading workers claim waiting requests: no second spawn for the same queue',

@@ -95,14 +95,17 @@ describe('busyness (spec 3 pseudo-code, timed by obs.now)', () => {
     assert.equal(nextCheap[3], 33000); // window 1: +3 s
     assert.equal(nextCheap[6], 36000); // window 2: +3 s
     assert.equal(nextCheap[9], 9000 + 30000); // window 3: restarted from now
-    assert.deepEqual(r.states.map((s) => s.tolerance).filter((_, i) => i % 3 === 0), [0, 1, 2, 3]);
+    assert.deepEqual(
+      r.states.map((s) => s.tolerance).filter((_, i) => i % 3 === 0),
+      [0, 1, 2, 3],
+    );
   });
 
   it('between windows, a queue > backlog-alert spawns backlog-step emergency workers every check', () => {
     const rows: Row[] = [
       { slots: 'BBBB....', now: 0, queue: 34, expect: 'spawn 1' },
       { slots: 'BBBBL...', now: 1000, queue: 35, expect: 'spawn 1' }, // 34 unclaimed > 33
-      { slots: 'BBBBLL..', now: 2000, queue: 35, expect: 'hold' },   // 33 unclaimed: no
+      { slots: 'BBBBLL..', now: 2000, queue: 35, expect: 'hold' }, // 33 unclaimed: no
     ];
     const r = run(rows);
     assert.deepEqual(r.got, r.want);
@@ -166,7 +169,13 @@ describe('busyness (spec 3 pseudo-code, timed by obs.now)', () => {
 
   it('an unapplied nonzero spawn keeps the timer running', () => {
     const q = params({ cheaper: 1, overload: 1000 });
-    const r = run([{ slots: 'BBBB....', now: 0, queue: 1, expect: '' }, { slots: 'BBBB....', now: 60000, queue: 1, expect: '' }], q);
+    const r = run(
+      [
+        { slots: 'BBBB....', now: 0, queue: 1, expect: '' },
+        { slots: 'BBBB....', now: 60000, queue: 1, expect: '' },
+      ],
+      q,
+    );
     const step = r.steps[1]!;
     assert.equal(step.decision.action, 'spawn');
     assert.equal(step.unapplied.nonzeroSince, 0);

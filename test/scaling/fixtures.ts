@@ -4,9 +4,20 @@ import type { AlgoStep, Observation, ScalingParams, WorkerObservation } from '..
 
 /** uWSGI's defaults (spec 3), with scaling on: the baseline every table starts from. */
 export const UWSGI_PARAMS: ScalingParams = {
-  cheaper: 2, step: 1, overload: 3, idle: 10, checkIntervalMs: 1000,
-  busynessMax: 50, busynessMin: 25, busynessMultiplier: 10, busynessPenalty: 2,
-  backlogAlert: 33, backlogStep: 1, backlogNonzeroS: 60, rssLimitSoft: 0, rssLimitHard: 0,
+  cheaper: 2,
+  step: 1,
+  overload: 3,
+  idle: 10,
+  checkIntervalMs: 1000,
+  busynessMax: 50,
+  busynessMin: 25,
+  busynessMultiplier: 10,
+  busynessPenalty: 2,
+  backlogAlert: 33,
+  backlogStep: 1,
+  backlogNonzeroS: 60,
+  rssLimitSoft: 0,
+  rssLimitHard: 0,
 };
 
 export function params(overrides: Partial<ScalingParams> = {}): ScalingParams {
@@ -17,7 +28,7 @@ export interface PoolOptions {
   now?: number;
   queue?: number;
   lastSpawn?: Record<number, number>; // by slot id; default: all spawned at 0
-  busyMs?: Record<number, number>;    // by slot id; default 0
+  busyMs?: Record<number, number>; // by slot id; default 0
   rss?: number | Record<number, number>; // bytes of every running worker, or by slot id
 }
 
@@ -52,7 +63,10 @@ export type Row = { slots: string; expect: string } & PoolOptions;
  * short text (`spawn 2`, `cheap`, `hold`), so a table compares a whole sequence at once.
  */
 export function replay<S>(
-  algo: (s: S, obs: Observation, p: ScalingParams) => AlgoStep<S>, initial: S, rows: Row[], p: ScalingParams,
+  algo: (s: S, obs: Observation, p: ScalingParams) => AlgoStep<S>,
+  initial: S,
+  rows: Row[],
+  p: ScalingParams,
 ): { got: string[]; want: string[]; states: S[]; steps: AlgoStep<S>[] } {
   let state = initial;
   const got: string[] = [];
@@ -68,12 +82,14 @@ export function replay<S>(
   return { got, want: rows.map((r) => r.expect), states, steps };
 }
 
-export interface Table { name: string; rows: Row[]; p?: ScalingParams }
+export interface Table {
+  name: string;
+  rows: Row[];
+  p?: ScalingParams;
+}
 
 /** One test per table: the algorithm, run over the rows, decides what each row expects. */
-export function itReplays<S>(
-  algo: (s: S, obs: Observation, p: ScalingParams) => AlgoStep<S>, initial: S, tables: Table[], p: ScalingParams,
-): void {
+export function itReplays<S>(algo: (s: S, obs: Observation, p: ScalingParams) => AlgoStep<S>, initial: S, tables: Table[], p: ScalingParams): void {
   for (const t of tables) {
     it(t.name, () => {
       const r = replay(algo, initial, t.rows, t.p ?? p);

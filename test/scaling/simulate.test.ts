@@ -14,9 +14,7 @@ const LOADS: Record<string, ClientGroup[]> = {
   'burst: 40 clients, one request each': [{ clients: 40, startMs: 0, serviceMs: SERVICE_MS, requestsPerClient: 1 }],
   'closed loop: 40 clients for 30 s': [{ clients: 40, startMs: 0, serviceMs: SERVICE_MS, stopMs: 30000 }],
   'bursts 15 s apart': [0, 15000, 30000].map((startMs) => ({ clients: 40, startMs, serviceMs: SERVICE_MS, requestsPerClient: 1 })),
-  'short requests: 40 clients, 50 ms +-50 %, 5 ms think, 60 s': [
-    { clients: 40, startMs: 0, serviceMs: 50, thinkMs: 5, jitter: 0.5, stopMs: 60000 },
-  ],
+  'short requests: 40 clients, 50 ms +-50 %, 5 ms think, 60 s': [{ clients: 40, startMs: 0, serviceMs: 50, thinkMs: 5, jitter: 0.5, stopMs: 60000 }],
 };
 
 function scenario(algo: CheaperAlgo, p: Partial<ScalingParams>, load: ClientGroup[], spawnDelayMs: number): SimConfig {
@@ -30,7 +28,7 @@ const shipped = loadConfig([], {}, tmpdir()).config;
 const recommendedAlgo = shipped['cheaper-algo'];
 const recommended = scalingParams(shipped);
 
-describe('simulate: the recommended defaults against the lead\'s case', () => {
+describe("simulate: the recommended defaults against the lead's case", () => {
   for (const spawnDelayMs of [300, 1000]) {
     for (const [name, load] of Object.entries(LOADS).slice(0, 3)) {
       it(`${name}, model load ${spawnDelayMs} ms: median under 1.5x the service time`, () => {
@@ -52,14 +50,16 @@ describe('simulate: the recommended defaults against the lead\'s case', () => {
     }
   }
 
-  it('the tutorial\'s uWSGI spare with step 3 reacts late in the same model (what the lead measured: ~9 s median)', () => {
+  it("the tutorial's uWSGI spare with step 3 reacts late in the same model (what the lead measured: ~9 s median)", () => {
     const s = simulate(scenario('spare', { step: 3 }, LOADS['burst: 40 clients, one request each']!, 1000)).summary;
     assert.equal(s.firstSpawnMs, 3000, 'the third all-busy check');
     assert.ok(s.medianMs >= 2 * SERVICE_MS, `median ${s.medianMs} ms`);
   });
 
   it('the undamped backlog cheap side oscillates on short requests, which is why busyness cheaps', () => {
-    const s = simulate(scenario('backlog', { step: 0, overload: 1, checkIntervalMs: 100 }, LOADS['short requests: 40 clients, 50 ms +-50 %, 5 ms think, 60 s']!, 1000)).summary;
+    const s = simulate(
+      scenario('backlog', { step: 0, overload: 1, checkIntervalMs: 100 }, LOADS['short requests: 40 clients, 50 ms +-50 %, 5 ms think, 60 s']!, 1000),
+    ).summary;
     assert.ok(s.respawns > 10, `respawns ${s.respawns}`);
   });
 });
@@ -67,7 +67,12 @@ describe('simulate: the recommended defaults against the lead\'s case', () => {
 describe('simulate: the model', () => {
   it('a fixed pool serves in FIFO order: 10 one-second requests on 5 workers', () => {
     const r = simulate({
-      algo: 'manual', params: params({ cheaper: 5 }), max: 5, initialWorkers: 5, spawnDelayMs: 0, endMs: 5000,
+      algo: 'manual',
+      params: params({ cheaper: 5 }),
+      max: 5,
+      initialWorkers: 5,
+      spawnDelayMs: 0,
+      endMs: 5000,
       load: [{ clients: 10, startMs: 0, serviceMs: 1000, requestsPerClient: 1 }],
     });
     assert.deepEqual(r.latenciesMs, [1000, 1000, 1000, 1000, 1000, 2000, 2000, 2000, 2000, 2000]);
@@ -78,8 +83,12 @@ describe('simulate: the model', () => {
 
   it('a spawned worker serves only after the model load', () => {
     const r = simulate({
-      algo: 'busyness', params: params({ cheaper: 1, backlogAlert: 0, backlogStep: 0, checkIntervalMs: 100 }),
-      max: 2, initialWorkers: 1, spawnDelayMs: 500, endMs: 3000,
+      algo: 'busyness',
+      params: params({ cheaper: 1, backlogAlert: 0, backlogStep: 0, checkIntervalMs: 100 }),
+      max: 2,
+      initialWorkers: 1,
+      spawnDelayMs: 500,
+      endMs: 3000,
       load: [{ clients: 2, startMs: 0, serviceMs: 1000, requestsPerClient: 1 }],
     });
     // the second request waits for the check at 100 ms and the 500 ms load, then 1 s of work
@@ -98,9 +107,13 @@ describe('simulate: the model', () => {
 
   it('bad config names what was expected and what came', () => {
     const base = scenario('spare', {}, [], 0);
-    assert.throws(() => simulate({ ...base, initialWorkers: 51 }), (e: unknown) =>
-      e instanceof ScalingInputError && /Expected `initialWorkers` to be an integer in 0..50, got `51` \(number\)/.test(e.message));
-    assert.throws(() => simulate({ ...base, load: [{ clients: 1, startMs: 0, serviceMs: 0 }] }), (e: unknown) =>
-      e instanceof ScalingInputError && /Expected `load\[0\].serviceMs` to be a number > 0, got `0`/.test(e.message));
+    assert.throws(
+      () => simulate({ ...base, initialWorkers: 51 }),
+      (e: unknown) => e instanceof ScalingInputError && /Expected `initialWorkers` to be an integer in 0..50, got `51` \(number\)/.test(e.message),
+    );
+    assert.throws(
+      () => simulate({ ...base, load: [{ clients: 1, startMs: 0, serviceMs: 0 }] }),
+      (e: unknown) => e instanceof ScalingInputError && /Expected `load\[0\].serviceMs` to be a number > 0, got `0`/.test(e.message),
+    );
   });
 });

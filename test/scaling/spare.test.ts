@@ -127,7 +127,12 @@ describe('spare (spec 3 pseudo-code)', () => {
   });
 
   it('says why in words', () => {
-    const r = replay(spare, spareInitial, Array.from({ length: 3 }, () => ({ slots: 'BBBBB.....', expect: '' })), params({ overload: 3, step: 3 }));
+    const r = replay(
+      spare,
+      spareInitial,
+      Array.from({ length: 3 }, () => ({ slots: 'BBBBB.....', expect: '' })),
+      params({ overload: 3, step: 3 }),
+    );
     assert.equal(r.steps[2]!.decision.reason, 'spare: all 5 workers busy for 3 checks');
   });
 });

@@ -10,14 +10,23 @@ describe('spare2 (spec 3 pseudo-code)', () => {
   const tables: Table[] = [
     {
       name: 'fewer idle than cheaper: spawn the difference at once',
-      rows: [{ slots: 'BBBB....', expect: 'spawn 2' }, { slots: 'BBBI....', expect: 'spawn 1' }],
+      rows: [
+        { slots: 'BBBB....', expect: 'spawn 2' },
+        { slots: 'BBBI....', expect: 'spawn 1' },
+      ],
     },
     {
       name: 'the spawn is clamped by step and by free slots',
       rows: [{ slots: 'BBBB....', expect: 'spawn 1' }],
       p: params({ cheaper: 2, idle: 3, step: 1 }),
     },
-    { name: 'free-slot clamp', rows: [{ slots: 'BBBBBBB.', expect: 'spawn 1' }, { slots: 'BBBBBBBB', expect: 'hold' }] },
+    {
+      name: 'free-slot clamp',
+      rows: [
+        { slots: 'BBBBBBB.', expect: 'spawn 1' },
+        { slots: 'BBBBBBBB', expect: 'hold' },
+      ],
+    },
     {
       // tidepool's choice: a loading worker is idle within one model load; spawning for it again would overshoot.
       name: 'loading workers count toward the idle target on the spawn side',

@@ -28,11 +28,13 @@ describe('dynamic batching', () => {
         const k = (i + c * 3) % TEXTS.length;
         const top = k % 4 === 0 ? '' : '&top=3';
         const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-          http.get({ socketPath: s.http, path: `/predict?text=${encodeURIComponent(t)}${top}`, agent }, (res) => {
-            let b = '';
-            res.on('data', (d: Buffer) => (b += d));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
-          }).on('error', reject);
+          http
+            .get({ socketPath: s.http, path: `/predict?text=${encodeURIComponent(t)}${top}`, agent }, (res) => {
+              let b = '';
+              res.on('data', (d: Buffer) => (b += d));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }));
+            })
+            .on('error', reject);
         });
         assert.equal(r.status, 200);
         const body = JSON.parse(r.body);
@@ -40,7 +42,11 @@ describe('dynamic batching', () => {
         assert.ok(Math.abs(body.probability - expected[k]!.probability) < 1e-5);
         // Each answer is cut to what its own request asked, whatever else shared its batch.
         if (top === '') assert.equal(body.top, undefined);
-        else assert.deepEqual(body.top.map((x: { prediction: string }) => x.prediction), expected[k]!.top.map((x) => x.prediction));
+        else
+          assert.deepEqual(
+            body.top.map((x: { prediction: string }) => x.prediction),
+            expected[k]!.top.map((x) => x.prediction),
+          );
       }
       agent.destroy();
     };
@@ -49,17 +55,28 @@ describe('dynamic batching', () => {
     // once the other clients had left, had nothing to wait for and skipped it).
     const requests = 8 * TEXTS.length;
     // The worker reports its tallies when it goes idle, a moment after the last answer.
-    const w = await waitFor('the batch counts of the GETs', async () => {
-      const worker = (await fetchStats(s.stats)).stats.workers[0]!;
-      return worker.requests >= requests ? worker : null;
-    }, 5000);
+    const w = await waitFor(
+      'the batch counts of the GETs',
+      async () => {
+        const worker = (await fetchStats(s.stats)).stats.workers[0]!;
+        return worker.requests >= requests ? worker : null;
+      },
+      5000,
+    );
     assert.equal(w.requests, requests);
     const texts = w.tidepool!.batched_texts;
     assert.ok(texts <= requests && texts >= requests / 2, `texts in batches: ${texts} of ${requests}`);
     assert.ok(w.tidepool!.batches < texts * 0.8, `${w.tidepool!.batches} batches for ${texts} texts: requests were grouped`);
     // A POST of several texts answers each, batched with others or not.
-    const post = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts: TEXTS.slice(0, 3) }), headers: { 'content-type': 'application/json' } });
-    assert.deepEqual(post.json().predictions.map((p: { prediction: string }) => p.prediction), expected.slice(0, 3).map((p) => p.prediction));
+    const post = await request({ socketPath: s.http }, '/predict', {
+      method: 'POST',
+      body: JSON.stringify({ texts: TEXTS.slice(0, 3) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.deepEqual(
+      post.json().predictions.map((p: { prediction: string }) => p.prediction),
+      expected.slice(0, 3).map((p) => p.prediction),
+    );
     await s.stop();
   });
 
@@ -73,11 +90,21 @@ describe('dynamic batching', () => {
     const b = new Batcher(fake, 3, 0);
     const all = await Promise.all(['a', 'bb', 'ccc', 'dddd'].map((t) => b.submit([t], 1, 0)));
     assert.deepEqual(calls, [3, 1], 'one full batch of 3, then the rest when the loop turns');
-    assert.deepEqual(all.map((p) => (p[0] as ClassPrediction).prediction), [1, 2, 3, 4]);
-    const failing = new Batcher(() => {
-      throw new Error('model broke');
-    }, 4, 0);
+    assert.deepEqual(
+      all.map((p) => (p[0] as ClassPrediction).prediction),
+      [1, 2, 3, 4],
+    );
+    const failing = new Batcher(
+      () => {
+        throw new Error('model broke');
+      },
+      4,
+      0,
+    );
     const results = await Promise.allSettled([failing.submit(['x'], 1, 0), failing.submit(['y'], 1, 0)]);
-    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['rejected', 'rejected'],
+    );
   });
 });

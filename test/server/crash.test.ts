@@ -12,8 +12,14 @@ describe('crashes, master death and shutdown', () => {
     const events = poolEvents(s.stats);
     const pidsBefore = await runningPids(s.stats);
     assert.equal(pidsBefore.length, 2);
-    const a = s.get('/predict?text=a').then((r) => r.status, (e: Error) => e.message);
-    const b = s.get('/predict?text=b').then((r) => r.status, (e: Error) => e.message);
+    const a = s.get('/predict?text=a').then(
+      (r) => r.status,
+      (e: Error) => e.message,
+    );
+    const b = s.get('/predict?text=b').then(
+      (r) => r.status,
+      (e: Error) => e.message,
+    );
     await new Promise((r) => setTimeout(r, 400));
     const victim = pidsBefore[0]!;
     process.kill(victim, 'SIGKILL');
@@ -40,7 +46,12 @@ describe('crashes, master death and shutdown', () => {
 
   test('SIGTERM under load completes every in-flight and queued request, exits 0, removes its sockets', async () => {
     const s = await startServer({ args: ['--workers', '2', '--cheaper', '0', '--simulate-latency', '800'] });
-    const replies = Array.from({ length: 4 }, (_, i) => s.get(`/predict?text=t${i}`).then((r) => r.status, (e: Error) => e.message));
+    const replies = Array.from({ length: 4 }, (_, i) =>
+      s.get(`/predict?text=t${i}`).then(
+        (r) => r.status,
+        (e: Error) => e.message,
+      ),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const code = await s.stop('SIGTERM');
     assert.deepEqual(await Promise.all(replies), [200, 200, 200, 200]);
@@ -55,9 +66,16 @@ describe('crashes, master death and shutdown', () => {
     const backedOff = await events.waitFor('a respawn after a 400 ms backoff', (e) => e.type === 'spawn' && e.detail?.backoff_ms === 400, 15000);
     const spawns = events.seen.filter((e) => e.type === 'spawn' && e.worker === 1 && e.seq <= backedOff.seq);
     assert.ok(spawns.length >= 3 && spawns.length <= 8, `spawned ${spawns.length} times up to the 400 ms backoff, not in a tight loop`);
-    assert.ok(events.seen.filter((e) => e.type === 'exit').every((e) => e.kind === 'crash'), 'each exit a crash');
+    assert.ok(
+      events.seen.filter((e) => e.type === 'exit').every((e) => e.kind === 'crash'),
+      'each exit a crash',
+    );
     const delays = spawns.flatMap((e) => (e.detail?.backoff_ms === undefined ? [] : [Number(e.detail.backoff_ms)]));
-    assert.deepEqual(delays, [...delays].sort((a, b) => a - b), `delays grow: ${delays}`);
+    assert.deepEqual(
+      delays,
+      [...delays].sort((a, b) => a - b),
+      `delays grow: ${delays}`,
+    );
     assert.equal(new Set(delays).size, delays.length, `delays grow: ${delays}`);
     for (let i = 1; i < spawns.length; i++) {
       const gap = spawns[i]!.at - spawns[i - 1]!.at;

@@ -33,14 +33,36 @@ const CASES: Case[] = [
   { name: 'malformed JSON', method: 'POST', path: '/predict', body: '{"text": ', status: 400, error: /Malformed JSON/ },
   { name: 'JSON not an object', method: 'POST', path: '/predict', body: '"text"', status: 400, error: /object/ },
   { name: 'wrong type', method: 'POST', path: '/predict', body: '{"text": 5}', status: 400, error: /string, got 5 \(number\)/ },
-  { name: '__proto__ key', method: 'POST', path: '/predict', body: '{"__proto__": {"text": "x"}, "text": "a"}', status: 400, error: /Unknown field `__proto__`/ },
+  {
+    name: '__proto__ key',
+    method: 'POST',
+    path: '/predict',
+    body: '{"__proto__": {"text": "x"}, "text": "a"}',
+    status: 400,
+    error: /Unknown field `__proto__`/,
+  },
   { name: 'deeply nested JSON', method: 'POST', path: '/predict', body: '['.repeat(200000) + ']'.repeat(200000), status: 413, error: /limit/ },
-  { name: 'nested JSON under the limit', method: 'POST', path: '/predict', body: '{"text": ' + '['.repeat(20000) + ']'.repeat(20000) + '}', status: 400, error: /string, got an array of 1 items/ },
+  {
+    name: 'nested JSON under the limit',
+    method: 'POST',
+    path: '/predict',
+    body: '{"text": ' + '['.repeat(20000) + ']'.repeat(20000) + '}',
+    status: 400,
+    error: /string, got an array of 1 items/,
+  },
   { name: 'texts not an array', method: 'POST', path: '/predict', body: '{"texts": "a"}', status: 400, error: /array/ },
   { name: 'too many texts', method: 'POST', path: '/predict', body: JSON.stringify({ texts: Array(100).fill('a') }), status: 413, error: /max-batch/ },
   { name: 'body over the limit', method: 'POST', path: '/predict', body: JSON.stringify({ text: big + big }), status: 413, error: /limit/ },
   { name: 'text and texts', method: 'POST', path: '/predict', body: '{"text": "a", "texts": ["b"]}', status: 400, error: /not both/ },
-  { name: 'wrong content type', method: 'POST', path: '/predict', body: 'text=a', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, error: /Content-Type/ },
+  {
+    name: 'wrong content type',
+    method: 'POST',
+    path: '/predict',
+    body: 'text=a',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 415,
+    error: /Content-Type/,
+  },
   { name: 'binary body', method: 'POST', path: '/predict', body: Buffer.from([0xff, 0xfe, 0x00, 0x01]), status: 400, error: /Malformed JSON/ },
   { name: 'wrong method', method: 'PUT', path: '/predict', status: 405, error: /PUT/ },
   { name: 'unknown path', path: '/admin', status: 404 },
@@ -57,7 +79,11 @@ describe('hostile input never takes a worker down', () => {
 
   for (const c of CASES) {
     test(`${c.name} -> ${c.status}`, async () => {
-      const r = await request({ socketPath: s.http }, c.path, { method: c.method, body: c.body, headers: c.headers ?? (c.body ? { 'content-type': 'application/json' } : undefined) });
+      const r = await request({ socketPath: s.http }, c.path, {
+        method: c.method,
+        body: c.body,
+        headers: c.headers ?? (c.body ? { 'content-type': 'application/json' } : undefined),
+      });
       assert.equal(r.status, c.status, r.body.slice(0, 300));
       if (c.status !== 200) assert.equal(typeof r.json().error, 'string');
       if (c.error) assert.match(r.json().error, c.error);

@@ -23,11 +23,17 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     const s = await startServer({ args: ['--workers', '6', '--cheaper', '1', '--simulate-latency', '1500'] });
     const events = poolEvents(s.stats);
     const replies = await Promise.all(Array.from({ length: 5 }, (_, i) => s.get(`/predict?text=t${i}`)));
-    assert.deepEqual(replies.map((r) => r.status), [200, 200, 200, 200, 200]);
+    assert.deepEqual(
+      replies.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
     const seen = await events.refresh();
     const scaleUps = seen.filter((e) => e.type === 'spawn' && e.kind === 'scale-up');
     assert.ok(scaleUps.length >= 3, `scale-up spawns: ${scaleUps.length}`);
-    assert.ok(seen.some((e) => e.type === 'decision' && e.kind === 'spawn' && e.detail?.algo === 'busyness'), 'decided by busyness');
+    assert.ok(
+      seen.some((e) => e.type === 'decision' && e.kind === 'spawn' && e.detail?.algo === 'busyness'),
+      'decided by busyness',
+    );
     assert.ok(new Set(replies.map((r) => r.headers['x-tidepool-worker'])).size >= 3, 'the new workers took requests');
     await s.stop();
   });
@@ -36,10 +42,31 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     const dir = tempDir();
     const uwsgi = path.join(dir, 'u.sock');
     const s = await startServer({
-      args: ['--workers', '4', '--cheaper', '1', '--cheaper-initial', '4', '--cheaper-algo', 'spare2', '--cheaper-idle', '3', '--cheaper-check-interval', '0.2', '--simulate-latency', '30', '--socket', uwsgi],
+      args: [
+        '--workers',
+        '4',
+        '--cheaper',
+        '1',
+        '--cheaper-initial',
+        '4',
+        '--cheaper-algo',
+        'spare2',
+        '--cheaper-idle',
+        '3',
+        '--cheaper-check-interval',
+        '0.2',
+        '--simulate-latency',
+        '30',
+        '--socket',
+        uwsgi,
+      ],
     });
     const events = poolEvents(s.stats);
-    const load = runLoad((i) => (i % 2 ? uwsgiRequest(uwsgi, 'GET', `/predict?text=a${i}`).then((r) => r.status) : s.get(`/predict?text=b${i}`).then((r) => r.status)), 2, 30000);
+    const load = runLoad(
+      (i) => (i % 2 ? uwsgiRequest(uwsgi, 'GET', `/predict?text=a${i}`).then((r) => r.status) : s.get(`/predict?text=b${i}`).then((r) => r.status)),
+      2,
+      30000,
+    );
     // spare2 keeps `cheaper` (1) workers idle: with two clients busy it cheaps down to three.
     const done = await events.waitFor('a cheaped slot', (e) => e.type === 'cheap-done', 20000);
     // Enough requests around the cheaping, however slow the machine is today.
@@ -58,7 +85,10 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--harakiri', '1', '--simulate-latency', '3000'] });
     const events = poolEvents(s.stats);
     const started = Date.now();
-    const outcome = await s.get('/predict?text=slow').then((r) => `status ${r.status}`, (e: Error) => e.message);
+    const outcome = await s.get('/predict?text=slow').then(
+      (r) => `status ${r.status}`,
+      (e: Error) => e.message,
+    );
     assert.ok(Date.now() - started < 2900, `answered (${outcome}) before the request could finish`);
     assert.notEqual(outcome, 'status 200');
     const kill = await events.waitFor('the harakiri', (e) => e.type === 'harakiri' && e.worker === 1);
@@ -83,7 +113,22 @@ describe('scaling and the worker lifecycle, with real processes', () => {
 
   test('with a free slot, a recycled worker serves until its replacement is ready: ready workers never drop to 0', async () => {
     const s = await startServer({
-      args: ['--workers', '2', '--cheaper', '1', '--cheaper-initial', '1', '--cheaper-algo', 'manual', '--max-requests', '4', '--min-worker-lifetime', '0', '--simulate-latency', '10'],
+      args: [
+        '--workers',
+        '2',
+        '--cheaper',
+        '1',
+        '--cheaper-initial',
+        '1',
+        '--cheaper-algo',
+        'manual',
+        '--max-requests',
+        '4',
+        '--min-worker-lifetime',
+        '0',
+        '--simulate-latency',
+        '10',
+      ],
     });
     const events = poolEvents(s.stats);
     const readyCounts: number[] = [];
@@ -97,8 +142,10 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     const load = runLoad((i) => s.get(`/predict?text=m${i}`).then((r) => r.status), 1, 30000);
     // Worker 1 reaches 4 requests: worker 2 starts in the free slot, then worker 1 leaves it cheap;
     // worker 2 reaches 4 in turn and is replaced in slot 1.
-    const replacement = (slot: number, replaces: number) => (e: PoolEvent): boolean =>
-      e.type === 'spawn' && e.kind === 'recycle' && e.worker === slot && e.detail?.replaces === replaces;
+    const replacement =
+      (slot: number, replaces: number) =>
+      (e: PoolEvent): boolean =>
+        e.type === 'spawn' && e.kind === 'recycle' && e.worker === slot && e.detail?.replaces === replaces;
     const first = await events.waitFor('worker 2 replacing worker 1', replacement(2, 1), 15000);
     await events.waitFor('worker 1 replacing worker 2', replacement(1, 2), 15000);
     const result = await load.stop();
@@ -147,7 +194,10 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     // One at a time: each reload spawn comes after the previous one's ready.
     const seen = events.seen;
     const spawns = seen.filter((e) => e.type === 'spawn' && e.kind === 'reload');
-    assert.deepEqual(spawns.map((e) => e.worker), [1, 2, 3]);
+    assert.deepEqual(
+      spawns.map((e) => e.worker),
+      [1, 2, 3],
+    );
     for (let i = 1; i < spawns.length; i++) {
       const previousReady = seen.find((e) => e.type === 'ready' && e.pid === spawns[i - 1]!.pid)!;
       assert.ok(previousReady.seq < spawns[i]!.seq, `worker ${spawns[i]!.worker} was reloaded after worker ${spawns[i - 1]!.worker} was ready again`);
@@ -163,11 +213,14 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     // a deploy); every worker after that one starts normally.
     const token = path.join(dir, 'crash-the-next-worker');
     const preload = path.join(dir, 'crash-once.cjs');
-    fs.writeFileSync(preload, [
-      `try { require('node:fs').unlinkSync(${JSON.stringify(token)}); } catch { return; }`,
-      `process.stderr.write('crash-once.cjs: this worker dies before it is ready\\n');`,
-      'process.exit(1);',
-    ].join('\n'));
+    fs.writeFileSync(
+      preload,
+      [
+        `try { require('node:fs').unlinkSync(${JSON.stringify(token)}); } catch { return; }`,
+        `process.stderr.write('crash-once.cjs: this worker dies before it is ready\\n');`,
+        'process.exit(1);',
+      ].join('\n'),
+    );
     const s = await startServer({
       args: ['--workers', '3', '--cheaper', '0', '--master-fifo', fifo, '--simulate-latency', '20', '--env', `NODE_OPTIONS=--require=${preload}`],
     });
@@ -188,8 +241,15 @@ describe('scaling and the worker lifecycle, with real processes', () => {
     assert.ok(!seen.some((e) => e.type === 'ready' && e.pid === reloadSpawn.pid), 'before it was ready');
     const respawn = seen.find((e) => e.type === 'spawn' && e.worker === 1 && e.seq > crash.seq);
     assert.equal(respawn?.kind, 'respawn');
-    assert.ok(seen.some((e) => e.type === 'ready' && e.pid === respawn.pid && e.seq < done.seq), 'the respawned worker was ready before the chain went on');
-    assert.deepEqual(seen.filter((e) => e.type === 'spawn' && e.kind === 'reload').map((e) => e.worker), [1, 2, 3], 'the chain went on to workers 2 and 3');
+    assert.ok(
+      seen.some((e) => e.type === 'ready' && e.pid === respawn.pid && e.seq < done.seq),
+      'the respawned worker was ready before the chain went on',
+    );
+    assert.deepEqual(
+      seen.filter((e) => e.type === 'spawn' && e.kind === 'reload').map((e) => e.worker),
+      [1, 2, 3],
+      'the chain went on to workers 2 and 3',
+    );
     const reloaded = await runningPids(s.stats);
     assert.equal(reloaded.length, 3);
     for (const p of before) assert.ok(!reloaded.includes(p), 'every worker was replaced');

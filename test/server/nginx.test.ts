@@ -21,7 +21,11 @@ describe("the classic tutorial's nginx site (uwsgi_pass) in front of its uwsgi.i
     try {
       const direct = JSON.parse((await uwsgiRequest(path.join(dir, 'production_ml.sock'), 'GET', TUTORIAL_QUERY)).body);
       const parallel = await Promise.all(Array.from({ length: 11 }, () => request({ socketPath: nginx.socket }, TUTORIAL_QUERY)));
-      assert.deepEqual(parallel.map((r) => r.status), Array(11).fill(200), parallel.map((r) => r.body).join('\n'));
+      assert.deepEqual(
+        parallel.map((r) => r.status),
+        Array(11).fill(200),
+        parallel.map((r) => r.body).join('\n'),
+      );
       for (const r of parallel) assert.equal(r.json().prediction, direct.prediction);
       const body = JSON.stringify({ texts: ['gold', 'oil'] });
       const post = await request({ socketPath: nginx.socket }, '/predict', { method: 'POST', body, headers: { 'content-type': 'application/json' } });

@@ -40,10 +40,18 @@ describe('predictions over HTTP (UNIX path) and the uwsgi protocol', () => {
   });
 
   test('POST /predict takes one text or a batch', async () => {
-    const one = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ text: 'gold prices rose' }), headers: { 'content-type': 'application/json' } });
+    const one = await request({ socketPath: s.http }, '/predict', {
+      method: 'POST',
+      body: JSON.stringify({ text: 'gold prices rose' }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(one.status, 200);
     assertPrediction(one.json());
-    const many = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts: ['gold prices rose', 'wheat exports', 'crude oil'] }), headers: { 'content-type': 'application/json' } });
+    const many = await request({ socketPath: s.http }, '/predict', {
+      method: 'POST',
+      body: JSON.stringify({ texts: ['gold prices rose', 'wheat exports', 'crude oil'] }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(many.status, 200);
     const preds = many.json().predictions;
     assert.equal(preds.length, 3);
@@ -98,7 +106,10 @@ describe('HTTP on TCP', () => {
   after(stopAll);
   test('listens on 127.0.0.1 with a port from the OS', async () => {
     const dir = (await import('../helpers/server.js')).tempDir();
-    const s = await startServer({ args: ['--workers', '1', '--cheaper', '0', '--http', path.join(dir, 'h.sock'), '--http', '127.0.0.1:0'], readyPath: path.join(dir, 'h.sock') });
+    const s = await startServer({
+      args: ['--workers', '1', '--cheaper', '0', '--http', path.join(dir, 'h.sock'), '--http', '127.0.0.1:0'],
+      readyPath: path.join(dir, 'h.sock'),
+    });
     const m = await s.waitForLog(/listening on 127\.0\.0\.1:(\d+) \(HTTP\)/);
     const port = Number(m[1]);
     assert.ok(port > 0);
@@ -113,7 +124,20 @@ describe('feature rows of a POST body (pure)', () => {
     const { parseFeatureRows } = await import('../../server/app/featureRows.js');
     type Input = Parameters<typeof parseFeatureRows>[1];
     const input: Input = { kind: 'features', shape: [2, 3], dtype: 'float32' };
-    const rows = parseFeatureRows([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [0, 0, 0.5]]], input, 8);
+    const rows = parseFeatureRows(
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [
+          [7, 8, 9],
+          [0, 0, 0.5],
+        ],
+      ],
+      input,
+      8,
+    );
     assert.deepEqual([rows.count, Array.from(rows.data)], [2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0, 0.5]]);
     const refuse = (value: unknown, message: RegExp, shape: Input = input) =>
       assert.throws(
@@ -124,8 +148,28 @@ describe('feature rows of a POST body (pure)', () => {
           return true;
         },
       );
-    refuse([[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [0, 'x', 0]]], /^Expected inputs\[1\]\[1\]\[1\] to be a number, got "x" \(string\)$/);
-    refuse([[[1, 2, 3], [4, 5]]], /^Expected inputs\[0\]\[1\] to be an array of 3 \(row shape \[2, 3\]\), got an array of 2 items$/);
+    refuse(
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [
+          [7, 8, 9],
+          [0, 'x', 0],
+        ],
+      ],
+      /^Expected inputs\[1\]\[1\]\[1\] to be a number, got "x" \(string\)$/,
+    );
+    refuse(
+      [
+        [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      ],
+      /^Expected inputs\[0\]\[1\] to be an array of 3 \(row shape \[2, 3\]\), got an array of 2 items$/,
+    );
     refuse([[1, 2]], /^Expected inputs\[0\]\[0\] to be an array of 3 \(row shape \[2, 3\]\), got 1 \(number\)$/);
     const int64: Input = { kind: 'features', shape: [2], dtype: 'int64' };
     refuse([[1.5, 2]], /^Expected inputs\[0\]\[0\] to be an integer \(the model's input is int64\), got 1\.5$/, int64);

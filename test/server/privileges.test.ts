@@ -96,8 +96,11 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     const dir = dirOwnedBy(service, 0o755);
     const sock = path.join(dir, 'app.sock');
     const ini = path.join(dir, 'app.ini');
-    fs.writeFileSync(ini, `[uwsgi]\nsocket = ${sock}\nchmod-socket = 660\nchown-socket = ${service.name}:${web.name}\nuid = ${service.name}\n` +
-      `stats = ${dir}/stats.sock\nworkers = 1\ncheaper = 0\ndisable-logging = true\n`);
+    fs.writeFileSync(
+      ini,
+      `[uwsgi]\nsocket = ${sock}\nchmod-socket = 660\nchown-socket = ${service.name}:${web.name}\nuid = ${service.name}\n` +
+        `stats = ${dir}/stats.sock\nworkers = 1\ncheaper = 0\ndisable-logging = true\n`,
+    );
     const s = await startServer({ noDefaults: true, args: ['--ini', ini], noWait: true });
     const events = poolEvents(path.join(dir, 'stats.sock'));
     await waitFor('the worker ready', async () => (await readyWorkers(events)).length >= 1 || s.child.exitCode !== null, 30000);
@@ -116,7 +119,10 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
       nginxes.push(outsider);
       const children = await waitFor('an nginx worker', () => fs.readFileSync(`/proc/${member.pid}/task/${member.pid}/children`, 'utf8').trim());
       const worker = Number(children.split(/\s+/)[0]);
-      assert.ok(ids(worker).uid.every((id) => id === nginxUser.uid), 'nginx serves as its own user');
+      assert.ok(
+        ids(worker).uid.every((id) => id === nginxUser.uid),
+        'nginx serves as its own user',
+      );
       assert.ok(ids(worker).groups.includes(web.gid), 'with the shared group among its groups');
       const ok = await request({ socketPath: member.socket }, TUTORIAL_QUERY);
       assert.equal(ok.status, 200, ok.body);
@@ -129,7 +135,7 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     assert.equal(await s.stop(), 0);
   });
 
-  test('binds with root\'s rights before the drop (a socket where only root may write), and says what vacuum cannot remove', async () => {
+  test("binds with root's rights before the drop (a socket where only root may write), and says what vacuum cannot remove", async () => {
     const user = createSystemUser('tidepool-test');
     const dir = tempDir();
     fs.chmodSync(dir, 0o755);
@@ -150,7 +156,10 @@ describe('privileges: uid, gid and chown-socket', { skip }, () => {
     const dir = dirOwnedBy(user, 0o700);
     const sock = path.join(dir, 'http.sock');
     const s = await startServer({
-      noDefaults: true, cwd: dir, uid: user.uid, gid: user.gid,
+      noDefaults: true,
+      cwd: dir,
+      uid: user.uid,
+      gid: user.gid,
       args: ['--uid', user.name, '--gid', String(user.gid), '--http', sock, '--stats', path.join(dir, 'stats.sock'), '--workers', '1', '--cheaper', '0'],
       readyPath: sock,
     });

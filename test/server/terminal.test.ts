@@ -20,12 +20,12 @@ test('Ctrl-C in a terminal (SIGINT to the whole process group) drains: the reque
     await waitFor('ready', async () => (await request({ socketPath: http }, '/readyz').catch(() => null))?.status === 200, 30000, 100);
     // The event stream stays open until the master closes it: the last events arrive on it.
     const events = await followEvents(stats);
-    const worker = (await events.waitFor('the worker\'s spawn', (e) => e.type === 'spawn' && e.worker === 1)).pid!;
+    const worker = (await events.waitFor("the worker's spawn", (e) => e.type === 'spawn' && e.worker === 1)).pid!;
     const inFlight = request({ socketPath: http }, '/predict?text=ctrl-c');
     await new Promise((r) => setTimeout(r, 200));
     process.kill(-child.pid!, 'SIGINT');
     assert.equal((await inFlight).status, 200, 'the request in flight was answered');
-    const exit = await events.waitFor('the worker\'s exit', (e) => e.type === 'exit' && e.pid === worker);
+    const exit = await events.waitFor("the worker's exit", (e) => e.type === 'exit' && e.pid === worker);
     assert.equal(exit.kind, 'shutdown', 'the master stopped its worker');
     assert.equal(exit.detail?.code, 0, 'and the worker left by itself, after its request');
     assert.equal(await exited, 0);

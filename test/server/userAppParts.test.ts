@@ -23,7 +23,10 @@ describe('resolveApp: file, module and callable against chdir', () => {
   const none = { file: '', module: '', callable: '' };
   const resolve = (o: Partial<typeof none>) => resolveApp({ ...none, ...o }, dir);
   const fails = (o: Partial<typeof none>, option: string, message: RegExp) =>
-    assert.throws(() => resolve(o), (e: unknown) => e instanceof ConfigError && e.option === option && message.test(e.message) && e.exitCode === 2);
+    assert.throws(
+      () => resolve(o),
+      (e: unknown) => e instanceof ConfigError && e.option === option && message.test(e.message) && e.exitCode === 2,
+    );
 
   test('nothing given: the built-in /predict, silently; a lone callable warns', () => {
     assert.deepEqual(resolve({}), { target: null, warnings: [] });
@@ -52,7 +55,7 @@ describe('resolveApp: file, module and callable against chdir', () => {
     assert.match(both.warnings[0]!, /names its callable `handler`: it wins over `callable = other`/);
   });
 
-  test('module: Python (a .py, or uWSGI\'s name:callable with no JS file) serves the built-in; anything else stops', () => {
+  test("module: Python (a .py, or uWSGI's name:callable with no JS file) serves the built-in; anything else stops", () => {
     assert.match(resolve({ module: 'flask' }).warnings[0]!, /is the Python module .*flask\.py, and there is no JS module flask/);
     assert.match(resolve({ module: 'pkg' }).warnings[0]!, /Python module .*__init__\.py/);
     const tutorial = resolve({ module: 'wsgi:app' });
@@ -73,9 +76,19 @@ describe('httpRequestHead: a uwsgi request as the HTTP/1.0 request node:http par
   test("REQUEST_URI as sent, the client's headers, and none of nginx's connection headers", () => {
     const text = head(
       {
-        REQUEST_METHOD: 'POST', REQUEST_URI: '/a%20b?x=1', PATH_INFO: '/a b', QUERY_STRING: 'x=1', CONTENT_TYPE: 'application/json', CONTENT_LENGTH: '7',
-        HTTP_HOST: 'example.org', HTTP_X_FORWARDED_FOR: '10.0.0.1',
-        HTTP_CONNECTION: 'keep-alive', HTTP_TRANSFER_ENCODING: 'chunked', HTTP_EXPECT: '100-continue', HTTP_TE: 'trailers', HTTP_CONTENT_LENGTH: '7',
+        REQUEST_METHOD: 'POST',
+        REQUEST_URI: '/a%20b?x=1',
+        PATH_INFO: '/a b',
+        QUERY_STRING: 'x=1',
+        CONTENT_TYPE: 'application/json',
+        CONTENT_LENGTH: '7',
+        HTTP_HOST: 'example.org',
+        HTTP_X_FORWARDED_FOR: '10.0.0.1',
+        HTTP_CONNECTION: 'keep-alive',
+        HTTP_TRANSFER_ENCODING: 'chunked',
+        HTTP_EXPECT: '100-continue',
+        HTTP_TE: 'trailers',
+        HTTP_CONTENT_LENGTH: '7',
       },
       7,
     );
@@ -93,7 +106,10 @@ describe('httpRequestHead: a uwsgi request as the HTTP/1.0 request node:http par
 
   test('values that would forge another request are refused', () => {
     const refused = (v: Record<string, string>, message: RegExp) =>
-      assert.throws(() => head(v), (e: unknown) => e instanceof UwsgiProtocolError && message.test(e.message));
+      assert.throws(
+        () => head(v),
+        (e: unknown) => e instanceof UwsgiProtocolError && message.test(e.message),
+      );
     refused({ REQUEST_METHOD: 'GET / HTTP/1.1\r\n' }, /REQUEST_METHOD must be an HTTP method/);
     refused({ REQUEST_URI: '/a b' }, /REQUEST_URI must not contain white space/);
     refused({ HTTP_X: 'a\nb' }, /header HTTP_X must not contain a line break/);
@@ -102,7 +118,10 @@ describe('httpRequestHead: a uwsgi request as the HTTP/1.0 request node:http par
 
   test('uwsgiPeer: the client address, TLS and HTTP version the app sees', () => {
     assert.deepEqual(uwsgiPeer(vars({ REMOTE_ADDR: '10.1.2.3', REMOTE_PORT: '5555', HTTPS: 'on', SERVER_PROTOCOL: 'HTTP/1.1' })), {
-      remoteAddress: '10.1.2.3', remotePort: 5555, encrypted: true, httpVersion: '1.1',
+      remoteAddress: '10.1.2.3',
+      remotePort: 5555,
+      encrypted: true,
+      httpVersion: '1.1',
     });
     assert.deepEqual(uwsgiPeer(vars({})), { remoteAddress: undefined, remotePort: undefined, encrypted: false, httpVersion: '1.0' });
   });
@@ -126,7 +145,10 @@ describe("servableFromObject: a user's { predict } behind tidepool's /predict", 
     const p = servableFromObject({ predict: async (texts: string[]) => texts.map(() => good) }, 'app');
     assert.deepEqual(await p.predict(['x']), [good]);
     const wrong = servableFromObject({ predict: async () => [] }, '`app` of /srv/m.js');
-    await assert.rejects(async () => wrong.predict(['x']), /`app` of \/srv\/m\.js: predict\(inputs\) must return one prediction per input \(an array of 1\), got \[\]/);
+    await assert.rejects(
+      async () => wrong.predict(['x']),
+      /`app` of \/srv\/m\.js: predict\(inputs\) must return one prediction per input \(an array of 1\), got \[\]/,
+    );
   });
 
   test('a wrong count or a wrong shape is a clear error naming the app', () => {

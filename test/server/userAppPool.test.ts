@@ -78,7 +78,10 @@ describe("the pool around a user's app", () => {
     const w = (await fetchStats(s.stats)).stats.workers[0]!;
     assert.ok(w.tx > 3 * 100, `tx counts the bytes of the answers: ${w.tx}`);
     assert.ok(w.avg_rt > 0 && w.running_time > 0, `time in requests: avg_rt ${w.avg_rt}, running_time ${w.running_time}`);
-    const hung = await s.get('/block?ms=3000').then((r) => `status ${r.status}`, (e: Error) => e.message);
+    const hung = await s.get('/block?ms=3000').then(
+      (r) => `status ${r.status}`,
+      (e: Error) => e.message,
+    );
     assert.notEqual(hung, 'status 200');
     const killed = await events.waitFor('the harakiri', (e) => e.type === 'harakiri' && e.worker === 1);
     assert.deepEqual([killed.detail?.method, killed.detail?.path], ['GET', '/block']);

@@ -17,7 +17,7 @@ import { classify } from '../models/classify.js';
 const CLASSIC = 'this is a news sample text about sports, and football in specific';
 const JSON_TYPE = { 'content-type': 'application/json' };
 
-describe('the express example (the tutorial\'s Flask app in express) under tidepool', () => {
+describe("the express example (the tutorial's Flask app in express) under tidepool", () => {
   let s: RunningServer;
   let uwsgiSock: string;
   let nginx: RunningNginx;
@@ -72,7 +72,10 @@ describe('the express example (the tutorial\'s Flask app in express) under tidep
     assert.equal((await request(via, '/predict')).status, 400);
     assert.equal((await request(via, '/nothing-here')).status, 404, "express's own 404");
     const many = await Promise.all(Array.from({ length: 20 }, (_, i) => request(via, `/predict?text=gold${i}`)));
-    assert.deepEqual(many.map((x) => x.status), Array(20).fill(200));
+    assert.deepEqual(
+      many.map((x) => x.status),
+      Array(20).fill(200),
+    );
   });
 });
 
@@ -91,10 +94,12 @@ describe('what a user app sees of a request, over HTTP and over uwsgi', () => {
     await stopAll();
   });
 
-  test('nginx uwsgi_pass: method, raw url, headers, body, client address and HTTP version are the client\'s', async () => {
+  test("nginx uwsgi_pass: method, raw url, headers, body, client address and HTTP version are the client's", async () => {
     const body = JSON.stringify({ text: 'gold ünicode' });
     const r = await request({ socketPath: nginx.socket }, '/echo?a=1&b=%20x', {
-      method: 'POST', body, headers: { 'content-type': 'application/json', 'x-custom': 'yes', 'user-agent': 'tidepool-test' },
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-custom': 'yes', 'user-agent': 'tidepool-test' },
     });
     assert.equal(r.status, 200, `${r.body}\n${nginx.errorLog()}`);
     const seen = r.json();
@@ -181,7 +186,10 @@ describe('other kinds of app', () => {
     assert.equal(top.json().top.length, 2);
     const texts = ['match goal', 'shares market', 'weather'];
     const batch = await request({ socketPath: s.http }, '/predict', { method: 'POST', body: JSON.stringify({ texts }), headers: JSON_TYPE });
-    assert.deepEqual(batch.json().predictions.map((p: { label: string }) => p.label), ['sports', 'finance', 'other']);
+    assert.deepEqual(
+      batch.json().predictions.map((p: { label: string }) => p.label),
+      ['sports', 'finance', 'other'],
+    );
     const bad = await s.get('/predict?txt=x');
     assert.equal(bad.status, 400);
     assert.match(bad.json().error, /Unknown query parameter `txt`/, "tidepool's own validation");

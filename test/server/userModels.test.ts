@@ -104,7 +104,10 @@ describe('framework models through the real server', () => {
     );
     const top = await post(s, { inputs: [[1, 1]], top: 1 });
     assert.equal(top.status, 400);
-    assert.match(top.json().error, /^field `top` asks for the best classes, but this model names no classes \(its outputs are raw values, or it declares no labels\); drop `top`$/);
+    assert.match(
+      top.json().error,
+      /^field `top` asks for the best classes, but this model names no classes \(its outputs are raw values, or it declares no labels\); drop `top`$/,
+    );
     await s.stop();
   });
 });

@@ -20,7 +20,20 @@ before(async () => {
   const dir = tempDir('tidepool-fifo-');
   fifo = path.join(dir, 'fifo');
   server = await startServer({
-    args: ['--workers', '4', '--cheaper', '1', '--cheaper-initial', '2', '--cheaper-algo', 'manual', '--simulate-latency', String(LATENCY_MS), '--master-fifo', fifo],
+    args: [
+      '--workers',
+      '4',
+      '--cheaper',
+      '1',
+      '--cheaper-initial',
+      '2',
+      '--cheaper-algo',
+      'manual',
+      '--simulate-latency',
+      String(LATENCY_MS),
+      '--master-fifo',
+      fifo,
+    ],
   });
 });
 after(async () => {
@@ -41,10 +54,14 @@ async function doc(): Promise<any> {
 
 test("the idle document: uWSGI's keys in uWSGI's order and types, one entry per slot, real units", async () => {
   // Both initial workers loaded, and measured: rss and vsz come from /proc at the master's periodic check.
-  const d = await waitFor('two ready workers with their rss', async () => {
-    const d = await doc();
-    return d.workers.slice(0, 2).every((w: any) => w.accepting === 1 && w.rss > 0) && d;
-  }, 10_000);
+  const d = await waitFor(
+    'two ready workers with their rss',
+    async () => {
+      const d = await doc();
+      return d.workers.slice(0, 2).every((w: any) => w.accepting === 1 && w.rss > 0) && d;
+    },
+    10_000,
+  );
   const nowS = Date.now() / 1000;
   assertSameShape(d, fixture, TOP_LEVEL_KEYS, 'document');
   assert.deepEqual(d.locks, fixture.locks);
@@ -56,7 +73,11 @@ test("the idle document: uWSGI's keys in uWSGI's order and types, one entry per 
   assertSameShape(d.sockets[0], fixture.sockets[0], SOCKET_KEYS, 'sockets[0]');
   assert.deepEqual(d.sockets[0], { name: server.http, proto: 'http', queue: 0, max_queue: 100, shared: 0, can_offload: 0 });
 
-  assert.deepEqual(d.workers.map((w: any) => w.id), [1, 2, 3, 4], 'every slot, numbered');
+  assert.deepEqual(
+    d.workers.map((w: any) => w.id),
+    [1, 2, 3, 4],
+    'every slot, numbered',
+  );
   for (const w of d.workers) {
     assertSameShape(w, fixture.workers[0], WORKER_KEYS, `workers[${w.id}]`);
     assertSameShape(w.cores[0], fixture.workers[0].cores[0], CORE_KEYS, `workers[${w.id}].cores[0]`);
@@ -83,7 +104,13 @@ test("the idle document: uWSGI's keys in uWSGI's order and types, one entry per 
   for (const w of d.workers.slice(2)) {
     assert.deepEqual(
       {
-        status: w.status, pid: w.pid, accepting: w.accepting, last_spawn: w.last_spawn, respawn_count: w.respawn_count, apps: w.apps, rss: w.rss,
+        status: w.status,
+        pid: w.pid,
+        accepting: w.accepting,
+        last_spawn: w.last_spawn,
+        respawn_count: w.respawn_count,
+        apps: w.apps,
+        rss: w.rss,
         kind: w.tidepool.spawn_kind,
       },
       { status: 'cheap', pid: 0, accepting: 0, last_spawn: 0, respawn_count: 0, apps: [], rss: 0, kind: null },
@@ -117,10 +144,15 @@ test('a blocking request: its worker busy, in_request 1 with the request vars, r
   const reply = server.get('/predict?text=oil+prices+rose');
   // A worker reads busy from the handoff on, and in_request only once its own report arrives:
   // on a loaded machine a document can fall between the two.
-  const busyDoc = await waitFor('a worker in its request', async () => {
-    const d = await doc();
-    return d.workers.some((w: any) => w.status === 'busy' && w.cores[0].in_request === 1) && d;
-  }, 1000, 20);
+  const busyDoc = await waitFor(
+    'a worker in its request',
+    async () => {
+      const d = await doc();
+      return d.workers.some((w: any) => w.status === 'busy' && w.cores[0].in_request === 1) && d;
+    },
+    1000,
+    20,
+  );
   const w = busyDoc.workers.find((x: any) => x.status === 'busy' && x.cores[0].in_request === 1);
   const was = before.find((x: any) => x.id === w.id);
   assert.deepEqual(uwsgitopProblems(busyDoc), []);
@@ -142,10 +174,15 @@ test('a blocking request: its worker busy, in_request 1 with the request vars, r
   const elapsedUs = (Date.now() - sent) * 1000;
   // The worker reports idle to the master just after writing the answer, and documents are
   // cached for 100 ms: the idle state follows the answer closely, not at once.
-  const done = await waitFor('the worker idle again', async () => {
-    const x = (await doc()).workers.find((x: any) => x.id === w.id);
-    return x.status === 'idle' && x;
-  }, 2000, 20);
+  const done = await waitFor(
+    'the worker idle again',
+    async () => {
+      const x = (await doc()).workers.find((x: any) => x.id === w.id);
+      return x.status === 'idle' && x;
+    },
+    2000,
+    20,
+  );
   assert.equal(done.cores[0].in_request, 0);
   assert.deepEqual(done.cores[0].vars, []);
   assert.equal(done.requests, was.requests + 1);
@@ -158,11 +195,18 @@ test('a blocking request: its worker busy, in_request 1 with the request vars, r
 
 test('paused (FIFO p): running workers read pause, cheap slots stay cheap', async () => {
   fs.writeFileSync(fifo, 'p');
-  const paused = await waitFor('pause', async () => {
-    const d = await doc();
-    return d.workers[0].status === 'pause' && d;
-  }, 5000);
-  assert.deepEqual(paused.workers.map((w: any) => w.status), ['pause', 'pause', 'cheap', 'cheap']);
+  const paused = await waitFor(
+    'pause',
+    async () => {
+      const d = await doc();
+      return d.workers[0].status === 'pause' && d;
+    },
+    5000,
+  );
+  assert.deepEqual(
+    paused.workers.map((w: any) => w.status),
+    ['pause', 'pause', 'cheap', 'cheap'],
+  );
   assert.deepEqual(uwsgitopProblems(paused), []);
   fs.writeFileSync(fifo, 'p');
   await waitFor('resume', async () => (await doc()).workers[0].status === 'idle', 5000);
@@ -173,16 +217,24 @@ test('kill -9 of a worker: every document while it respawns suits uwsgitop; coun
   const victim = d0.workers[0];
   process.kill(victim.pid, 'SIGKILL');
   const seen: any[] = [];
-  const back = await waitFor('the respawned worker ready', async () => {
-    const d = await doc();
-    assert.deepEqual(uwsgitopProblems(d), [], 'a document during the respawn');
-    const w = d.workers[0];
-    seen.push(w);
-    return w.pid !== victim.pid && w.accepting === 1 && w;
-  }, 15_000, 20);
-  assert.ok(seen.some((w) => w.pid !== victim.pid && w.accepting === 0 && w.status === 'idle'), 'seen loading: idle, not accepting');
+  const back = await waitFor(
+    'the respawned worker ready',
+    async () => {
+      const d = await doc();
+      assert.deepEqual(uwsgitopProblems(d), [], 'a document during the respawn');
+      const w = d.workers[0];
+      seen.push(w);
+      return w.pid !== victim.pid && w.accepting === 1 && w;
+    },
+    15_000,
+    20,
+  );
+  assert.ok(
+    seen.some((w) => w.pid !== victim.pid && w.accepting === 0 && w.status === 'idle'),
+    'seen loading: idle, not accepting',
+  );
   assert.equal(back.respawn_count, 2);
-  assert.equal(back.requests, victim.requests, 'requests are the slot\'s, kept across respawns');
+  assert.equal(back.requests, victim.requests, "requests are the slot's, kept across respawns");
   assert.equal(back.delta_requests, 0);
   assert.equal(back.tidepool.last_exit.reason, 'signal');
   assert.match(back.tidepool.last_exit.detail, /SIGKILL/, 'the exit in words, for people');

@@ -19,10 +19,14 @@ test('/metrics on the HTTP listener: strict text format, values that agree with 
   for (let i = 0; i < 6; i++) assert.equal((await server.get(`/predict?text=wheat+harvest+${i}`)).status, 200);
   assert.equal((await server.get('/predict')).status, 400, 'a request without text is a 400: a request, not an exception');
 
-  const reply = await waitFor('the last request counted', async () => {
-    const r = await server.get('/metrics');
-    return sampleValue(parsePrometheus(r.body), 'tidepool_requests_total') === 7 && r;
-  }, 5000);
+  const reply = await waitFor(
+    'the last request counted',
+    async () => {
+      const r = await server.get('/metrics');
+      return sampleValue(parsePrometheus(r.body), 'tidepool_requests_total') === 7 && r;
+    },
+    5000,
+  );
   assert.equal(reply.status, 200);
   assert.equal(reply.headers['content-type'], CONTENT_TYPE);
   const m = parsePrometheus(reply.body);
@@ -44,12 +48,17 @@ test('/metrics on the HTTP listener: strict text format, values that agree with 
   assert.equal(m.get('tidepool_request_duration_seconds')!.samples.filter((s) => s.name.endsWith('_bucket')).length, DURATION_BUCKETS_S.length + 1);
 
   // Documents are cached for 100 ms: wait for one built after the last request.
-  const doc = await waitFor('a document with the 7 requests', async () => {
-    const d = await readDocument(server.stats);
-    return d.workers.reduce((a: number, w: any) => a + w.requests, 0) === 7 && d;
-  }, 2000, 20);
+  const doc = await waitFor(
+    'a document with the 7 requests',
+    async () => {
+      const d = await readDocument(server.stats);
+      return d.workers.reduce((a: number, w: any) => a + w.requests, 0) === 7 && d;
+    },
+    2000,
+    20,
+  );
   const runningTimeS = doc.workers.reduce((a: number, w: any) => a + w.running_time, 0) / 1e6;
-  assert.ok(Math.abs(v('tidepool_request_duration_seconds_sum') - runningTimeS) < 1e-6, 'the histogram sum is the workers\' running_time');
+  assert.ok(Math.abs(v('tidepool_request_duration_seconds_sum') - runningTimeS) < 1e-6, "the histogram sum is the workers' running_time");
   for (const w of doc.workers) assert.ok(Math.abs(v('tidepool_worker_rss_bytes', { worker: String(w.id) }) - w.rss) < 50 * 1024 * 1024);
   assert.ok(v('tidepool_worker_rss_bytes', { worker: '1' }) > 0);
   // user + system: Linux splits the two by sampled ticks, so either alone may still be 0.
@@ -58,10 +67,14 @@ test('/metrics on the HTTP listener: strict text format, values that agree with 
 
   // A worker killed: an exit by signal and a respawn, counted from the pool's events.
   process.kill(doc.workers[0].pid, 'SIGKILL');
-  const after = await waitFor('the exit and respawn counted', async () => {
-    const m2 = parsePrometheus((await server.get('/metrics')).body);
-    return sampleValue(m2, 'tidepool_worker_spawns_total', { reason: 'respawn' }) === 1 && m2;
-  }, 10_000);
+  const after = await waitFor(
+    'the exit and respawn counted',
+    async () => {
+      const m2 = parsePrometheus((await server.get('/metrics')).body);
+      return sampleValue(m2, 'tidepool_worker_spawns_total', { reason: 'respawn' }) === 1 && m2;
+    },
+    10_000,
+  );
   assert.equal(sampleValue(after, 'tidepool_worker_exits_total', { reason: 'signal' }), 1);
   assert.equal(sampleValue(after, 'tidepool_requests_total'), 7, 'counters survive the respawn');
 

@@ -8,7 +8,15 @@ import { parsePrometheus, sampleValue } from './promParse.js';
 test('renders gauges, counters with escaped labels, and a pre-bucketed histogram the strict parser accepts', () => {
   const text = renderFamilies([
     { name: 'a_gauge', help: 'A gauge\nwith a back\\slash.', type: 'gauge', samples: [{ value: 1.5 }] },
-    { name: 'b_total', help: 'B.', type: 'counter', samples: [{ labels: { reason: 'say "hi"\\\n' }, value: 3 }, { labels: { reason: 'x' }, value: 0 }] },
+    {
+      name: 'b_total',
+      help: 'B.',
+      type: 'counter',
+      samples: [
+        { labels: { reason: 'say "hi"\\\n' }, value: 3 },
+        { labels: { reason: 'x' }, value: 0 },
+      ],
+    },
     { name: 'c_seconds', help: 'C.', type: 'histogram', bounds: [0.1, 1, 10], counts: [2, 0, 5, 1], sum: 12.25 },
   ]);
   const families = parsePrometheus(text);
@@ -24,7 +32,10 @@ test('renders gauges, counters with escaped labels, and a pre-bucketed histogram
 });
 
 test('a histogram with the wrong number of bucket counts is refused, naming it', () => {
-  assert.throws(() => renderFamilies([{ name: 'h', help: 'H.', type: 'histogram', bounds: [1, 2], counts: [1, 2], sum: 0 }]), /histogram h: expected 3 bucket counts for 2 bounds, got 2/);
+  assert.throws(
+    () => renderFamilies([{ name: 'h', help: 'H.', type: 'histogram', bounds: [1, 2], counts: [1, 2], sum: 0 }]),
+    /histogram h: expected 3 bucket counts for 2 bounds, got 2/,
+  );
 });
 
 test('the test parser rejects what Prometheus would (so the metrics tests can fail)', () => {
@@ -55,8 +66,11 @@ test('spawns and finished exits are counted by their kind, never by their words'
   ];
   for (const e of events) countEvent(counts, e);
   assert.deepEqual(Object.fromEntries(counts.spawns), { initial: 0, 'scale-up': 0, manual: 1, respawn: 1, recycle: 1, reload: 1 });
-  assert.deepEqual([...counts.exits].filter(([, n]) => n > 0), [['signal', 1]]);
-  assert.deepEqual([...counts.spawns.keys()], [...SPAWN_KINDS], 'one label per kind, in the schema\'s order');
+  assert.deepEqual(
+    [...counts.exits].filter(([, n]) => n > 0),
+    [['signal', 1]],
+  );
+  assert.deepEqual([...counts.spawns.keys()], [...SPAWN_KINDS], "one label per kind, in the schema's order");
   assert.equal(exitKind(events[6]!), null);
   assert.equal(exitKind(events[5]!), 'signal');
 });

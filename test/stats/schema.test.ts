@@ -42,7 +42,10 @@ test('the three real uWSGI documents read with the worker counts their README gi
   const after = parseStats(fixture('after-cheaping'), 'after');
   assert.equal(after.counts.idle, 5);
   assert.equal(after.counts.cheap, 45);
-  assert.deepEqual(after.stats.workers.filter((w) => w.status === 'idle').map((w) => w.id), [16, 17, 18, 19, 20]);
+  assert.deepEqual(
+    after.stats.workers.filter((w) => w.status === 'idle').map((w) => w.id),
+    [16, 17, 18, 19, 20],
+  );
 
   for (const s of [idle, busy, after]) {
     assert.equal(s.isTidepool, false);
@@ -55,7 +58,10 @@ test('the three real uWSGI documents read with the worker counts their README gi
 test('totals add up the workers: requests, exceptions, tx', () => {
   const busy = parseStats(fixture('busy'));
   const raw = JSON.parse(fixture('busy')) as UwsgiStats;
-  assert.equal(busy.totals.requests, raw.workers.reduce((n, w) => n + w.requests, 0));
+  assert.equal(
+    busy.totals.requests,
+    raw.workers.reduce((n, w) => n + w.requests, 0),
+  );
   assert.equal(busy.totals.requests, 47);
   assert.equal(busy.totals.tx, 4276);
   assert.equal(busy.totals.exceptions, 0);
@@ -120,9 +126,7 @@ test('a key uwsgitop cannot do without is required; others read as 0 with one wa
 
 test("uWSGI's unescaped strings (quotes, backslashes, tabs) are read, and said to be", () => {
   // What uWSGI writes for cwd `/srv/my "app"\dir` and a request var holding a tab.
-  const broken = fixture('busy')
-    .replace('"cwd":"/srv/app"', '"cwd":"/srv/my "app"\\dir"')
-    .replace('"HTTP_ACCEPT=*/*"', '"HTTP_ACCEPT=a\tb"');
+  const broken = fixture('busy').replace('"cwd":"/srv/app"', '"cwd":"/srv/my "app"\\dir"').replace('"HTTP_ACCEPT=*/*"', '"HTTP_ACCEPT=a\tb"');
   assert.throws(() => JSON.parse(broken));
   const s = parseStats(broken, 'uwsgi');
   assert.equal(s.repaired, true);
@@ -159,7 +163,11 @@ test('a bad tidepool field is named by its path', () => {
 
 test('events of the live stream are checked like the document', () => {
   assert.deepEqual(parsePoolEvent({ seq: 3, at: 5, type: 'harakiri', worker: 2, reason: 'request over 30 s' }), {
-    seq: 3, at: 5, type: 'harakiri', worker: 2, reason: 'request over 30 s',
+    seq: 3,
+    at: 5,
+    type: 'harakiri',
+    worker: 2,
+    reason: 'request over 30 s',
   });
   assert.throws(() => parsePoolEvent({ seq: 3, at: 5, type: 'boom', reason: '' }, 'stream'), /stream: type: expected one of spawn, ready/);
   assert.throws(() => parsePoolEvent({ seq: 3, at: 5, type: 'exit', reason: 'x', detail: { a: [1] } }), /detail\.a: expected a string, number or boolean/);

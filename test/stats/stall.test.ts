@@ -63,10 +63,14 @@ test('plain socket: a reader that never reads, 1000 readers at once and garbage,
   // 4000 pause/resume toggles fill the recent-events list: a document of several hundred KB,
   // more than a socket buffer holds, so a reader that does not read really holds bytes back.
   fs.writeFileSync(fifo, 'p'.repeat(4000));
-  const big = await waitFor('4000 events in the document', async () => {
-    const text = await readToEnd(server.stats);
-    return JSON.parse(text).tidepool.events.length === 4000 && text;
-  }, 10_000);
+  const big = await waitFor(
+    '4000 events in the document',
+    async () => {
+      const text = await readToEnd(server.stats);
+      return JSON.parse(text).tidepool.events.length === 4000 && text;
+    },
+    10_000,
+  );
   assert.ok(big.length > 400 * 1024, `document of ${big.length} bytes`);
 
   const stuck = net.connect(server.stats);

@@ -72,7 +72,9 @@ test('a stats address in use by a live process: the second master says so and ex
   const http = path.join(dir, 'http.sock');
   const first = await startServer({ noDefaults: true, readyPath: http, args: ['--http', http, '--stats', path.join(dir, 'stats.sock'), ...SMALL] });
   const second = await startServer({
-    noDefaults: true, noWait: true, args: ['--http', path.join(dir, 'http2.sock'), '--stats', path.join(dir, 'stats.sock'), ...SMALL],
+    noDefaults: true,
+    noWait: true,
+    args: ['--http', path.join(dir, 'http2.sock'), '--stats', path.join(dir, 'stats.sock'), ...SMALL],
   });
   const exit = await waitFor('the second master to exit', () => second.child.exitCode !== null && { code: second.child.exitCode }, 20_000);
   assert.equal(exit.code, 1);

@@ -19,7 +19,14 @@ before(() => setQuiet(true));
 async function serve(t: TestContext, options: Partial<StatsServerOptions> = {}): Promise<{ server: StatsServer; address: string }> {
   const address = path.join(tempDir(), 'stats.sock');
   const server = await startStatsServer({
-    address, http: false, mode: 0o600, backlog: 16, vacuum: true, document: () => Buffer.from('{}'), events: new PoolEvents(10), ...options,
+    address,
+    http: false,
+    mode: 0o600,
+    backlog: 16,
+    vacuum: true,
+    document: () => Buffer.from('{}'),
+    events: new PoolEvents(10),
+    ...options,
   });
   t.after(() => server.close());
   return { server, address };

@@ -82,7 +82,10 @@ test('an address that cannot be read: exit 1, a clear message on stderr, the oth
   const run = await top('--once', s.address, missing);
   fs.rmSync(dir, { recursive: true });
   assert.equal(run.code, 1);
-  assert.equal(run.stderr, `tidepool top: cannot read ${missing}: no such socket file: is the server running, with its stats option set to this path? (ENOENT)\n`);
+  assert.equal(
+    run.stderr,
+    `tidepool top: cannot read ${missing}: no such socket file: is the server running, with its stats option set to this path? (ENOENT)\n`,
+  );
   assert.match(run.stdout, /^2 servers, 1 up, 1 DOWN/);
   assert.match(run.stdout, /stats\.sock: DOWN - no such socket file/);
   assert.match(run.stdout, /^HOST +WID/m);

@@ -16,7 +16,10 @@ test('server events are deduplicated by seq, whichever way they came', () => {
   assert.equal(log.addServerEvents('a', [ev(1, 100), ev(2, 200)]), 2);
   assert.equal(log.addServerEvents('a', [ev(2, 200), ev(3, 300)]), 1);
   assert.equal(log.addServerEvents('b', [ev(1, 150)]), 1, 'another host has its own numbering');
-  assert.deepEqual(log.entries().map((e) => `${e.host}${e.seq}`), ['a1', 'b1', 'a2', 'a3']);
+  assert.deepEqual(
+    log.entries().map((e) => `${e.host}${e.seq}`),
+    ['a1', 'b1', 'a2', 'a3'],
+  );
   log.forgetSequence('a');
   assert.equal(log.addServerEvents('a', [ev(1, 400)]), 1, 'a restarted master counts from 1 again');
 });
@@ -25,9 +28,15 @@ test('the log keeps time order for late events and stays bounded', () => {
   const log = new EventLog(3);
   log.addServerEvents('a', [ev(1, 100), ev(3, 300)]);
   log.addServerEvents('a', [ev(2, 200)]);
-  assert.deepEqual(log.entries().map((e) => e.seq), [1, 2, 3]);
+  assert.deepEqual(
+    log.entries().map((e) => e.seq),
+    [1, 2, 3],
+  );
   log.addServerEvents('a', [ev(4, 400)]);
-  assert.deepEqual(log.entries().map((e) => e.seq), [2, 3, 4]);
+  assert.deepEqual(
+    log.entries().map((e) => e.seq),
+    [2, 3, 4],
+  );
 });
 
 test('a tidepool document feeds its own events; a uWSGI one gets them derived', () => {
@@ -37,7 +46,11 @@ test('a tidepool document feeds its own events; a uWSGI one gets them derived', 
   d.addSample(1, parseStats(fixture('idle')), 10);
   d.addSample(1, parseStats(fixture('busy')), 20);
   const fromTp = d.events.entries().filter((e) => e.host === 'tp.sock');
-  assert.deepEqual(fromTp.map((e) => e.seq), [1, 2, 3], 'no worker diff for a server that reports events');
+  assert.deepEqual(
+    fromTp.map((e) => e.seq),
+    [1, 2, 3],
+    'no worker diff for a server that reports events',
+  );
   const derived = d.events.entries().filter((e) => e.host === 'uwsgi.sock');
   assert.equal(derived.filter((e) => e.type === 'spawn').length, 12);
   assert.ok(derived.every((e) => e.seq === null));
@@ -50,7 +63,10 @@ test('an address that fails is DOWN with the reason, logged once, and back when 
   const h = d.hosts[0]!;
   assert.equal(h.state, 'down');
   assert.equal(h.downSinceMs, 1000);
-  assert.deepEqual(d.events.entries().map((e) => `${e.type}: ${e.reason}`), ['down: connection refused (ECONNREFUSED)']);
+  assert.deepEqual(
+    d.events.entries().map((e) => `${e.type}: ${e.reason}`),
+    ['down: connection refused (ECONNREFUSED)'],
+  );
   assert.match(headerLines(d, 3000, 200)[0]!.text, /^a\.sock: DOWN - connection refused \(ECONNREFUSED\) \(retrying\)$/);
   d.addSample(0, parseStats(fixture('idle')), 3000);
   assert.equal(h.state, 'up');
@@ -83,7 +99,10 @@ test('the header says version, master, workers, queue, totals, and scaling when 
   const lines = headerLines(tp, now, 300).map((l) => l.text);
   assert.match(lines[0]!, /^tidepool 0\.1\.0 - master 7563 - up 1m20s - wasm \(tfjs 4\.22\.0, 2 threads\)/);
   assert.equal(lines[2], 'scaling spare 5..50 step 3 - last: spawn 3, all 11 running workers busy for 3 checks, 3s ago - queue 4/100');
-  assert.ok(headerLines(tp, now, 40).every((l) => l.text.length <= 40), 'cut to the width');
+  assert.ok(
+    headerLines(tp, now, 40).every((l) => l.text.length <= 40),
+    'cut to the width',
+  );
 });
 
 test('several hosts: a line per host, DOWN in words', () => {

@@ -46,7 +46,10 @@ test('busy -> after-cheaping: slots 1-14 cheaped, 16-20 spawned, 15 lived betwee
 test('events come out in time order', () => {
   const events = deriveEvents(stats('busy'), stats('after-cheaping'), NOW);
   const times = events.map((e) => e.at);
-  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  assert.deepEqual(
+    times,
+    [...times].sort((a, b) => a - b),
+  );
 });
 
 test('the same document twice: nothing happened', () => {
@@ -76,7 +79,5 @@ test('accepting 0 -> 1 on the same pid is ready (the app finished loading)', () 
 
 test('another master pid: one reload event, no worker diff', () => {
   const next = { ...stats('busy'), pid: 12345 };
-  assert.deepEqual(deriveEvents(stats('idle'), next, NOW), [
-    { at: NOW, type: 'reload', pid: 12345, reason: 'master restarted (pid 7563 -> 12345)' },
-  ]);
+  assert.deepEqual(deriveEvents(stats('idle'), next, NOW), [{ at: NOW, type: 'reload', pid: 12345, reason: 'master restarted (pid 7563 -> 12345)' }]);
 });

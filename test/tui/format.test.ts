@@ -1,8 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  formatAgo, formatBytes, formatClock, formatCount, formatDuration, formatInterval, formatMemory, formatPercent,
-  formatRanges, formatRate, formatSpawnTime, truncate, truncateLeft,
+  formatAgo,
+  formatBytes,
+  formatClock,
+  formatCount,
+  formatDuration,
+  formatInterval,
+  formatMemory,
+  formatPercent,
+  formatRanges,
+  formatRate,
+  formatSpawnTime,
+  truncate,
+  truncateLeft,
 } from '../../tui/view/format.js';
 
 test('bytes read like uwsgitop: 90, 4.6K, 118M', () => {

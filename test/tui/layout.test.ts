@@ -23,7 +23,14 @@ test('a big terminal gets every pane; shrinking drops bars, then charts, then ev
   assert.ok(!short.rpsChart && short.events);
   const tiny = computePanes(60, 12, 3);
   assert.ok(!tiny.events && !tiny.rpsChart && !tiny.bars);
-  for (const [w, h] of [[200, 50], [120, 40], [120, 24], [80, 24], [60, 12], [30, 8]] as const) {
+  for (const [w, h] of [
+    [200, 50],
+    [120, 40],
+    [120, 24],
+    [80, 24],
+    [60, 12],
+    [30, 8],
+  ] as const) {
     const p = computePanes(w, h, 3);
     for (const [name, r] of Object.entries(p)) assert.ok(inside(r as Rect, w, h), `${w}x${h} ${name}`);
     assert.ok(p.table.height >= 1);
@@ -39,7 +46,10 @@ test('busy bars: one per running worker, the busiest when they do not fit', () =
   d.addSample(0, busy, 1000);
   const lines = busyBars(workerRows(d), 30, 20);
   assert.equal(lines.length, 14);
-  assert.ok(lines.every((l) => l.text.length === 30), lines.map((l) => l.text.length).join());
+  assert.ok(
+    lines.every((l) => l.text.length === 30),
+    lines.map((l) => l.text.length).join(),
+  );
   assert.equal(lines[0]!.text, `  1 ${'█'.repeat(21)} 100%`);
   const few = busyBars(workerRows(d), 30, 5);
   assert.equal(few.length, 5);
@@ -69,7 +79,15 @@ test('event lines: time, worker, type, reason; the newest at the bottom', () => 
     [
       { at: 0, host: 'a', seq: 1, type: 'spawn', worker: 3, reason: 'scaled up', detail: { ms: 5 } },
       { at: 1000, host: 'a', seq: 2, type: 'harakiri', worker: 12, reason: 'request over 30 s' },
-      { at: 2000, host: 'a', seq: 3, type: 'ready', worker: 3, reason: 'model loaded in 636 ms (spawn to ready 812 ms)', detail: { load_ms: 636, spawn_to_ready_ms: 812, threads: 2 } },
+      {
+        at: 2000,
+        host: 'a',
+        seq: 3,
+        type: 'ready',
+        worker: 3,
+        reason: 'model loaded in 636 ms (spawn to ready 812 ms)',
+        detail: { load_ms: 636, spawn_to_ready_ms: 812, threads: 2 },
+      },
     ],
     { count: 5, width: 200, showHost: false },
   );
@@ -101,5 +119,8 @@ test('a frame fits its terminal: the table slice, the clamped scroll', () => {
   assert.ok(frame.tableRows.every((l) => l.text.length <= 100));
   assert.equal(frame.help, null);
   const none = composeFrame(d, { ...INITIAL_UI, filter: 'zzz' }, { width: 100, height: 24 }, 1000, 0);
-  assert.deepEqual(none.tableRows.map((l) => l.text), ['no worker matches "zzz" (/ changes it, Esc clears it)']);
+  assert.deepEqual(
+    none.tableRows.map((l) => l.text),
+    ['no worker matches "zzz" (/ changes it, Esc clears it)'],
+  );
 });

@@ -66,14 +66,19 @@ test('a live tidepool under load: busy rows in green, spawn events with reasons,
     await t.waitForLine(/ decision +spawn \d+: busyness: /, 20_000);
     await t.waitForLine(/ w\d spawn +scale-up \(busyness\): busyness: /);
 
-    loaded = await untilScreen(t, 'several busy workers, the rest of the slots folded', (lines) => {
-      const pool = readPool(lines);
-      const table = readTable(lines);
-      if (pool === null || table === null || pool.running < 2 || pool.busy < 2) return null;
-      // Colours from the same frame: the next poll may already show other rows.
-      const fg = (x: number, y: number) => t.cell(x, y).fg;
-      return { pool, table, lines, fg: table.rows.map((r) => fg(table.statusX, r.y)), foldedFg: table.folded.map((r) => fg(r.text.search(/\d/), r.y)) };
-    }, 30_000);
+    loaded = await untilScreen(
+      t,
+      'several busy workers, the rest of the slots folded',
+      (lines) => {
+        const pool = readPool(lines);
+        const table = readTable(lines);
+        if (pool === null || table === null || pool.running < 2 || pool.busy < 2) return null;
+        // Colours from the same frame: the next poll may already show other rows.
+        const fg = (x: number, y: number) => t.cell(x, y).fg;
+        return { pool, table, lines, fg: table.rows.map((r) => fg(table.statusX, r.y)), foldedFg: table.folded.map((r) => fg(r.text.search(/\d/), r.y)) };
+      },
+      30_000,
+    );
   } finally {
     // Stopped whatever happened; judged after, so a failure above is not hidden by this one.
     result = await load.stop();

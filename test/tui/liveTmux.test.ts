@@ -75,7 +75,11 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
       const pool = readPool(lines);
       return lines[0]?.startsWith(`tidepool 0.1.0 - master ${server.pid} - `) && pool?.running === 1 && pool.idle === 1;
     });
-    const dashboard = Number(execFileSync('ps', ['-o', 'pid=', '--ppid', paneFormat('#{pane_pid}')], { encoding: 'utf8' }).trim().split(/\s+/)[0]);
+    const dashboard = Number(
+      execFileSync('ps', ['-o', 'pid=', '--ppid', paneFormat('#{pane_pid}')], { encoding: 'utf8' })
+        .trim()
+        .split(/\s+/)[0],
+    );
     assert.ok(pidAlive(dashboard), `the dashboard runs as pid ${dashboard}`);
     assert.equal(paneFormat('#{alternate_on}'), '1', 'the dashboard draws on the alternate screen');
 
@@ -83,22 +87,32 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
     let result: LoadResult;
     try {
       // A capture can fall between two writes of a frame: wait for one whose header and table agree.
-      const busy = await waitForPane('busy workers, their spawn events, header and table in agreement', (c) => {
-        const pool = readPool(c.lines);
-        const table = readTable(c.lines);
-        if (pool === null || table === null || pool.running < 2 || pool.busy < 2) return null;
-        const spawned = c.lines.some((l) => /w\d spawn +scale-up \(busyness\): busyness: /.test(l));
-        const agree = table.rows.length === pool.running && table.rows.filter((r) => r.status === 'busy').length === pool.busy &&
-          table.folded.length === 1 && table.folded[0]!.text.startsWith(`  ${pool.cheap} cheap slots (`);
-        return spawned && agree ? { c, pool, table } : null;
-      }, 30_000);
+      const busy = await waitForPane(
+        'busy workers, their spawn events, header and table in agreement',
+        (c) => {
+          const pool = readPool(c.lines);
+          const table = readTable(c.lines);
+          if (pool === null || table === null || pool.running < 2 || pool.busy < 2) return null;
+          const spawned = c.lines.some((l) => /w\d spawn +scale-up \(busyness\): busyness: /.test(l));
+          const agree =
+            table.rows.length === pool.running &&
+            table.rows.filter((r) => r.status === 'busy').length === pool.busy &&
+            table.folded.length === 1 &&
+            table.folded[0]!.text.startsWith(`  ${pool.cheap} cheap slots (`);
+          return spawned && agree ? { c, pool, table } : null;
+        },
+        30_000,
+      );
       const { pool, table } = busy;
       assert.equal(pool.cheap, LIVE_SLOTS - pool.running, 'the slots not running are cheap');
       for (const r of table.rows.filter((row) => row.status === 'busy')) {
         assert.match(busy.c.styled[r.y]!, /^\x1b\[32m +\d+ /, `busy rows are green: ${JSON.stringify(busy.c.styled[r.y])}`);
       }
       // tmux's TERM (tmux-256color) has 256 colours: borders in gray, nothing drawn in black.
-      assert.ok(busy.c.styled.some((l) => /\x1b\[90m┌─/.test(l)), 'box borders in gray');
+      assert.ok(
+        busy.c.styled.some((l) => /\x1b\[90m┌─/.test(l)),
+        'box borders in gray',
+      );
       assert.ok(!busy.c.styled.some((l) => /\x1b\[(?:\d+;)*30(?:;\d+)*m/.test(l)), 'nothing in black (invisible on a dark terminal)');
 
       // s: the next sort column (WID, then PID, then REQ); the table follows in the same frame.
@@ -118,8 +132,10 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
       const help = await waitForPane('the help', ({ lines }) => (lines.some((l) => /tidepool top: keys/.test(l)) ? lines : null));
       assert.ok(help.some((l) => /s +next sort column/.test(l)) && help.some((l) => /q, Ctrl-C +quit/.test(l)), 'the keys are listed');
       tmux('send-keys', '-t', SESSION, 'x');
-      await waitForPane('the help closed, the sort unchanged', ({ lines }) =>
-        !lines.some((l) => /tidepool top: keys/.test(l)) && lines.some((l) => /^sort REQ desc/.test(l)));
+      await waitForPane(
+        'the help closed, the sort unchanged',
+        ({ lines }) => !lines.some((l) => /tidepool top: keys/.test(l)) && lines.some((l) => /^sort REQ desc/.test(l)),
+      );
     } finally {
       result = await load.stop();
     }
@@ -133,12 +149,18 @@ test('in tmux under load: busy workers and spawns on screen, s sorts, ? helps, q
     // q: the dashboard exits 0 and the terminal is as the shell left it.
     tmux('send-keys', '-t', SESSION, 'q');
     const closed = await waitForPane('the shell after the dashboard', ({ lines }) => (lines.some((l) => /top exited with status \d+/.test(l)) ? lines : null));
-    assert.ok(closed.some((l) => l === 'top exited with status 0'), `exit status 0:\n${closed.join('\n')}`);
+    assert.ok(
+      closed.some((l) => l === 'top exited with status 0'),
+      `exit status 0:\n${closed.join('\n')}`,
+    );
     assert.ok(!closed.some((l) => /WID|cheap slots|busy %|tidepool 0\.1\.0/.test(l)), `nothing of the dashboard is left:\n${closed.join('\n')}`);
     await waitFor('the dashboard process to be gone', () => !pidAlive(dashboard), 5000);
     await waitFor('the shell in the pane', () => paneFormat('#{pane_current_command}') === 'sh', 5000);
-    assert.equal(paneFormat('#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag}'), '0 1 0 0 0',
-      'normal screen, cursor shown, keypad and mouse modes off (alternate_on cursor_flag keypad_flag keypad_cursor_flag mouse_any_flag)');
+    assert.equal(
+      paneFormat('#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag}'),
+      '0 1 0 0 0',
+      'normal screen, cursor shown, keypad and mouse modes off (alternate_on cursor_flag keypad_flag keypad_cursor_flag mouse_any_flag)',
+    );
   } finally {
     if (hasTmux) spawnSync('tmux', ['-S', TMUX_SOCKET, 'kill-session', '-t', SESSION]);
   }

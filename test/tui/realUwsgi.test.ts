@@ -18,7 +18,9 @@ after(stopAllUwsgi);
 
 const missing = uwsgiMissing();
 
-test('a live uWSGI pool scaling up and down: the dashboard reads every poll, derives spawn and cheap events, counts every request', { skip: missing ?? false }, async () => {
+test('a live uWSGI pool scaling up and down: the dashboard reads every poll, derives spawn and cheap events, counts every request', {
+  skip: missing ?? false,
+}, async () => {
   const uwsgi = await startUwsgi({ workers: 4, cheaper: 1, cheaperInitial: 1, algo: 'spare', serviceMs: 300, extra: ['--cheaper-overload', '1'] });
   const dashboard = new Dashboard([uwsgi.stats]);
   let polling = true;
@@ -56,11 +58,20 @@ test('a live uWSGI pool scaling up and down: the dashboard reads every poll, der
   const events = dashboard.events.entries();
   const spawned = new Set(events.filter((e) => e.type === 'spawn').map((e) => e.worker));
   assert.ok(spawned.size >= 2, `spawns derived for at least two slots: ${JSON.stringify(events)}`);
-  assert.ok(events.filter((e) => e.type === 'spawn').every((e) => /spawned/.test(e.reason) && (e.pid ?? 0) > 0), 'each spawn names its pid');
+  assert.ok(
+    events.filter((e) => e.type === 'spawn').every((e) => /spawned/.test(e.reason) && (e.pid ?? 0) > 0),
+    'each spawn names its pid',
+  );
   assert.ok(events.some((e) => e.type === 'cheap-done' && /cheaped: pid \d+ stopped by the scaler/.test(e.reason)));
   assert.equal(counts().requests, result.ok, 'the pool counted exactly the requests the clients had answered');
-  assert.ok(dashboard.history.last(dashboard.history.length).some((p) => (p.rps ?? 0) > 0), 'the RPS history saw the load');
-  assert.ok(dashboard.history.last(dashboard.history.length).some((p) => p.busy >= 3), 'the busy history saw three busy workers');
+  assert.ok(
+    dashboard.history.last(dashboard.history.length).some((p) => (p.rps ?? 0) > 0),
+    'the RPS history saw the load',
+  );
+  assert.ok(
+    dashboard.history.last(dashboard.history.length).some((p) => p.busy >= 3),
+    'the busy history saw three busy workers',
+  );
 
   const frame = plainFrame(dashboard, Date.now()).split('\n');
   assert.match(frame[0]!, /^uWSGI 2\.0\.21\S* - master \d+ - /);

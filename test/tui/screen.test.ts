@@ -46,10 +46,16 @@ test('the real fixtures on a real socket: header, table, colours, sort, events, 
   assert.match(t.lines()[0]!, /^uWSGI 2\.0\.21-debian - master 7563 - \d\d:\d\d:\d\d/);
   const heading = await t.waitForLine(/^ WID {5}% {5}PID {5}REQ {4}RPS {3}EXC {2}SIG STATUS {7}AVG {4}RSS {4}VSZ {5}TX ReSpwn {2}HC {4}RunT LastSpwn/);
   assert.ok(t.cell(1, heading).inverse, 'the heading is in reverse video');
-  assert.deepEqual(tableRows(t).map((r) => r.trim().split(/\s+/)[0]), ['1', '2', '3', '4', '5', '45']);
+  assert.deepEqual(
+    tableRows(t).map((r) => r.trim().split(/\s+/)[0]),
+    ['1', '2', '3', '4', '5', '45'],
+  );
   assert.match(tableRows(t)[5]!, /^ {2}45 cheap slots \(6-50\), press c to list them/);
   assert.equal(t.cell(4, heading + 6).fg, MAGENTA, 'the folded cheap line is magenta');
-  assert.ok(t.lines().some((l) => /busy %/.test(l)), 'the busy bars pane');
+  assert.ok(
+    t.lines().some((l) => /busy %/.test(l)),
+    'the busy bars pane',
+  );
   assert.ok(t.lines().some((l) => /requests\/s/.test(l)) && t.lines().some((l) => /workers/.test(l)), 'the charts');
 
   // 40 clients arrive: 14 busy workers, in green; the events say who spawned.
@@ -64,7 +70,12 @@ test('the real fixtures on a real socket: header, table, colours, sort, events, 
   // r sorts by requests, biggest first (uwsgitop's fixed order); s moves on to the next column.
   t.press('r');
   await t.waitForLine(/^sort REQ desc/);
-  assert.deepEqual(tableRows(t).slice(0, 3).map((r) => r.trim().split(/\s+/)[0]), ['4', '5', '1']);
+  assert.deepEqual(
+    tableRows(t)
+      .slice(0, 3)
+      .map((r) => r.trim().split(/\s+/)[0]),
+    ['4', '5', '1'],
+  );
   t.press('s');
   await t.waitForLine(/^sort RPS desc/);
   t.press('i');
@@ -75,7 +86,12 @@ test('the real fixtures on a real socket: header, table, colours, sort, events, 
   server.setDocument(fixture('after-cheaping'));
   await t.waitForLine(/^workers 5 running \(0 busy, 5 idle\), 45 cheap/);
   await t.waitForLine(/w14 cheap-done {2}cheaped: pid 8156 stopped by the scaler/);
-  assert.deepEqual(tableRows(t).map((r) => r.trim().split(/\s+/)[0]).slice(0, 5), ['16', '17', '18', '19', '20']);
+  assert.deepEqual(
+    tableRows(t)
+      .map((r) => r.trim().split(/\s+/)[0])
+      .slice(0, 5),
+    ['16', '17', '18', '19', '20'],
+  );
   assert.match(tableRows(t)[5]!, /45 cheap slots \(1-15,21-50\)/);
 
   // c lists the cheap slots one per row; / filters.
@@ -154,7 +170,10 @@ test('a narrow terminal drops columns instead of wrapping, and a resize redraws'
   const heading = await t.waitForLine(/^ WID(?!.*SIG)/);
   const text = t.lines()[heading]!;
   assert.match(text, /^ WID +PID +REQ +RPS +EXC STATUS +AVG +RSS LastSpwn *$/);
-  assert.ok(t.lines().every((l) => l.length === 70), 'every row is the new width');
+  assert.ok(
+    t.lines().every((l) => l.length === 70),
+    'every row is the new width',
+  );
   assert.ok(!t.lines().some((l) => /requests\/s/.test(l)), 'no room for charts');
   t.press('\x1b[6~'); // PgDn
   await t.waitForLine(/rows \d+-\d+ of 15/);
@@ -203,8 +222,10 @@ test('8-colour terminals draw borders and dim text in the default colour, not gr
     const footer = await t.waitForLine(/^sort WID asc/);
     await new Promise((r) => setImmediate(r)); // blessed writes a frame out on the next tick
     const result = {
-      border: t.cell(t.lines()[top]!.indexOf('┌'), top).fg, footer: t.cell(0, footer).fg,
-      black: sgr(30).test(t.written()), gray: sgr(90).test(t.written()),
+      border: t.cell(t.lines()[top]!.indexOf('┌'), top).fg,
+      footer: t.cell(0, footer).fg,
+      black: sgr(30).test(t.written()),
+      gray: sgr(90).test(t.written()),
     };
     await t.close();
     return result;

@@ -25,7 +25,10 @@ test("uwsgitop's columns in its order, all of them on a wide screen", () => {
 
 test('narrow screens drop the least useful columns first and never exceed the width', () => {
   const titles = (w: number) => selectColumns(w, false).map((c) => c.title);
-  assert.deepEqual(titles(100).filter((t) => !titles(200).includes(t)), []);
+  assert.deepEqual(
+    titles(100).filter((t) => !titles(200).includes(t)),
+    [],
+  );
   assert.ok(!titles(100).includes('SIG') && !titles(100).includes('VSZ'), 'SIG and VSZ go first');
   assert.deepEqual(titles(40), ['WID', 'PID', 'REQ', 'RPS', 'STATUS']);
   for (const width of [20, 40, 60, 80, 100, 120]) {
@@ -88,7 +91,10 @@ test('cheap slots fold into one line per host, listing their ids; c shows them',
 test('per-core rows say what a core is doing', () => {
   const d = dashboardOf('busy');
   const rows = displayRows(d, workerRows(d).slice(0, 1), { collapseCheap: true, showCores: true });
-  assert.deepEqual(rows.map((r) => r.type), ['worker', 'core']);
+  assert.deepEqual(
+    rows.map((r) => r.type),
+    ['worker', 'core'],
+  );
   const core = tableLines(rows, selectColumns(200, false), 1795524280_000, 200)[1]!;
   assert.match(core.text, /^ {4}1\.0: 5 req, in request since \d\d:\d\d:\d\d \(2s ago\): GET \/predict\?text=the\+oil.* from 127\.0\.0\.1$/);
 });
@@ -99,7 +105,11 @@ test('status words: loading for a worker not yet accepting, cheaping from tidepo
   assert.deepEqual(statusOf({ ...w, accepting: 0 }), { status: 'loading', kind: 'loading' });
   assert.deepEqual(statusOf({ ...w, status: 'sig9' }), { status: 'sig9', kind: 'sig' });
   assert.deepEqual(
-    statusOf({ ...w, status: 'busy', tidepool: { ready: true, in_flight: 1, cheaping: true, last_exit: null, spawn_to_ready_ms: 1, spawn_reason: '', batches: 0, batched_texts: 0 } }),
+    statusOf({
+      ...w,
+      status: 'busy',
+      tidepool: { ready: true, in_flight: 1, cheaping: true, last_exit: null, spawn_to_ready_ms: 1, spawn_reason: '', batches: 0, batched_texts: 0 },
+    }),
     { status: 'cheaping', kind: 'cheaping' },
   );
 });

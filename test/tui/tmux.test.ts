@@ -36,10 +36,14 @@ function screen(name: string): string {
 }
 
 function waitForScreen(name: string, re: RegExp, timeoutMs = 10_000): Promise<string> {
-  return waitFor(`${re} in tmux session ${name}`, () => {
-    const text = screen(name);
-    return re.test(text) ? text : null;
-  }, timeoutMs).catch((err: Error) => {
+  return waitFor(
+    `${re} in tmux session ${name}`,
+    () => {
+      const text = screen(name);
+      return re.test(text) ? text : null;
+    },
+    timeoutMs,
+  ).catch((err: Error) => {
     throw new Error(`${err.message}; the pane shows:\n${screen(name)}`);
   });
 }

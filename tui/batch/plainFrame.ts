@@ -12,9 +12,7 @@ export function plainFrame(dashboard: Dashboard, nowMs: number): string {
   const columns = COLUMNS.filter((c) => dashboard.hosts.length > 1 || c.id !== 'host');
   const wide = Number.MAX_SAFE_INTEGER;
   const rows = displayRows(dashboard, workerRows(dashboard), { collapseCheap: false, showCores: false });
-  return [
-    ...headerLines(dashboard, nowMs, wide).map((l) => l.text),
-    tableHeading(columns),
-    ...tableLines(rows, columns, nowMs, wide).map((l) => l.text),
-  ].join('\n');
+  return [...headerLines(dashboard, nowMs, wide).map((l) => l.text), tableHeading(columns), ...tableLines(rows, columns, nowMs, wide).map((l) => l.text)].join(
+    '\n',
+  );
 }

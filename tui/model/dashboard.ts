@@ -51,7 +51,14 @@ export class Dashboard {
 
   constructor(addresses: readonly string[]) {
     this.hosts = addresses.map((address) => ({
-      address, state: 'connecting', snapshot: null, rates: null, error: null, downSinceMs: null, lastUpMs: null, sample: null,
+      address,
+      state: 'connecting',
+      snapshot: null,
+      rates: null,
+      error: null,
+      downSinceMs: null,
+      lastUpMs: null,
+      sample: null,
     }));
   }
 
@@ -105,8 +112,18 @@ export class Dashboard {
 
   totals(): PoolTotals {
     const t: PoolTotals = {
-      hosts: this.hosts.length, hostsUp: 0, slots: 0, running: 0, busy: 0, idle: 0, cheap: 0,
-      requests: 0, exceptions: 0, tx: 0, listenQueue: 0, rps: null,
+      hosts: this.hosts.length,
+      hostsUp: 0,
+      slots: 0,
+      running: 0,
+      busy: 0,
+      idle: 0,
+      cheap: 0,
+      requests: 0,
+      exceptions: 0,
+      tx: 0,
+      listenQueue: 0,
+      rps: null,
     };
     for (const h of this.hosts) {
       const s = h.snapshot;

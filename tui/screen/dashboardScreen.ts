@@ -6,9 +6,7 @@ import { composeFrame, type Frame } from '../view/frame.js';
 import type { Panes, Rect } from '../view/panes.js';
 import type { StyledLine } from '../view/styledLine.js';
 import { INITIAL_UI, reduceKey, type Key, type UiState } from '../view/uiState.js';
-import {
-  colorCount, createBox, createLineChart, createScreen, placeBox, toMarkup, type Box, type LineChart, type Screen,
-} from '../widgets/blessedWidgets.js';
+import { colorCount, createBox, createLineChart, createScreen, placeBox, toMarkup, type Box, type LineChart, type Screen } from '../widgets/blessedWidgets.js';
 
 export interface DashboardScreenOptions {
   addresses: readonly string[];
@@ -43,7 +41,9 @@ const FAST_MS = 100;
 export function startDashboardScreen(options: DashboardScreenOptions): DashboardScreen {
   const dashboard = new Dashboard(options.addresses);
   const poller = new StatsPoller(options.addresses, {
-    intervalMs: options.intervalMs, timeoutMs: options.timeoutMs, followEvents: options.followEvents,
+    intervalMs: options.intervalMs,
+    timeoutMs: options.timeoutMs,
+    followEvents: options.followEvents,
   });
   const screen = createScreen({ input: options.input, output: options.output, terminal: options.terminal, title: 'tidepool top' });
   const boxes = {
@@ -117,10 +117,14 @@ export function startDashboardScreen(options: DashboardScreenOptions): Dashboard
     boxes.footer.setContent(markup([frame.footer]));
     const c = frame.charts;
     charts.rps?.setData(c.x, [{ title: 'RPS', color: 'cyan', y: c.rps }], c.rpsMax);
-    charts.workers?.setData(c.x, [
-      { title: 'running', color: 'yellow', y: c.running },
-      { title: 'busy', color: 'green', y: c.busy },
-    ], c.workersMax);
+    charts.workers?.setData(
+      c.x,
+      [
+        { title: 'running', color: 'yellow', y: c.running },
+        { title: 'busy', color: 'green', y: c.busy },
+      ],
+      c.workersMax,
+    );
     if (frame.help) {
       boxes.help.setContent(markup(frame.help));
       boxes.help.show();

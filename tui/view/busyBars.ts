@@ -16,7 +16,8 @@ export function busyBars(rows: readonly WorkerRow[], width: number, height: numb
   const label = (r: WorkerRow) => (multiHost ? `${r.hostIndex + 1}:${r.slot}` : String(r.slot)).padStart(multiHost ? 5 : 3);
   const barWidth = Math.max(1, width - label(shown[0]!).length - 6);
   const lines: StyledLine[] = shown.map((r) => {
-    const text = r.busy === null ? `${label(r)} ${'·'.repeat(barWidth)}    -` : `${label(r)} ${bar(r.busy, barWidth)} ${`${Math.round(r.busy * 100)}%`.padStart(4)}`;
+    const text =
+      r.busy === null ? `${label(r)} ${'·'.repeat(barWidth)}    -` : `${label(r)} ${bar(r.busy, barWidth)} ${`${Math.round(r.busy * 100)}%`.padStart(4)}`;
     return { text, style: r.busy !== null && r.busy >= 0.5 ? 'busy' : 'plain' };
   });
   if (shown.length < running.length) lines.push({ text: `+${running.length - shown.length} less busy`, style: 'dim' });

@@ -2,8 +2,23 @@ import { formatBytes, formatCount, formatDuration, formatMemory, formatPercent, 
 import type { StatusKind, WorkerRow } from './workerRows.js';
 
 export type ColumnId =
-  | 'host' | 'wid' | 'share' | 'pid' | 'req' | 'rps' | 'exc' | 'sig' | 'status' | 'avg'
-  | 'rss' | 'vsz' | 'tx' | 'respawn' | 'hc' | 'runt' | 'lastspawn';
+  | 'host'
+  | 'wid'
+  | 'share'
+  | 'pid'
+  | 'req'
+  | 'rps'
+  | 'exc'
+  | 'sig'
+  | 'status'
+  | 'avg'
+  | 'rss'
+  | 'vsz'
+  | 'tx'
+  | 'respawn'
+  | 'hc'
+  | 'runt'
+  | 'lastspawn';
 
 export interface Column {
   id: ColumnId;
@@ -30,72 +45,203 @@ const dash0 = (n: number) => (n === 0 ? '-' : formatCount(n));
 /** uwsgitop's columns, in its order, with a host column in front when several are watched. */
 export const COLUMNS: readonly Column[] = [
   {
-    id: 'host', title: 'HOST', width: 18, align: 'left', keep: 99, key: 'h', help: 'stats address', descending: false,
-    sortValue: (r) => r.host, cell: (r) => truncateLeft(r.host, 18),
+    id: 'host',
+    title: 'HOST',
+    width: 18,
+    align: 'left',
+    keep: 99,
+    key: 'h',
+    help: 'stats address',
+    descending: false,
+    sortValue: (r) => r.host,
+    cell: (r) => truncateLeft(r.host, 18),
   },
   {
-    id: 'wid', title: 'WID', width: 4, align: 'right', keep: 100, key: 'i', help: 'worker slot id', descending: false,
-    sortValue: (r) => r.slot, cell: (r) => String(r.slot),
+    id: 'wid',
+    title: 'WID',
+    width: 4,
+    align: 'right',
+    keep: 100,
+    key: 'i',
+    help: 'worker slot id',
+    descending: false,
+    sortValue: (r) => r.slot,
+    cell: (r) => String(r.slot),
   },
   {
-    id: 'share', title: '%', width: 5, align: 'right', keep: 40, help: "share of the server's requests", descending: true,
-    sortValue: (r) => r.share ?? -1, cell: (r) => formatPercent(r.share),
+    id: 'share',
+    title: '%',
+    width: 5,
+    align: 'right',
+    keep: 40,
+    help: "share of the server's requests",
+    descending: true,
+    sortValue: (r) => r.share ?? -1,
+    cell: (r) => formatPercent(r.share),
   },
   {
-    id: 'pid', title: 'PID', width: 7, align: 'right', keep: 85, key: 'P', help: 'process id', descending: false,
-    sortValue: (r) => r.worker.pid, cell: (r) => (r.worker.pid > 0 ? String(r.worker.pid) : '-'),
+    id: 'pid',
+    title: 'PID',
+    width: 7,
+    align: 'right',
+    keep: 85,
+    key: 'P',
+    help: 'process id',
+    descending: false,
+    sortValue: (r) => r.worker.pid,
+    cell: (r) => (r.worker.pid > 0 ? String(r.worker.pid) : '-'),
   },
   {
-    id: 'req', title: 'REQ', width: 7, align: 'right', keep: 80, key: 'r', help: 'requests served by the slot', descending: true,
-    sortValue: (r) => r.worker.requests, cell: (r) => formatCount(r.worker.requests),
+    id: 'req',
+    title: 'REQ',
+    width: 7,
+    align: 'right',
+    keep: 80,
+    key: 'r',
+    help: 'requests served by the slot',
+    descending: true,
+    sortValue: (r) => r.worker.requests,
+    cell: (r) => formatCount(r.worker.requests),
   },
   {
-    id: 'rps', title: 'RPS', width: 6, align: 'right', keep: 90, key: 'R', help: 'requests per second since the last poll', descending: true,
-    sortValue: (r) => r.rps ?? -1, cell: (r) => formatRate(r.rps),
+    id: 'rps',
+    title: 'RPS',
+    width: 6,
+    align: 'right',
+    keep: 90,
+    key: 'R',
+    help: 'requests per second since the last poll',
+    descending: true,
+    sortValue: (r) => r.rps ?? -1,
+    cell: (r) => formatRate(r.rps),
   },
   {
-    id: 'exc', title: 'EXC', width: 5, align: 'right', keep: 60, key: 'e', help: 'exceptions (failed requests)', descending: true,
-    sortValue: (r) => r.worker.exceptions, cell: (r) => formatCount(r.worker.exceptions),
+    id: 'exc',
+    title: 'EXC',
+    width: 5,
+    align: 'right',
+    keep: 60,
+    key: 'e',
+    help: 'exceptions (failed requests)',
+    descending: true,
+    sortValue: (r) => r.worker.exceptions,
+    cell: (r) => formatCount(r.worker.exceptions),
   },
   {
-    id: 'sig', title: 'SIG', width: 4, align: 'right', keep: 10, help: 'uWSGI signals handled', descending: true,
-    sortValue: (r) => r.worker.signals, cell: (r) => formatCount(r.worker.signals),
+    id: 'sig',
+    title: 'SIG',
+    width: 4,
+    align: 'right',
+    keep: 10,
+    help: 'uWSGI signals handled',
+    descending: true,
+    sortValue: (r) => r.worker.signals,
+    cell: (r) => formatCount(r.worker.signals),
   },
   {
-    id: 'status', title: 'STATUS', width: 8, align: 'left', keep: 95, key: 'b', help: 'busy first', descending: true,
-    sortValue: (r) => STATUS_ORDER[r.kind], cell: (r) => r.status,
+    id: 'status',
+    title: 'STATUS',
+    width: 8,
+    align: 'left',
+    keep: 95,
+    key: 'b',
+    help: 'busy first',
+    descending: true,
+    sortValue: (r) => STATUS_ORDER[r.kind],
+    cell: (r) => r.status,
   },
   {
-    id: 'avg', title: 'AVG', width: 7, align: 'right', keep: 75, key: 'l', help: "response time (uWSGI's running average)", descending: true,
-    sortValue: (r) => r.worker.avg_rt, cell: (r) => (r.worker.avg_rt > 0 ? formatDuration(r.worker.avg_rt / 1000) : '-'),
+    id: 'avg',
+    title: 'AVG',
+    width: 7,
+    align: 'right',
+    keep: 75,
+    key: 'l',
+    help: "response time (uWSGI's running average)",
+    descending: true,
+    sortValue: (r) => r.worker.avg_rt,
+    cell: (r) => (r.worker.avg_rt > 0 ? formatDuration(r.worker.avg_rt / 1000) : '-'),
   },
   {
-    id: 'rss', title: 'RSS', width: 6, align: 'right', keep: 55, key: 'm', help: 'resident memory', descending: true,
-    sortValue: (r) => r.worker.rss, cell: (r) => formatMemory(r.worker.rss),
+    id: 'rss',
+    title: 'RSS',
+    width: 6,
+    align: 'right',
+    keep: 55,
+    key: 'm',
+    help: 'resident memory',
+    descending: true,
+    sortValue: (r) => r.worker.rss,
+    cell: (r) => formatMemory(r.worker.rss),
   },
   {
-    id: 'vsz', title: 'VSZ', width: 6, align: 'right', keep: 15, help: 'virtual memory', descending: true,
-    sortValue: (r) => r.worker.vsz, cell: (r) => formatMemory(r.worker.vsz),
+    id: 'vsz',
+    title: 'VSZ',
+    width: 6,
+    align: 'right',
+    keep: 15,
+    help: 'virtual memory',
+    descending: true,
+    sortValue: (r) => r.worker.vsz,
+    cell: (r) => formatMemory(r.worker.vsz),
   },
   {
-    id: 'tx', title: 'TX', width: 6, align: 'right', keep: 30, key: 'x', help: 'bytes sent', descending: true,
-    sortValue: (r) => r.worker.tx, cell: (r) => formatBytes(r.worker.tx),
+    id: 'tx',
+    title: 'TX',
+    width: 6,
+    align: 'right',
+    keep: 30,
+    key: 'x',
+    help: 'bytes sent',
+    descending: true,
+    sortValue: (r) => r.worker.tx,
+    cell: (r) => formatBytes(r.worker.tx),
   },
   {
-    id: 'respawn', title: 'ReSpwn', width: 6, align: 'right', keep: 35, help: 'spawns of the slot', descending: true,
-    sortValue: (r) => r.worker.respawn_count, cell: (r) => dash0(r.worker.respawn_count),
+    id: 'respawn',
+    title: 'ReSpwn',
+    width: 6,
+    align: 'right',
+    keep: 35,
+    help: 'spawns of the slot',
+    descending: true,
+    sortValue: (r) => r.worker.respawn_count,
+    cell: (r) => dash0(r.worker.respawn_count),
   },
   {
-    id: 'hc', title: 'HC', width: 3, align: 'right', keep: 25, help: 'harakiri kills', descending: true,
-    sortValue: (r) => r.worker.harakiri_count, cell: (r) => formatCount(r.worker.harakiri_count),
+    id: 'hc',
+    title: 'HC',
+    width: 3,
+    align: 'right',
+    keep: 25,
+    help: 'harakiri kills',
+    descending: true,
+    sortValue: (r) => r.worker.harakiri_count,
+    cell: (r) => formatCount(r.worker.harakiri_count),
   },
   {
-    id: 'runt', title: 'RunT', width: 7, align: 'right', keep: 45, key: 'u', help: 'time spent in requests', descending: true,
-    sortValue: (r) => r.worker.running_time, cell: (r) => (r.worker.running_time > 0 ? formatDuration(r.worker.running_time / 1000) : '-'),
+    id: 'runt',
+    title: 'RunT',
+    width: 7,
+    align: 'right',
+    keep: 45,
+    key: 'u',
+    help: 'time spent in requests',
+    descending: true,
+    sortValue: (r) => r.worker.running_time,
+    cell: (r) => (r.worker.running_time > 0 ? formatDuration(r.worker.running_time / 1000) : '-'),
   },
   {
-    id: 'lastspawn', title: 'LastSpwn', width: 10, align: 'left', keep: 50, key: 't', help: 'time of the last spawn', descending: true,
-    sortValue: (r) => r.worker.last_spawn, cell: (r, now) => formatSpawnTime(r.worker.last_spawn, now),
+    id: 'lastspawn',
+    title: 'LastSpwn',
+    width: 10,
+    align: 'left',
+    keep: 50,
+    key: 't',
+    help: 'time of the last spawn',
+    descending: true,
+    sortValue: (r) => r.worker.last_spawn,
+    cell: (r, now) => formatSpawnTime(r.worker.last_spawn, now),
   },
 ];
 
@@ -130,7 +276,10 @@ export function fitCell(text: string, column: Column): string {
 }
 
 export function formatTableLine(cells: readonly string[], columns: readonly Column[]): string {
-  return columns.map((c, i) => fitCell(cells[i] ?? '', c)).join(' '.repeat(COLUMN_GAP)).trimEnd();
+  return columns
+    .map((c, i) => fitCell(cells[i] ?? '', c))
+    .join(' '.repeat(COLUMN_GAP))
+    .trimEnd();
 }
 
 /** Sorts by a column, ties by host then slot, so the order is stable between frames. */

@@ -3,9 +3,15 @@ import { formatClock, truncate, truncateLeft } from './format.js';
 import type { LineStyle, StyledLine } from './styledLine.js';
 
 const STYLE: Record<LogEventType, LineStyle> = {
-  spawn: 'good', ready: 'good', up: 'good',
-  'cheap-start': 'cheap', 'cheap-done': 'cheap',
-  exit: 'warn', reload: 'warn', harakiri: 'error', down: 'error',
+  spawn: 'good',
+  ready: 'good',
+  up: 'good',
+  'cheap-start': 'cheap',
+  'cheap-done': 'cheap',
+  exit: 'warn',
+  reload: 'warn',
+  harakiri: 'error',
+  down: 'error',
   decision: 'plain',
 };
 
@@ -28,6 +34,8 @@ export function eventLines(events: readonly LoggedEvent[], options: { count: num
 function detailText(e: LoggedEvent): string {
   if (e.detail === undefined) return '';
   const said = new Set(e.reason.match(/[\w.]+/g));
-  const parts = Object.entries(e.detail).filter(([, v]) => !said.has(String(v))).map(([k, v]) => `${k}=${v}`);
+  const parts = Object.entries(e.detail)
+    .filter(([, v]) => !said.has(String(v)))
+    .map(([k, v]) => `${k}=${v}`);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }

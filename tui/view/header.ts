@@ -90,7 +90,8 @@ function scalingLine(tp: TidepoolInfo, nowMs: number): string {
 }
 
 function decisionText(d: NonNullable<TidepoolInfo['scaling']['last_decision']>, nowMs: number): string {
-  const what = d.action === 'hold' ? 'hold' : `${d.action}${d.count !== undefined ? ` ${d.count}` : ''}${d.worker !== undefined ? ` (worker ${d.worker})` : ''}`;
+  const what =
+    d.action === 'hold' ? 'hold' : `${d.action}${d.count !== undefined ? ` ${d.count}` : ''}${d.worker !== undefined ? ` (worker ${d.worker})` : ''}`;
   return `${what}, ${d.reason}, ${formatAgo(d.at, nowMs)}`;
 }
 

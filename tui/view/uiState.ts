@@ -20,8 +20,16 @@ export interface UiState {
 }
 
 export const INITIAL_UI: UiState = {
-  sortBy: 'wid', descending: false, filter: '', filterDraft: null, paused: false, fast: false,
-  showCores: false, collapseCheap: true, scroll: 0, help: false,
+  sortBy: 'wid',
+  descending: false,
+  filter: '',
+  filterDraft: null,
+  paused: false,
+  fast: false,
+  showCores: false,
+  collapseCheap: true,
+  scroll: 0,
+  help: false,
 };
 
 /** The parts of a blessed keypress the dashboard reads. */
@@ -60,29 +68,48 @@ export function reduceKey(state: UiState, key: Key, pageRows: number): { state: 
   const page = Math.max(1, pageRows);
   const scrollTo = (scroll: number) => ({ state: { ...state, scroll: Math.max(0, scroll) }, effect: 'redraw' as const });
   switch (key.name) {
-    case 'up': return scrollTo(state.scroll - 1);
-    case 'down': return scrollTo(state.scroll + 1);
-    case 'pageup': return scrollTo(state.scroll - page);
-    case 'pagedown': return scrollTo(state.scroll + page);
-    case 'home': return scrollTo(0);
-    case 'end': return scrollTo(Number.MAX_SAFE_INTEGER);
+    case 'up':
+      return scrollTo(state.scroll - 1);
+    case 'down':
+      return scrollTo(state.scroll + 1);
+    case 'pageup':
+      return scrollTo(state.scroll - page);
+    case 'pagedown':
+      return scrollTo(state.scroll + page);
+    case 'home':
+      return scrollTo(0);
+    case 'end':
+      return scrollTo(Number.MAX_SAFE_INTEGER);
     case 'escape':
       return { state: { ...state, filter: '', scroll: 0 }, effect: 'redraw' };
   }
-  const toggle = (field: 'fast' | 'paused' | 'showCores' | 'collapseCheap' | 'help', effect: KeyEffect = 'redraw') =>
-    ({ state: { ...state, [field]: !state[field] }, effect });
+  const toggle = (field: 'fast' | 'paused' | 'showCores' | 'collapseCheap' | 'help', effect: KeyEffect = 'redraw') => ({
+    state: { ...state, [field]: !state[field] },
+    effect,
+  });
   switch (key.ch) {
-    case 'q': return { state, effect: 'quit' };
-    case '?': return toggle('help');
-    case 'p': return toggle('paused', 'pause');
-    case 'f': return toggle('fast', 'interval');
-    case 'a': return toggle('showCores');
-    case 'c': return toggle('collapseCheap');
-    case 'j': return scrollTo(state.scroll + 1);
-    case 'k': return scrollTo(state.scroll - 1);
-    case 'g': return scrollTo(0);
-    case 'G': return scrollTo(Number.MAX_SAFE_INTEGER);
-    case '/': return { state: { ...state, filterDraft: state.filter }, effect: 'redraw' };
+    case 'q':
+      return { state, effect: 'quit' };
+    case '?':
+      return toggle('help');
+    case 'p':
+      return toggle('paused', 'pause');
+    case 'f':
+      return toggle('fast', 'interval');
+    case 'a':
+      return toggle('showCores');
+    case 'c':
+      return toggle('collapseCheap');
+    case 'j':
+      return scrollTo(state.scroll + 1);
+    case 'k':
+      return scrollTo(state.scroll - 1);
+    case 'g':
+      return scrollTo(0);
+    case 'G':
+      return scrollTo(Number.MAX_SAFE_INTEGER);
+    case '/':
+      return { state: { ...state, filterDraft: state.filter }, effect: 'redraw' };
     case 's': {
       const next = SORTABLE[(SORTABLE.indexOf(state.sortBy) + 1) % SORTABLE.length]!;
       return { state: { ...state, sortBy: next, descending: columnById(next).descending, scroll: 0 }, effect: 'redraw' };

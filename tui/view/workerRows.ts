@@ -67,7 +67,11 @@ export const FILTER_HELP = 'busy idle cheap loading running sig pause (or their 
  * Empty keeps everything.
  */
 export function filterRows(rows: readonly WorkerRow[], filter: string): WorkerRow[] {
-  const words = filter.trim().toLowerCase().split(/[\s,]+/).filter((w) => w !== '');
+  const words = filter
+    .trim()
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return [...rows];
   return rows.filter((row) => words.some((word) => matchesWord(row, word)));
 }
@@ -103,8 +107,11 @@ export function displayRows(dashboard: Dashboard, sorted: readonly WorkerRow[], 
   for (const h of dashboard.hosts) {
     if (h.state === 'up') continue;
     out.push({
-      type: 'host-down', host: h.address, state: h.state,
-      message: h.state === 'connecting' ? 'connecting…' : h.error ?? 'not answering', sinceMs: h.downSinceMs,
+      type: 'host-down',
+      host: h.address,
+      state: h.state,
+      message: h.state === 'connecting' ? 'connecting…' : (h.error ?? 'not answering'),
+      sinceMs: h.downSinceMs,
     });
   }
   const cheap = new Map<string, number[]>();

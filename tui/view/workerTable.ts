@@ -50,8 +50,11 @@ function hostSuffix(host: string, columns: readonly Column[]): string {
 function coreText(slot: number, core: UwsgiCore, nowMs: number): string {
   const parts = [`    ${slot}.${core.id}: ${core.requests} req`];
   const extra: [string, number][] = [
-    ['static', core.static_requests], ['routed', core.routed_requests], ['offloaded', core.offloaded_requests],
-    ['write errors', core.write_errors], ['read errors', core.read_errors],
+    ['static', core.static_requests],
+    ['routed', core.routed_requests],
+    ['offloaded', core.offloaded_requests],
+    ['write errors', core.write_errors],
+    ['read errors', core.read_errors],
   ];
   for (const [name, n] of extra) if (n > 0) parts.push(`${n} ${name}`);
   if (core.in_request) {

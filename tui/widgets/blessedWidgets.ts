@@ -87,9 +87,20 @@ export function placeBox(box: Box, rect: Rect): void {
 
 /** uwsgitop's colours (busy green, cheap magenta, sig yellow, pause blue) and ours. */
 const COLOR: Record<LineStyle, string | null> = {
-  busy: 'green', cheap: 'magenta', sig: 'yellow', pause: 'blue',
-  idle: null, plain: null, loading: 'cyan', cheaping: 'magenta', down: 'red',
-  heading: null, dim: 'gray', warn: 'yellow', error: 'red', good: 'green',
+  busy: 'green',
+  cheap: 'magenta',
+  sig: 'yellow',
+  pause: 'blue',
+  idle: null,
+  plain: null,
+  loading: 'cyan',
+  cheaping: 'magenta',
+  down: 'red',
+  heading: null,
+  dim: 'gray',
+  warn: 'yellow',
+  error: 'red',
+  good: 'green',
 };
 
 /**

@@ -11,7 +11,7 @@ export interface CheckActions {
   harakiri(s: Slot, elapsedMs: number): void;
   killForRss(s: Slot, detail: string): void;
   /** After every slot was checked. */
-  then(now: number): void;
+  afterChecks(now: number): void;
 }
 
 export class PeriodicChecks {
@@ -48,6 +48,6 @@ export class PeriodicChecks {
       if (verdict?.action === 'harakiri') this.actions.harakiri(s, verdict.elapsedMs);
       else if (verdict?.action === 'kill-for-rss') this.actions.killForRss(s, verdict.detail);
     }
-    this.actions.then(now);
+    this.actions.afterChecks(now);
   }
 }

@@ -23,9 +23,7 @@ export interface ChainSlot {
 
 export type ChainStep =
   /** Ask the worker in `slot` (pid) to stop for the reload; then wait. */
-  | { action: 'stop'; slot: number; chain: ChainReload }
-  | { action: 'wait'; chain: ChainReload }
-  | { action: 'done' };
+  { action: 'stop'; slot: number; chain: ChainReload } | { action: 'wait'; chain: ChainReload } | { action: 'done' };
 
 export function startChain(slots: readonly ChainSlot[]): ChainReload {
   return { todo: slots.flatMap((s, i) => (s.phase === 'ready' ? [i + 1] : [])), current: null };

@@ -11,8 +11,18 @@ import { log } from '../../log.js';
 import type { Dispatch } from '../dispatch/dispatch.js';
 import type { PoolEvents, ToldEvent } from '../events.js';
 import {
-  isBusy, isReady, isRunning, newProcess, processOf, sendTo, stoppingState,
-  type Replacement, type Slot, type SpawnOrder, type StopOrder, type WorkerProcess,
+  isBusy,
+  isReady,
+  isRunning,
+  newProcess,
+  processOf,
+  sendTo,
+  stoppingState,
+  type Replacement,
+  type Slot,
+  type SpawnOrder,
+  type StopOrder,
+  type WorkerProcess,
 } from '../slot.js';
 import { startChain, stepChain, type ChainReload, type ChainSlot } from './chainReload.js';
 import { exitWords } from './exitWords.js';
@@ -108,13 +118,16 @@ export class Lifecycle {
   private onMessage(s: Slot, proc: WorkerProcess, m: WorkerMessage): void {
     switch (m.t) {
       case 'ready':
-        return this.onReady(s, proc, m);
+        this.onReady(s, proc, m);
+        return;
       case 'load-failed':
-        return this.onLoadFailed(s, proc, m.error);
+        this.onLoadFailed(s, proc, m.error);
+        return;
       case 'recycle':
-        return this.recycle(s, m.reason, m.detail);
+        this.recycle(s, m.reason, m.detail);
+        return;
       default:
-        return this.ports.dispatch.report(s, proc, m);
+        this.ports.dispatch.report(s, proc, m);
     }
   }
 
@@ -128,16 +141,22 @@ export class Lifecycle {
     if (!this.everReady) {
       if (this.shutting) return;
       log('error', `cannot serve ${what}: ${error}`);
-      log('error', this.config.file
-        ? 'no worker has ever loaded the app: stopping. Fix the app, or the `file`, `module` and `callable` options.'
-        : 'no worker has ever loaded the model: stopping. Check the `model`, `word-index`, `labels` and `backend` options.');
+      log(
+        'error',
+        this.config.file
+          ? 'no worker has ever loaded the app: stopping. Fix the app, or the `file`, `module` and `callable` options.'
+          : 'no worker has ever loaded the model: stopping. Check the `model`, `word-index`, `labels` and `backend` options.',
+      );
       this.ports.giveUp(`${what} failed to load`);
       return;
     }
     log('error', `worker ${s.id} (pid ${proc.pid}) could not load ${this.config.file ? 'its app' : 'the model'}: ${error}`);
     if (this.chain?.current?.slot !== s.id) return;
     const rest = this.chain.todo.length;
-    log('error', `chain reload stopped at worker ${s.id}: the ${rest} worker${rest === 1 ? '' : 's'} not reloaded yet keep serving what they loaded; worker ${s.id} keeps retrying`);
+    log(
+      'error',
+      `chain reload stopped at worker ${s.id}: the ${rest} worker${rest === 1 ? '' : 's'} not reloaded yet keep serving what they loaded; worker ${s.id} keeps retrying`,
+    );
     this.ports.events.record({ type: 'reload', kind: 'chain-stopped', reason: `chain reload stopped: worker ${s.id} cannot load ${what}`, worker: s.id });
     this.chain = null;
   }
@@ -154,7 +173,10 @@ export class Lifecycle {
     this.everReady = true;
     const load = Math.round(m.loadMs);
     this.ports.events.record({
-      type: 'ready', reason: `model loaded in ${load} ms (spawn to ready ${loadMs} ms)`, worker: s.id, pid: proc.pid,
+      type: 'ready',
+      reason: `model loaded in ${load} ms (spawn to ready ${loadMs} ms)`,
+      worker: s.id,
+      pid: proc.pid,
       detail: { load_ms: load, spawn_to_ready_ms: loadMs },
     });
     if (st.order.replaces !== null) this.releaseReplaced(s, st.order.replaces);
@@ -198,7 +220,11 @@ export class Lifecycle {
       return;
     }
     this.ports.events.record({
-      type: 'exit', kind: reason, reason: `recycling: ${detail}; it serves until worker ${room.id} is ready`, worker: s.id, pid,
+      type: 'exit',
+      kind: reason,
+      reason: `recycling: ${detail}; it serves until worker ${room.id} is ready`,
+      worker: s.id,
+      pid,
       detail: { phase: 'start', reason, replaced_by: room.id },
     });
     this.spawn(room, 'recycle', `replacing worker ${s.id} (${detail})`, { replaces: { id: s.id, pid, reason, detail } });
@@ -275,7 +301,11 @@ export class Lifecycle {
     s.lastExit = { at: Date.now(), reason, detail: asked ? `${asked.detail}; ${words}` : `${words}${lostRequest}` };
     this.ports.events.record(
       {
-        type: 'exit', kind: reason, reason: asked ? `${reason}: ${asked.detail} (${words})` : `${reason}: ${words}${lostRequest}`, worker: s.id, pid: proc.pid,
+        type: 'exit',
+        kind: reason,
+        reason: asked ? `${reason}: ${asked.detail} (${words})` : `${reason}: ${words}${lostRequest}`,
+        worker: s.id,
+        pid: proc.pid,
         detail: { reason, code: code ?? -1, signal: signal ?? '' },
       },
       exitIsTrouble(asked?.reason ?? null, code, signal) ? 'warn' : 'info',

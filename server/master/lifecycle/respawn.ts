@@ -22,10 +22,7 @@ export interface ExitFacts {
   failedReplacement: boolean;
 }
 
-export type Aftermath =
-  | { next: 'cheap' }
-  | { next: 'down' }
-  | { next: 'respawn'; kind: SpawnKind; reason: string; delayMs: number; fastDeaths: number };
+export type Aftermath = { next: 'cheap' } | { next: 'down' } | { next: 'respawn'; kind: SpawnKind; reason: string; delayMs: number; fastDeaths: number };
 
 /** The spawn kind of a respawn after an exit for `reason`: recycling and reloads say so. */
 const RESPAWN_KIND: Record<Exclude<ExitReason, 'cheaped' | 'shutdown'>, SpawnKind> = {

@@ -59,9 +59,7 @@ export async function startStatsServer(doc: string, options: StatsServerOptions 
       request += chunk.toString('latin1');
       if (!request.includes('\r\n\r\n')) return;
       if (options.handle) return options.handle(socket, request);
-      socket.end(
-        'HTTP/1.0 200 OK\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: application/json\r\n\r\n' + current,
-      );
+      socket.end('HTTP/1.0 200 OK\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\nContent-Type: application/json\r\n\r\n' + current);
     });
   });
   const socketPath = path.join(dir, 'stats.sock');

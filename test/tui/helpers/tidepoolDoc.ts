@@ -30,8 +30,16 @@ export function tidepoolInfo(overrides: Partial<TidepoolInfo> = {}): TidepoolInf
 
 export function workerInfo(overrides: Partial<TidepoolWorkerInfo> = {}): TidepoolWorkerInfo {
   return {
-    ready: true, in_flight: 0, cheaping: false, last_exit: null, spawn_to_ready_ms: 850, spawn_reason: 'initial', spawn_kind: 'initial',
-    batches: 0, batched_texts: 0, ...overrides,
+    ready: true,
+    in_flight: 0,
+    cheaping: false,
+    last_exit: null,
+    spawn_to_ready_ms: 850,
+    spawn_reason: 'initial',
+    spawn_kind: 'initial',
+    batches: 0,
+    batched_texts: 0,
+    ...overrides,
   };
 }
 

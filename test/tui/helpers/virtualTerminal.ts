@@ -49,7 +49,12 @@ export function startVirtualTerminal(addresses: string[], options: VirtualTermin
   input.isTTY = true;
   input.setRawMode = () => {};
   const app = startDashboardScreen({
-    addresses, intervalMs: options.intervalMs ?? 100, timeoutMs: 1000, input, output, terminal: options.terminal ?? 'xterm-256color',
+    addresses,
+    intervalMs: options.intervalMs ?? 100,
+    timeoutMs: 1000,
+    input,
+    output,
+    terminal: options.terminal ?? 'xterm-256color',
     followEvents: options.followEvents ?? false,
   });
   const lines = () => screenText(app.screen);

@@ -42,8 +42,8 @@ export function emptyHistogram(): number[] {
 }
 
 export type WorkerMessage =
-  /** `model` describes what was loaded, in one line (models' describeModel) */
-  | { t: 'ready'; loadMs: number; backend: string; backendDetail: string; model: string }
+  /** `model` describes what was loaded, in one line (models' describeModel); `shape` its classes and words */
+  | { t: 'ready'; loadMs: number; backend: string; backendDetail: string; model: string; shape: ModelShape | null }
   | { t: 'load-failed'; error: string }
   /** in-flight went 0 -> 1; `at` epoch ms of the request start, for harakiri */
   | { t: 'busy'; at: number; method: string; path: string; got: number }
@@ -88,6 +88,12 @@ export const TALLY_EVERY_MS = 100;
 export const HEARTBEAT_MS = 1000;
 
 export type Protocol = 'http' | 'uwsgi';
+
+/** A model file's classes and bag-of-words width, as the worker that loaded it saw them (0: not a classifier, not text). */
+export interface ModelShape {
+  classes: number;
+  numWords: number;
+}
 
 export type MasterMessage =
   /** a connection handle follows; `head` is what the master already read from it (base64) */

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import type { Config } from '../config/index.js';
 import { acceptMode, type AcceptMode } from '../config/options.js';
 import type { AppResponse } from '../app/types.js';
-import type { AdminRequest } from '../ipc/messages.js';
+import type { AdminRequest, ModelShape } from '../ipc/messages.js';
 import type { UwsgiStats } from '../../core/stats/schema.js';
 import type { Protocol } from '../ipc/messages.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
@@ -235,10 +235,10 @@ export class Master {
     return { waiting: own + held + kernel.reduce((a, b) => a + b, 0), byListener };
   }
 
-  /** Since when connections have waited in the kernel's accept queues without a break, if they do. */
+  /** Since when connections have waited in the kernel's accept queues or in workers without a break, if they do. */
   private backlogWaitingSince(now: number): number | undefined {
     if (this.shared === null) return undefined;
-    const waiting = this.shared.queueLengths(now).some((n) => n > 0);
+    const waiting = this.queue(now).waiting > this.dispatch.queue.length;
     this.backlogSince = waiting ? (this.backlogSince ?? now) : undefined;
     return this.backlogSince;
   }
@@ -250,6 +250,10 @@ export class Master {
 
   get backend(): BackendInfo {
     return this.lifecycle.backend;
+  }
+
+  get modelShape(): ModelShape | null {
+    return this.lifecycle.modelShape;
   }
 
   /** The uWSGI-format stats document now (the stats socket caches it; the FIFO's `s` logs it). */

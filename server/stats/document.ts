@@ -19,7 +19,10 @@ import type { ServerFacts } from './serverFacts.js';
 import type { ScalingDecision } from '../scaling/types.js';
 
 /** What the document reads from the master. */
-export type PoolState = Pick<Master, 'slots' | 'dispatch' | 'listeners' | 'backend' | 'startedAt' | 'config' | 'scaler' | 'events' | 'queue' | 'accept'>;
+export type PoolState = Pick<
+  Master,
+  'slots' | 'dispatch' | 'listeners' | 'backend' | 'modelShape' | 'startedAt' | 'config' | 'scaler' | 'events' | 'queue' | 'accept'
+>;
 
 /**
  * uWSGI lists its locks with the pid holding each (0: free). tidepool has none of them; the
@@ -151,6 +154,7 @@ function workerInfo(s: Slot): TidepoolWorkerInfo {
 
 function tidepoolInfo(master: PoolState, facts: ServerFacts, waiting: number): TidepoolInfo {
   const c = master.config;
+  const shape = master.modelShape;
   const { status } = master.scaler;
   // The last decision that changed the pool: holds come every check and would hide it.
   const last = status.lastChange ?? status.lastDecision;
@@ -159,7 +163,8 @@ function tidepoolInfo(master: PoolState, facts: ServerFacts, waiting: number): T
     started_at: Math.floor(master.startedAt / 1000),
     backend: master.backend.name,
     backend_detail: master.backend.detail,
-    model: { ...facts.model },
+    // A worker's own reading once one is ready (every format); the metadata file's before that.
+    model: shape ? { dir: facts.model.dir, classes: shape.classes, num_words: shape.numWords } : { ...facts.model },
     scaling: {
       // `cheaper = 0` turns the cheaper subsystem off, as in uWSGI: no algorithm runs.
       algo: c.cheaper > 0 ? c['cheaper-algo'] : 'off',

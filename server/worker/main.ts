@@ -21,11 +21,20 @@ const settings = readWorkerSettings(process.env);
 const spawnedAt = Date.now();
 
 let lastSentAt = 0;
+/** Connections on their way to the master (spilled): the worker must not exit before they are sent. */
+let handlesInTransit = 0;
 function send(m: WorkerMessage, handle?: unknown): void {
   if (!process.connected) return;
   lastSentAt = Date.now();
-  if (handle) process.send!(m, handle as never);
-  else process.send!(m);
+  if (!handle) {
+    process.send!(m);
+    return;
+  }
+  handlesInTransit++;
+  process.send!(m, handle as never, {}, () => {
+    handlesInTransit--;
+    if (draining || crashed) maybeExit();
+  });
 }
 
 // Workers never outlive the master: when its end of the IPC channel closes (even after a
@@ -66,6 +75,8 @@ let recycleAsked = false;
 let avgRtUs = 0;
 /** the user's app crashed the process: it is exiting, and takes nothing more */
 let crashed = false;
+/** accept = workers: the connections this worker accepted (set once they exist; the crash handler passes on the held ones) */
+let held: DirectAccept | undefined;
 const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0 };
 /**
  * accept = workers: the worker reports a tally on a timer instead of a message per busy period,
@@ -214,8 +225,13 @@ function serveNodeApp(listener: NodeRequestListener): ConnectionServers {
         `answered 500 to ${failed} requests in flight and exiting (the master respawns this worker):`,
       error,
     );
+    // Connections it accepted and never read go back to the master's queue, for the other workers.
+    held?.spill();
     // The answers are written in the next ticks; nothing else runs after them.
-    setImmediate(() => process.exit(APP_CRASHED_EXIT));
+    setImmediate(function exitWhenSent() {
+      if (handlesInTransit > 0) setTimeout(exitWhenSent, 5);
+      else process.exit(APP_CRASHED_EXIT);
+    });
   });
   return servers;
 }
@@ -263,7 +279,7 @@ function hasRoom(): boolean {
   return inFlight + servers.fresh() < (batches ? settings.batchMaxSize : 1);
 }
 
-const direct = new DirectAccept({
+const direct: DirectAccept = new DirectAccept({
   serve(proto, socket) {
     socket.once('close', () => {
       if (draining) maybeExit();
@@ -275,10 +291,12 @@ const direct = new DirectAccept({
   send,
   warn: (message) => console.error(`[worker ${settings.slot} (pid ${process.pid})] ${message}`),
 });
+held = direct;
 const NOTHING_READ = Buffer.alloc(0);
 
 function maybeExit(): void {
-  if (inFlight === 0 && servers.connections() === 0) process.exit(0);
+  if (crashed) return;
+  if (inFlight === 0 && servers.connections() === 0 && handlesInTransit === 0) process.exit(0);
 }
 
 process.on('message', (m: MasterMessage, handle?: net.Socket) => {
@@ -334,4 +352,4 @@ if (settings.maxWorkerLifetimeS > 0) {
 
 if (byTimer) setInterval(sendTally, TALLY_EVERY_MS).unref();
 
-send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail, model: app.description });
+send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail, model: app.description, shape: app.shape });

@@ -7,7 +7,7 @@
 import type { Config } from '../../config/index.js';
 import type { ExitReason, SpawnKind } from '../../../core/stats/schema.js';
 import type net from 'node:net';
-import { isWorkerMessage, type AdminRequest, type Protocol, type RecycleReason, type WorkerMessage } from '../../ipc/messages.js';
+import { isWorkerMessage, type ModelShape, type AdminRequest, type Protocol, type RecycleReason, type WorkerMessage } from '../../ipc/messages.js';
 import type { AppResponse } from '../../app/types.js';
 import { log } from '../../log.js';
 import type { Dispatch } from '../dispatch/dispatch.js';
@@ -67,6 +67,8 @@ function chainView(s: Slot): ChainSlot {
 
 export class Lifecycle {
   backend: BackendInfo = { name: 'unknown', detail: 'no worker has loaded the model yet' };
+  /** The model's shape as the latest ready worker loaded it (any format), null before that or for a user's app. */
+  modelShape: ModelShape | null = null;
   private everReady = false;
   private shutting = false;
   private chain: ChainReload | null = null;
@@ -192,6 +194,7 @@ export class Lifecycle {
     s.state = { phase: 'ready', proc, readyAt };
     s.lastSpawn = { at: proc.spawnedAt, kind: st.order.kind, reason: st.order.reason, loadMs };
     this.backend = { name: m.backend, detail: m.backendDetail };
+    this.modelShape = m.shape;
     if (!this.everReady) log('info', `model: ${m.model}\nmodel backend: ${m.backendDetail}`);
     this.everReady = true;
     const load = Math.round(m.loadMs);

@@ -61,11 +61,11 @@ export type WorkerMessage =
       got: number;
       open: number;
       inFlight: number;
-      /** connections accepted and held unread until the worker has room (the worker's share of the queue) */
+      /** connections accepted whose first request has not started (the worker's share of the queue) */
       waiting: number;
       req: { at: number; method: string; path: string } | null;
     } & RequestTally)
-  /** accept = workers: a connection follows, accepted and not read, for the master's queue (asked, or the worker stops) */
+  /** accept = workers: a connection follows, accepted and not read, for the master's queue (no room here, and a worker is idle) */
   | { t: 'spilled'; proto: Protocol }
   /** accept = workers: a listening socket handle follows, for the master to keep (it never accepts on it) */
   | { t: 'keeper'; index: number }
@@ -105,8 +105,8 @@ export type MasterMessage =
    * `keep`: send a copy back (a `keeper`), so that the master holds the socket without accepting.
    */
   | { t: 'listen'; index: number; proto: Protocol; backlog: number; keep: boolean }
-  /** accept = workers: workers are idle while this one holds waiting connections: pass up to `count` of them to the master */
-  | { t: 'spill'; count: number }
+  /** accept = workers: whether some worker is idle (a worker without room passes new connections to the master's queue while one is) */
+  | { t: 'peers'; idle: boolean }
   /**
    * accept = workers: this worker holds more kept-alive connections than its share while another
    * is idle: answer the next `count` responses with `Connection: close`, so that those clients

@@ -65,8 +65,6 @@ export class Master {
   private readonly facts: ServerFacts;
   private readonly routes: ReadonlyMap<string, ExtraRoute>;
   private readonly adminHandler: ReturnType<typeof createAdminRoutes>;
-  /** Since when the kernel's accept queues have not been empty (accept = workers). */
-  private backlogSince: number | undefined;
   private readonly admin: ReturnType<typeof createHttpConnectionServer>;
   private readonly adminUwsgi: ReturnType<typeof createUwsgiConnectionServer>;
   private shutdownCode = 0;
@@ -112,8 +110,8 @@ export class Master {
         harakiri: (s, elapsedMs) => lifecycle.harakiri(s, elapsedMs),
         killForRss: (s, detail) => lifecycle.killForRss(s, detail),
         afterChecks: (now) => {
-          dispatch.announceQueue(now, this.backlogWaitingSince(now));
-          if (shared) dispatch.rebalance();
+          dispatch.announceQueue(now);
+          if (shared) dispatch.rebalance(now);
           if (!lifecycle.shuttingDown) scaler.check();
         },
       },
@@ -236,14 +234,6 @@ export class Master {
     const held = this.slots.reduce((n, s) => n + (processOf(s)?.waiting ?? 0), 0);
     const byListener = kernel.map((n, i) => n + own + (this.listeners[i]!.endpoint ? held : 0));
     return { waiting: own + held + kernel.reduce((a, b) => a + b, 0), byListener };
-  }
-
-  /** Since when connections have waited in the kernel's accept queues or in workers without a break, if they do. */
-  private backlogWaitingSince(now: number): number | undefined {
-    if (this.shared === null) return undefined;
-    const waiting = this.queue(now).waiting > this.dispatch.queue.length;
-    this.backlogSince = waiting ? (this.backlogSince ?? now) : undefined;
-    return this.backlogSince;
   }
 
   /** A worker forwarded a request for the master's own routes (a kept-alive connection, or accept = workers). */

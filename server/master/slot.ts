@@ -69,8 +69,10 @@ export interface WorkerProcess {
   vsz: number;
   /** Epoch ms of the latest message from the process (accept = workers: its tallies are a heartbeat). */
   lastHeard: number;
-  /** accept = workers: connections the worker accepted and holds unread until it has room. */
+  /** accept = workers: connections the worker took whose first request has not started. */
   waiting: number;
+  /** accept = workers: epoch ms of its latest tally (its busy share is measured since). */
+  lastTallyAt: number;
 }
 
 export interface RequestInProgress {
@@ -171,6 +173,7 @@ export function newProcess(child: ChildProcess, now = Date.now()): WorkerProcess
     vsz: 0,
     lastHeard: now,
     waiting: 0,
+    lastTallyAt: now,
   };
 }
 

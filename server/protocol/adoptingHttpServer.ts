@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { FreshSockets } from './freshSockets.js';
 import { jsonErrorBytes } from './hooks.js';
 
 /** A kept-alive connection idle this long is closed; a proxy in front must give up on it sooner (deploy/plan.ts). */
@@ -20,7 +21,7 @@ export interface AdoptingHttpServer {
   adopt(socket: net.Socket, head: Buffer): void;
   /** open sockets */
   connections(): number;
-  /** open sockets that have not sent a whole request head yet (just arrived) */
+  /** sockets that just arrived and have not started a request (see FreshSockets) */
   fresh(): number;
   /** close idle keep-alive sockets (and ones that sent nothing for a while); busy ones close after their response */
   drain(): void;
@@ -49,10 +50,10 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
   // moment they are complete, before a byte is read).
   const served = new WeakSet<net.Socket>();
   const arrived = new WeakMap<net.Socket, number>();
-  const unserved = new Set<net.Socket>();
+  const fresh = new FreshSockets();
   server.on('request', (req: http.IncomingMessage) => {
     served.add(req.socket);
-    unserved.delete(req.socket);
+    fresh.started(req.socket);
   });
 
   return {
@@ -60,11 +61,8 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
     adopt(socket, head) {
       sockets.add(socket);
       arrived.set(socket, Date.now());
-      unserved.add(socket);
-      socket.once('close', () => {
-        sockets.delete(socket);
-        unserved.delete(socket);
-      });
+      fresh.add(socket);
+      socket.once('close', () => sockets.delete(socket));
       // The parser starts consuming the native handle here, in the same tick the socket arrived,
       // before any read: the head goes in first (synchronously, below), then whatever the kernel
       // holds. (The master stopped reading for good before it passed the socket; see
@@ -76,7 +74,7 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
       socket.resume();
     },
     connections: () => sockets.size,
-    fresh: () => unserved.size,
+    fresh: () => fresh.size,
     drain() {
       const now = Date.now();
       for (const socket of sockets) {

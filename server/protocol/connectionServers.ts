@@ -12,12 +12,13 @@ import { createUwsgiConnectionServer, readUwsgiHead, socketSet } from './uwsgiCo
 import { httpRequestHead, uwsgiPeer } from './uwsgiHttpRequest.js';
 import { UwsgiHttpStream } from './uwsgiHttpStream.js';
 import { UwsgiProtocolError } from './uwsgi.js';
+import { FreshSockets } from './freshSockets.js';
 
 export interface ConnectionServers {
   adopt(proto: Protocol, socket: net.Socket, head: Buffer): void;
   /** open connections, both protocols */
   connections(): number;
-  /** connections whose first request has not started yet (a uwsgi connection carries one request: until it closes) */
+  /** connections that just arrived and have not started a request (see FreshSockets) */
   fresh(): number;
   /** close idle keep-alive connections; busy ones close after their response */
   drain(): void;
@@ -34,7 +35,7 @@ export function builtinAppServers(hooks: ServeHooks): ConnectionServers {
   return {
     adopt: (proto, socket, head) => (proto === 'uwsgi' ? uwsgi : http).adopt(socket, head),
     connections: () => http.connections() + uwsgi.connections(),
-    fresh: () => http.fresh() + uwsgi.connections(),
+    fresh: () => http.fresh() + uwsgi.fresh(),
     drain: () => http.drain(),
   };
 }
@@ -54,10 +55,13 @@ export function nodeAppServers(listener: NodeRequestListener, hooks: RequestHook
     app.onRequest(req, res);
   });
   const uwsgiSockets = socketSet();
+  const uwsgiFresh = new FreshSockets();
 
   function adoptUwsgi(socket: net.Socket, head: Buffer): void {
     uwsgiSockets.add(socket);
+    uwsgiFresh.add(socket);
     readUwsgiHead(socket, head, ({ packet, contentLength, rest }) => {
+      uwsgiFresh.started(socket);
       let requestHead: Buffer;
       try {
         requestHead = httpRequestHead(packet.vars, contentLength);
@@ -76,7 +80,7 @@ export function nodeAppServers(listener: NodeRequestListener, hooks: RequestHook
   return {
     adopt: (proto, socket, head) => (proto === 'uwsgi' ? adoptUwsgi(socket, head) : http.adopt(socket, head)),
     connections: () => http.connections() + uwsgiSockets.size(),
-    fresh: () => http.fresh() + uwsgiSockets.size(),
+    fresh: () => http.fresh() + uwsgiFresh.size,
     drain: () => http.drain(),
     failInFlight: (error) => app.failInFlight(error),
   };

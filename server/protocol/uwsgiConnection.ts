@@ -6,6 +6,7 @@ import type net from 'node:net';
 import { settle, type AppRequest } from '../app/types.js';
 import { type ServeHooks, internalErrorMessage, jsonErrorBytes, logRequestError, rawHttpResponse } from './hooks.js';
 import { parseUwsgiPacket, uwsgiHeadLength, UwsgiProtocolError, type UwsgiPacket } from './uwsgi.js';
+import { FreshSockets } from './freshSockets.js';
 
 export function requestFromUwsgiVars(vars: Map<string, string>, body: Buffer): AppRequest {
   const headers: Record<string, string | undefined> = {};
@@ -76,6 +77,8 @@ export function readUwsgiHead(socket: net.Socket, head: Buffer, onHead: (h: Uwsg
 export interface UwsgiConnectionServer {
   adopt(socket: net.Socket, head: Buffer): void;
   connections(): number;
+  /** sockets that just arrived and whose request head has not (see FreshSockets) */
+  fresh(): number;
 }
 
 /** Tracks the open sockets of a uwsgi server: one request per connection, so they close by themselves. */
@@ -93,6 +96,7 @@ export function socketSet(): { add(socket: net.Socket): void; size(): number } {
 /** Serves tidepool's own routes (an AppHandler): the whole body is read before the handler runs. */
 export function createUwsgiConnectionServer(hooks: ServeHooks): UwsgiConnectionServer {
   const sockets = socketSet();
+  const fresh = new FreshSockets();
 
   function run(socket: net.Socket, req: AppRequest): void {
     const started = process.hrtime.bigint();
@@ -114,7 +118,9 @@ export function createUwsgiConnectionServer(hooks: ServeHooks): UwsgiConnectionS
   return {
     adopt(socket, head) {
       sockets.add(socket);
+      fresh.add(socket);
       readUwsgiHead(socket, head, ({ packet, contentLength, rest }) => {
+        fresh.started(socket);
         if (contentLength > hooks.maxBodySize) {
           socket.end(jsonErrorBytes(413, `The body is ${contentLength} bytes; the limit is ${hooks.maxBodySize} (max-body-size)`));
           return;
@@ -135,5 +141,6 @@ export function createUwsgiConnectionServer(hooks: ServeHooks): UwsgiConnectionS
       });
     },
     connections: sockets.size,
+    fresh: () => fresh.size,
   };
 }

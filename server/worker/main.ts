@@ -82,16 +82,17 @@ let recycleAsked = false;
 let avgRtUs = 0;
 /** the user's app crashed the process: it is exiting, and takes nothing more */
 let crashed = false;
-/** accept = workers: the connections this worker accepted (set once they exist; the crash handler passes on the held ones) */
-let held: DirectAccept | undefined;
+/** accept = workers: the master says another worker is idle */
+let othersIdle = false;
 const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0 };
 /**
  * accept = workers: the worker reports a tally on a timer instead of a message per busy period,
- * except while it holds connections the master handed it (the master's queue dispatches on them,
- * and needs to hear at once when the worker is free).
+ * except while the master has handed it a connection it has not yet heard of in a report (the
+ * master's queue dispatches on them, and needs to hear at once when the worker is free).
  */
 const byTimer = settings.accept === 'workers';
-const handedOpen = new Set<net.Socket>();
+/** `got` as the latest idle or tally told it */
+let gotReported = 0;
 /** the latest request started, for the master's harakiri */
 let latest = { at: 0, method: '', path: '' };
 let told = { inFlight: 0, got: 0, open: 0, at: 0, waiting: 0 };
@@ -129,6 +130,7 @@ function sendIdle(): void {
   reportedBusy = false;
   if (idleSentFor === got && tally.n === 0) return;
   idleSentFor = got;
+  gotReported = got;
   send({ t: 'idle', got, open: servers.connections(), ...takeTally() });
 }
 
@@ -137,16 +139,17 @@ function sendTally(): void {
   if (crashed) return;
   const open = servers.connections();
   const at = inFlight > 0 ? latest.at : 0;
-  const waiting = direct.waiting();
+  const waiting = servers.fresh();
   const changed = tally.n > 0 || inFlight !== told.inFlight || got !== told.got || open !== told.open || at !== told.at || waiting !== told.waiting;
   if (!changed && Date.now() - lastSentAt < HEARTBEAT_MS) return;
   told = { inFlight, got, open, at, waiting };
+  gotReported = got;
   send({ t: 'tally', got, open, inFlight, waiting, req: inFlight > 0 ? { ...latest } : null, ...takeTally() });
 }
 
 /** Whether this request's start and end are told as they happen (see byTimer). */
 function reportsTransitions(): boolean {
-  return !byTimer || handedOpen.size > 0 || reportedBusy;
+  return !byTimer || reportedBusy || got !== gotReported;
 }
 
 function maybeAskRecycle(): void {
@@ -203,7 +206,6 @@ const hooks: RequestHooks = {
     if (status >= 500) tally.exc++;
     if (settings.accessLog) process.stdout.write(accessLogLine(settings.logFormat, settings.slot, method, path, status, rtUs) + '\n');
     maybeAskRecycle();
-    if (byTimer) direct.next();
     if (inFlight === 0) {
       if (reportsTransitions()) scheduleIdle(keptAlive ? KEPT_ALIVE_IDLE_DELAY_MS : 0);
       if (draining) maybeExit();
@@ -232,8 +234,6 @@ function serveNodeApp(listener: NodeRequestListener): ConnectionServers {
         `answered 500 to ${failed} requests in flight and exiting (the master respawns this worker):`,
       error,
     );
-    // Connections it accepted and never read go back to the master's queue, for the other workers.
-    held?.spill();
     // The answers are written in the next ticks; nothing else runs after them.
     setImmediate(function exitWhenSent() {
       if (handlesInTransit > 0) setTimeout(exitWhenSent, 5);
@@ -290,15 +290,14 @@ const direct: DirectAccept = new DirectAccept({
   serve(proto, socket) {
     socket.once('close', () => {
       if (draining) maybeExit();
-      else direct.next();
     });
     servers.adopt(proto, socket, NOTHING_READ);
   },
   hasRoom,
+  othersIdle: () => othersIdle,
   send,
   warn: (message) => console.error(`[worker ${settings.slot} (pid ${process.pid})] ${message}`),
 });
-held = direct;
 const NOTHING_READ = Buffer.alloc(0);
 
 function maybeExit(): void {
@@ -312,9 +311,7 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
       got++;
       if (!handle) break;
       const head = Buffer.from(m.head, 'base64');
-      handedOpen.add(handle);
       handle.once('close', () => {
-        handedOpen.delete(handle);
         if (draining) maybeExit();
       });
       servers.adopt(m.proto, handle, head);
@@ -330,8 +327,8 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
     case 'admin-answer':
       admin.answer(m);
       break;
-    case 'spill':
-      direct.spill(m.count);
+    case 'peers':
+      othersIdle = m.idle;
       break;
     case 'shed':
       toShed = m.count;

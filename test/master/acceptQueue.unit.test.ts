@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { procNetAddress, scanListenRows } from '../../server/master/accept/acceptQueue.js';
-import { shedOrders, spillOrders } from '../../server/master/dispatch/choose.js';
+import { shedOrders, someIdle } from '../../server/master/dispatch/choose.js';
 import { acceptMode, ACCEPT_WORKERS_FROM_CORES } from '../../server/config/options.js';
 import { pool, states } from './slots.js';
 
@@ -35,27 +35,10 @@ test('the accept queue of each wanted listener is its rx_queue; the scan stops a
   assert.deepEqual(scanListenRows(['garbage', ''], wanted, later), { done: false }, 'lines that are not rows are skipped');
 });
 
-test("accept = workers: held connections go to the master's queue for idle workers, from the fullest holder first", () => {
-  const slots = pool(
-    states.ready(11, { waiting: 3, inRequest: true }),
-    states.ready(12, { waiting: 0 }),
-    states.ready(13, { waiting: 0 }),
-    states.ready(14, { waiting: 1, inRequest: true }),
-  );
-  assert.deepEqual(
-    spillOrders(slots).map((o) => [o.proc.pid, o.count]),
-    [[11, 2]],
-    'two idle workers: two connections, from the worker holding three',
-  );
-  assert.deepEqual(spillOrders(pool(states.ready(11, { waiting: 3, inRequest: true }), states.ready(12, { inRequest: true }))), [], 'nobody idle');
-  const many = pool(states.ready(11, { waiting: 1, inRequest: true }), states.ready(12, { waiting: 1, inRequest: true }), states.ready(13), states.ready(14));
-  assert.deepEqual(
-    spillOrders(many).map((o) => [o.proc.pid, o.count]),
-    [
-      [11, 1],
-      [12, 1],
-    ],
-  );
+test('accept = workers: a worker is idle when it is ready, runs nothing and holds no waiting connection', () => {
+  assert.equal(someIdle(pool(states.ready(11, { inRequest: true }), states.ready(12))), true);
+  assert.equal(someIdle(pool(states.ready(11, { inRequest: true }), states.ready(12, { waiting: 2 }))), false, 'connections wait there');
+  assert.equal(someIdle(pool(states.ready(11, { inRequest: true }), states.loading(12))), false, 'a loading worker is not capacity');
 });
 
 test(`accept = auto: the workers accept from ${ACCEPT_WORKERS_FROM_CORES} cores up`, () => {

@@ -1,4 +1,4 @@
-import { isAvailable, isBusy, isReady, load, processOf, type ReadySlot, type Slot, type WorkerProcess } from '../slot.js';
+import { isAvailable, isBusy, isReady, load, type ReadySlot, type Slot, type WorkerProcess } from '../slot.js';
 
 /**
  * The worker that gets the next waiting connection: an available one with the least work
@@ -17,27 +17,9 @@ export function chooseWorker(slots: readonly Slot[], capacity = 1, now = Date.no
   return best;
 }
 
-/**
- * accept = workers: which workers should pass held connections to the master's queue, and how
- * many: one for each idle worker (ready, nothing running, nothing held), taken from the workers
- * holding the most. Pure.
- */
-export function spillOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess; count: number }> {
-  let idle = slots.filter((s) => isReady(s) && !isBusy(s) && s.state.proc.waiting === 0).length;
-  const holders = slots
-    .flatMap((s) => {
-      const p = processOf(s);
-      return p !== null && p.waiting > 0 ? [p] : [];
-    })
-    .sort((a, b) => b.waiting - a.waiting);
-  const orders: Array<{ proc: WorkerProcess; count: number }> = [];
-  for (const proc of holders) {
-    if (idle === 0) break;
-    const count = Math.min(idle, proc.waiting);
-    orders.push({ proc, count });
-    idle -= count;
-  }
-  return orders;
+/** accept = workers: some ready worker runs nothing and holds nothing, so a worker without room passes new connections on. Pure. */
+export function someIdle(slots: readonly Slot[]): boolean {
+  return slots.some((s) => isReady(s) && !isBusy(s) && s.state.proc.waiting === 0);
 }
 
 /**
@@ -48,7 +30,7 @@ export function spillOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess
  */
 export function shedOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess; count: number }> {
   const ready = slots.filter(isReady);
-  if (!ready.some((s) => !isBusy(s) && s.state.proc.waiting === 0)) return [];
+  if (!someIdle(slots)) return [];
   const share = Math.ceil(ready.reduce((n, s) => n + s.state.proc.open, 0) / ready.length);
   return ready.flatMap((s) => {
     const p = s.state.proc;

@@ -7,11 +7,14 @@ import type { MasterMessage } from '../../ipc/messages.js';
 import type { PoolEvents } from '../events.js';
 import type { Accepted } from '../accept/listeners.js';
 import { isReady, sendTo, type ReadySlot, type Slot, type WorkerProcess } from '../slot.js';
-import { chooseWorker, shedOrders, spillOrders } from './choose.js';
+import { chooseWorker, shedOrders, someIdle } from './choose.js';
 import { applyReport, type RequestReport } from './reports.js';
 
 /** How long a request may wait before workers release kept-alive connections (see announceQueue). */
 export const REBALANCE_AFTER_MS = 100;
+
+/** accept = workers: how often at most the workers hear that another worker is (or is no longer) idle. */
+export const PEERS_EVERY_MS = 50;
 
 /**
  * Whether requests wait long enough for kept-alive connections to be released to the queue.
@@ -32,7 +35,8 @@ export class Dispatch {
   /** FIFO `p`: requests wait in the queue instead of reaching workers. */
   paused = false;
   private announced = false;
-  private kernelSince: number | undefined;
+  private peersIdle = false;
+  private peersToldAt = 0;
 
   constructor(
     private readonly slots: readonly Slot[],
@@ -92,14 +96,9 @@ export class Dispatch {
     setImmediate(() => this.pump());
   }
 
-  /**
-   * Tell ready workers whether requests wait, so kept-alive connections are released to the queue.
-   * `kernelSince`: since when connections wait in the kernel's accept queues (accept = workers).
-   */
-  announceQueue(now = Date.now(), kernelSince = this.kernelSince): void {
-    this.kernelSince = kernelSince;
-    const own = this.queue[0]?.queuedAt;
-    const waiting = requestsWait(own === undefined ? kernelSince : kernelSince === undefined ? own : Math.min(own, kernelSince), now);
+  /** Tell ready workers whether requests wait, so kept-alive connections are released to the queue. */
+  announceQueue(now = Date.now()): void {
+    const waiting = requestsWait(this.queue[0]?.queuedAt, now);
     if (waiting === this.announced) return;
     this.announced = waiting;
     for (const s of this.slots) if (isReady(s)) sendTo(s.state.proc, { t: 'queue', waiting });
@@ -108,6 +107,7 @@ export class Dispatch {
   /** A worker just became ready: it learns what the others were told, and takes what waits. */
   workerReady(p: WorkerProcess): void {
     if (this.announced) sendTo(p, { t: 'queue', waiting: true });
+    if (this.peersIdle) sendTo(p, { t: 'peers', idle: true });
   }
 
   report(s: Slot, p: WorkerProcess, m: RequestReport): void {
@@ -117,14 +117,17 @@ export class Dispatch {
   }
 
   /**
-   * accept = workers: connections a worker holds unread while other workers are idle come to the
-   * master's queue, which hands them to the idle ones; a busy worker with more kept-alive
-   * connections than its share closes some, for the idle ones to accept. Asked once per tally.
+   * accept = workers: workers learn whether another worker is idle (a worker without room then
+   * passes new connections to the master's queue, for the idle one), at most every
+   * PEERS_EVERY_MS; a busy worker with more kept-alive connections than its share closes some,
+   * for the idle ones to accept. Runs on every tally and every check.
    */
-  rebalance(): void {
-    for (const { proc, count } of spillOrders(this.slots)) {
-      proc.waiting -= count;
-      sendTo(proc, { t: 'spill', count });
+  rebalance(now = Date.now()): void {
+    const idle = someIdle(this.slots);
+    if (idle !== this.peersIdle && now - this.peersToldAt >= PEERS_EVERY_MS) {
+      this.peersIdle = idle;
+      this.peersToldAt = now;
+      for (const s of this.slots) if (isReady(s)) sendTo(s.state.proc, { t: 'peers', idle });
     }
     for (const { proc, count } of shedOrders(this.slots)) {
       proc.open -= count;

@@ -19,7 +19,14 @@ function addTally(c: SlotCounters, m: RequestTally): void {
  * Takes a worker's report into what the master knows: the request it runs now (for harakiri and
  * the stats), the connections it received, and its tallies into the slot's counters.
  */
-export function applyReport(p: WorkerProcess, c: SlotCounters, m: RequestReport): void {
+/**
+ * accept = workers: a worker that spent this share of the time since its last tally in requests
+ * counts as busy. A tally sees the worker between requests (its timer runs between them), so
+ * the in-flight count alone would read a saturated worker as idle.
+ */
+export const BUSY_FROM_UTILIZATION = 0.5;
+
+export function applyReport(p: WorkerProcess, c: SlotCounters, m: RequestReport, now = Date.now()): void {
   switch (m.t) {
     case 'busy':
       p.inRequest = true;
@@ -36,14 +43,17 @@ export function applyReport(p: WorkerProcess, c: SlotCounters, m: RequestReport)
       p.deltaRequests += m.n;
       addTally(c, m);
       return;
-    case 'tally':
+    case 'tally': {
+      const periodUs = Math.max(1, now - p.lastTallyAt) * 1000;
+      p.lastTallyAt = now;
       p.acked = m.got;
-      p.inRequest = m.inFlight > 0;
+      p.inRequest = m.inFlight > 0 || m.rtUs / periodUs >= BUSY_FROM_UTILIZATION;
       p.request = m.req;
       p.open = m.open;
       p.waiting = m.waiting;
       p.deltaRequests += m.n;
       addTally(c, m);
       return;
+    }
   }
 }

@@ -1,0 +1,137 @@
+/**
+ * What the master costs, against what the workers cost, per request: the CPU of the master pid
+ * and of the worker pids (from /proc) over closed-loop rows of one-shot connections, kept-alive
+ * requests and one-shot requests queued in the master, with 1 and 2 workers, in each accept
+ * mode; then the scale model: where, on 2 to 64 cores, the master's one core stops keeping up.
+ */
+import { performance } from 'node:perf_hooks';
+import { readLoadAverage } from '../analysis/loadAverage.js';
+import { type CostLoad, modeCosts } from '../analysis/modeCosts.js';
+import { processCpuMs } from '../analysis/processCpu.js';
+import { scaleModel } from '../analysis/scaleModel.js';
+import { chooseDriver, findWrk } from '../load/driver.js';
+import { measureClosedRow, type RowContext } from '../run/closedRow.js';
+import { measureCostRow, poolPids } from '../run/costRow.js';
+import type { RunResult } from '../run/types.js';
+import { type AcceptMode, acceptArgs } from '../target/acceptMode.js';
+import { predictUrl, type Target, type TargetContext, withTarget } from '../target/target.js';
+import type { CostResult, CostRow, CostServer } from './results.js';
+import { serverInfo } from './serverInfo.js';
+
+/** The pools measured: one worker (where requests queue soonest) and two (one per core here). */
+export const COST_POOL_SIZES = [1, 2] as const;
+
+export interface CostPoint {
+  load: CostLoad;
+  connections: number;
+  oneShot: boolean;
+}
+
+/**
+ * The loads of a pool of `workers`: one-shot with one connection per worker, so that nothing
+ * waits in the master and each request is one whole connection; kept alive at `many`; and, for
+ * one worker, one-shot at `many`, so that requests wait in the master's queue.
+ */
+export function costPoints(workers: number, many: number): CostPoint[] {
+  const points: CostPoint[] = [
+    { load: 'one-shot', connections: workers, oneShot: true },
+    { load: 'keep-alive', connections: many, oneShot: false },
+  ];
+  if (workers === 1) points.push({ load: 'queued', connections: many, oneShot: true });
+  return points;
+}
+
+interface Running {
+  accept: AcceptMode;
+  target: Target;
+  stats: string;
+}
+
+/** Starts one server per accept mode, each inside the last, so that all run during every row and all are stopped whatever happens. */
+async function withServers<T>(
+  ctx: TargetContext,
+  args: readonly string[],
+  workers: number,
+  modes: readonly AcceptMode[],
+  fn: (running: Running[]) => Promise<T>,
+  started: Running[] = [],
+): Promise<T> {
+  const [mode, ...rest] = modes;
+  if (mode === undefined) return fn(started);
+  const label = `cost: accept=${mode}, ${workers} worker${workers === 1 ? '' : 's'}`;
+  return withTarget(ctx, label, [...args, ...acceptArgs(mode)], (target) =>
+    withServers(ctx, args, workers, rest, fn, [...started, { accept: mode, target, stats: target.stats! }]),
+  );
+}
+
+/** The master's CPU over `seconds` of no load, in ms per second: the part of its cost that is per second (timers), not per request. */
+async function masterIdleCpu(running: readonly Running[], seconds: number, signal: AbortSignal): Promise<(number | null)[]> {
+  const masters = await Promise.all(running.map((r) => poolPids(r.stats).then((p) => p.master)));
+  const before = masters.map((pid) => processCpuMs([pid]));
+  const start = performance.now();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+  const wallS = (performance.now() - start) / 1000;
+  return masters.map((pid, i) => (signal.aborted ? null : (processCpuMs([pid]) - before[i]!) / wallS));
+}
+
+export async function cost(ctx: TargetContext): Promise<CostResult> {
+  const { options, session, signal } = ctx;
+  if (options.url !== undefined) throw new Error('cost starts its own servers (each accept mode, 1 and 2 workers); run it without --url');
+  const driver = chooseDriver(options.driver, findWrk());
+  session.emit('note', `cost: load by ${driver.detail}; accept modes ${options.acceptModes.join(', ')}, alternated row by row`);
+  const rowCtx: RowContext = { driver, session, signal, timeoutS: options.timeoutS };
+  const many = Math.max(...options.connections);
+  const servers: CostServer[] = [];
+  const rows: CostRow[] = [];
+  const runs: RunResult[] = [];
+  const loadBefore = readLoadAverage();
+
+  for (const workers of COST_POOL_SIZES) {
+    if (signal.aborted) break;
+    const args = ['--workers', String(workers), '--cheaper', '0', ...options.serverArgs];
+    await withServers(ctx, args, workers, options.acceptModes, async (running) => {
+      const idle = await masterIdleCpu(running, Math.min(3, Math.max(1, options.phaseSeconds)), signal);
+      running.forEach((r, i) => servers.push({ accept: r.accept, poolWorkers: workers, server: serverInfo(r.target), masterIdleCpuMsPerS: idle[i]! }));
+      for (const r of running) {
+        if (signal.aborted) return;
+        // A short warm-up at the highest load, so that no row pays for the JIT.
+        const name = `cost: accept=${r.accept}, ${workers} worker${workers === 1 ? '' : 's'}, warm-up`;
+        const url = predictUrl(r.target.url, options.text);
+        await measureClosedRow(rowCtx, { name, url, connections: many, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null });
+      }
+      // Each load on every mode in turn: load from elsewhere on a shared machine falls on both alike.
+      for (const point of costPoints(workers, many)) {
+        for (const r of running) {
+          if (signal.aborted) return;
+          const name = `cost: accept=${r.accept}, ${workers} worker${workers === 1 ? '' : 's'}, ${point.load} at ${point.connections}`;
+          const spec = {
+            name,
+            url: predictUrl(r.target.url, options.text),
+            connections: point.connections,
+            seconds: options.phaseSeconds,
+            oneShot: point.oneShot,
+          };
+          const { row, run } = await measureCostRow(rowCtx, spec, r.stats);
+          if (run) runs.push(run);
+          rows.push({ ...row, accept: r.accept, poolWorkers: workers, load: point.load, connections: point.connections, oneShot: point.oneShot });
+        }
+      }
+    });
+  }
+  if (rows.length === 0) throw new Error('cost interrupted before its first row');
+  const { costs, missing } = modeCosts(rows, options.acceptModes);
+  return {
+    kind: 'cost',
+    driver,
+    acceptModes: options.acceptModes,
+    servers,
+    rows,
+    model: costs.length > 0 ? scaleModel(costs) : null,
+    modelMissing: missing,
+    loadAverage: { before: loadBefore, after: readLoadAverage() },
+    runs,
+  };
+}

@@ -65,8 +65,7 @@ async function withServers<T>(
 }
 
 /** The master's CPU over `seconds` of no load, in ms per second: the part of its cost that is per second (timers), not per request. */
-async function masterIdleCpu(running: readonly Running[], seconds: number, signal: AbortSignal): Promise<(number | null)[]> {
-  const masters = await Promise.all(running.map((r) => poolPids(r.stats).then((p) => p.master)));
+async function masterIdleCpu(masters: readonly number[], seconds: number, signal: AbortSignal): Promise<(number | null)[]> {
   const before = masters.map((pid) => processCpuMs([pid]));
   const start = performance.now();
   await new Promise<void>((resolve) => {
@@ -93,8 +92,15 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
     if (signal.aborted) break;
     const args = ['--workers', String(workers), '--cheaper', '0', ...options.serverArgs];
     await withServers(ctx, args, workers, options.acceptModes, async (running) => {
-      const idle = await masterIdleCpu(running, Math.min(3, Math.max(1, options.phaseSeconds)), signal);
-      running.forEach((r, i) => servers.push({ accept: r.accept, poolWorkers: workers, server: serverInfo(r.target), masterIdleCpuMsPerS: idle[i]! }));
+      const pids = await Promise.all(running.map((r) => poolPids(r.stats)));
+      const idle = await masterIdleCpu(
+        pids.map((p) => p.master),
+        Math.min(3, Math.max(1, options.phaseSeconds)),
+        signal,
+      );
+      running.forEach((r, i) =>
+        servers.push({ accept: r.accept, poolWorkers: workers, server: serverInfo(r.target), pids: pids[i]!, masterIdleCpuMsPerS: idle[i]! }),
+      );
       for (const r of running) {
         if (signal.aborted) return;
         // A short warm-up at the highest load, so that no row pays for the JIT.

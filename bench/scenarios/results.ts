@@ -6,7 +6,7 @@ import type { PoolUsage, ScaleMetrics } from '../analysis/scaleMetrics.js';
 import type { Driver } from '../load/driver.js';
 import type { ProfileName } from '../load/profiles.js';
 import type { ClosedRow, RowCost, RowLatency } from '../run/closedRow.js';
-import type { SplitCost } from '../run/costRow.js';
+import type { PoolPids, SplitCost } from '../run/costRow.js';
 import type { ScaleModel } from '../analysis/scaleModel.js';
 import type { AcceptMode } from '../target/acceptMode.js';
 import type { RunResult } from '../run/types.js';
@@ -147,6 +147,8 @@ export interface CostServer {
   accept: AcceptMode;
   poolWorkers: number;
   server: ServerInfo;
+  /** Its processes when the rows began. */
+  pids: PoolPids;
   /** The master's CPU ms per second of wall time, idle (its timers); null when not measured. */
   masterIdleCpuMsPerS: number | null;
 }

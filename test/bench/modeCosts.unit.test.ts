@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type CostedRow, modeCosts } from '../../bench/analysis/modeCosts.js';
+import { perRequestUs, splitCost } from '../../bench/run/costRow.js';
+import { costPoints } from '../../bench/scenarios/cost.js';
+
+const row = (accept: string, poolWorkers: number, load: CostedRow['load'], masterUs: number | null, workerUs: number | null): CostedRow => ({
+  accept,
+  poolWorkers,
+  load,
+  masterCpuUsPerRequest: masterUs,
+  workerCpuUsPerRequest: workerUs,
+});
+
+test('costPoints: one-shot at one connection per worker, kept alive at many, queued only with one worker', () => {
+  assert.deepEqual(costPoints(1, 32), [
+    { load: 'one-shot', connections: 1, oneShot: true },
+    { load: 'keep-alive', connections: 32, oneShot: false },
+    { load: 'queued', connections: 32, oneShot: true },
+  ]);
+  assert.deepEqual(
+    costPoints(2, 32).map((p) => `${p.load} ${p.connections}`),
+    ['one-shot 2', 'keep-alive 32'],
+  );
+});
+
+test('perRequestUs and splitCost: CPU ms over answers in µs, and one 10 ms tick as the resolution', () => {
+  assert.equal(perRequestUs(50, 1000), 50);
+  assert.equal(perRequestUs(5, 0), null);
+  assert.deepEqual(splitCost(400, 800, 1000), { masterCpuUsPerRequest: 400, workerCpuUsPerRequest: 800, resolutionUs: 10 });
+});
+
+test('modeCosts: per mode, the one-shot and kept-alive rows of the largest pool; queued rows are no input', () => {
+  const rows = [
+    row('master', 1, 'one-shot', 600, 800),
+    row('workers', 1, 'one-shot', 1, 900),
+    row('master', 1, 'queued', 9999, 9999),
+    row('master', 2, 'one-shot', 400, 790),
+    row('workers', 2, 'one-shot', 2, 950),
+    row('master', 2, 'keep-alive', 5, 150),
+    row('workers', 2, 'keep-alive', 0, 140),
+  ];
+  assert.deepEqual(modeCosts(rows, ['master', 'workers']), {
+    costs: [
+      { mode: 'master', oneShot: { masterUs: 400, workerUs: 790 }, keepAlive: { masterUs: 5, workerUs: 150 } },
+      { mode: 'workers', oneShot: { masterUs: 2, workerUs: 950 }, keepAlive: { masterUs: 0, workerUs: 140 } },
+    ],
+    missing: [],
+  });
+});
+
+test('modeCosts: a mode without both rows is left out, saying which row is missing', () => {
+  const { costs, missing } = modeCosts([row('master', 1, 'one-shot', 600, 800), row('master', 1, 'keep-alive', null, null)], ['master']);
+  assert.deepEqual(costs, []);
+  assert.deepEqual(missing, ['no keep-alive row of accept=master has answers']);
+  assert.match(modeCosts([row('m', 1, 'one-shot', 1, 0), row('m', 1, 'keep-alive', 1, 1)], ['m']).missing[0]!, /measured no worker CPU/);
+});

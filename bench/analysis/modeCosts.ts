@@ -14,27 +14,28 @@ export interface CostedRow {
 }
 
 /** The model's input for one kind of connection, or why there is none. */
-function costOf(rows: readonly CostedRow[], mode: string, load: CostLoad): RequestCost | string {
+function costOf(rows: readonly CostedRow[], mode: string, load: CostLoad, pool: number): RequestCost | string {
   const measured = rows.filter((r) => r.accept === mode && r.load === load && r.masterCpuUsPerRequest !== null && r.workerCpuUsPerRequest !== null);
   if (measured.length === 0) return `no ${load} row of accept=${mode} has answers`;
-  // The most workers: the pool the model's many cores are closest to.
-  const row = measured.reduce((a, b) => (b.poolWorkers > a.poolWorkers ? b : a));
+  const row = measured.find((r) => r.poolWorkers === pool) ?? measured.reduce((a, b) => (b.poolWorkers > a.poolWorkers ? b : a));
   if (row.workerCpuUsPerRequest! <= 0) return `the ${load} row of accept=${mode} measured no worker CPU (fewer answers than one clock tick needs)`;
   return { masterUs: row.masterCpuUsPerRequest!, workerUs: row.workerCpuUsPerRequest! };
 }
 
 /**
  * Per accept mode, the costs the scale model starts from: the one-shot and the kept-alive rows
- * of the largest pool. Queued rows are not an input (a queue is the state the model predicts
+ * of the pool of `pool` workers (else the largest measured). The model gives the master a core
+ * and each worker one: on this machine that is the pool of cores - 1, where the measured costs
+ * carry no context switching between processes that share a core. Queued rows are not an input (a queue is the state the model predicts
  * the master into, not a cost per request of a pool that keeps up). Modes without both rows
  * are left out, with the reason.
  */
-export function modeCosts(rows: readonly CostedRow[], modes: readonly string[]): { costs: ModeCosts[]; missing: string[] } {
+export function modeCosts(rows: readonly CostedRow[], modes: readonly string[], pool: number): { costs: ModeCosts[]; missing: string[] } {
   const costs: ModeCosts[] = [];
   const missing: string[] = [];
   for (const mode of modes) {
-    const oneShot = costOf(rows, mode, 'one-shot');
-    const keepAlive = costOf(rows, mode, 'keep-alive');
+    const oneShot = costOf(rows, mode, 'one-shot', pool);
+    const keepAlive = costOf(rows, mode, 'keep-alive', pool);
     if (typeof oneShot === 'string' || typeof keepAlive === 'string') {
       missing.push(...[oneShot, keepAlive].filter((x): x is string => typeof x === 'string'));
       continue;

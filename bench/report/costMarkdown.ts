@@ -90,7 +90,8 @@ export function costSection(r: CostResult): string[] {
     lines.push(`Not computed: ${r.modelMissing.join('; ')}.`, '');
     return lines;
   }
-  lines.push(r.model.assumption, '');
+  const pool = `${r.modelPool} worker${r.modelPool === 1 ? '' : 's'}`;
+  lines.push(`From the one-shot and kept-alive rows with ${pool} (on this machine, a core for the master and one per worker). ${r.model.assumption}`, '');
   for (const kind of CONNECTION_KINDS) lines.push(`${KIND_WORDS[kind][0]!.toUpperCase()}${KIND_WORDS[kind].slice(1)}:`, '', ...modelTable(r.model, kind), '');
   lines.push(...r.model.costs.map((c) => bottleneckLine(r.model!, c.mode)));
   if (r.modelMissing.length > 0) lines.push(`- Left out: ${r.modelMissing.join('; ')}.`);

@@ -4,6 +4,7 @@
  * requests and one-shot requests queued in the master, with 1 and 2 workers, in each accept
  * mode; then the scale model: where, on 2 to 64 cores, the master's one core stops keeping up.
  */
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { readLoadAverage } from '../analysis/loadAverage.js';
 import { type CostLoad, modeCosts } from '../analysis/modeCosts.js';
@@ -20,6 +21,11 @@ import { serverInfo } from './serverInfo.js';
 
 /** The pools measured: one worker (where requests queue soonest) and two (one per core here). */
 export const COST_POOL_SIZES = [1, 2] as const;
+
+/** The pool whose rows feed the model: a core for the master and one per worker (cores - 1), within the pools measured. */
+export function modelPoolSize(cores: number): number {
+  return Math.min(Math.max(cores - 1, COST_POOL_SIZES[0]), COST_POOL_SIZES[COST_POOL_SIZES.length - 1]!);
+}
 
 export interface CostPoint {
   load: CostLoad;
@@ -128,13 +134,15 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
     });
   }
   if (rows.length === 0) throw new Error('cost interrupted before its first row');
-  const { costs, missing } = modeCosts(rows, options.acceptModes);
+  const modelPool = modelPoolSize(availableParallelism());
+  const { costs, missing } = modeCosts(rows, options.acceptModes, modelPool);
   return {
     kind: 'cost',
     driver,
     acceptModes: options.acceptModes,
     servers,
     rows,
+    modelPool,
     model: costs.length > 0 ? scaleModel(costs) : null,
     modelMissing: missing,
     loadAverage: { before: loadBefore, after: readLoadAverage() },

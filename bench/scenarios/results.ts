@@ -160,6 +160,8 @@ export interface CostResult {
   servers: CostServer[];
   /** In the order measured: each load on every accept mode in turn. */
   rows: CostRow[];
+  /** The --workers whose one-shot and kept-alive rows feed the model. */
+  modelPool: number;
   /** Predicted for 2..64 cores from the rows; null when a mode lacks a row (interrupted), with why. */
   model: ScaleModel | null;
   modelMissing: string[];

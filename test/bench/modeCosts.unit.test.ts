@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CostedRow, modeCosts } from '../../bench/analysis/modeCosts.js';
 import { perRequestUs, splitCost } from '../../bench/run/costRow.js';
-import { costPoints } from '../../bench/scenarios/cost.js';
+import { costPoints, modelPoolSize } from '../../bench/scenarios/cost.js';
 
 const row = (accept: string, poolWorkers: number, load: CostedRow['load'], masterUs: number | null, workerUs: number | null): CostedRow => ({
   accept,
@@ -30,7 +30,7 @@ test('perRequestUs and splitCost: CPU ms over answers in µs, and one 10 ms tick
   assert.deepEqual(splitCost(400, 800, 1000), { masterCpuUsPerRequest: 400, workerCpuUsPerRequest: 800, resolutionUs: 10 });
 });
 
-test('modeCosts: per mode, the one-shot and kept-alive rows of the largest pool; queued rows are no input', () => {
+test('modeCosts: per mode, the one-shot and kept-alive rows of the chosen pool, else the largest; queued rows are no input', () => {
   const rows = [
     row('master', 1, 'one-shot', 600, 800),
     row('workers', 1, 'one-shot', 1, 900),
@@ -40,18 +40,28 @@ test('modeCosts: per mode, the one-shot and kept-alive rows of the largest pool;
     row('master', 2, 'keep-alive', 5, 150),
     row('workers', 2, 'keep-alive', 0, 140),
   ];
-  assert.deepEqual(modeCosts(rows, ['master', 'workers']), {
+  assert.deepEqual(modeCosts(rows, ['master', 'workers'], 2), {
     costs: [
       { mode: 'master', oneShot: { masterUs: 400, workerUs: 790 }, keepAlive: { masterUs: 5, workerUs: 150 } },
       { mode: 'workers', oneShot: { masterUs: 2, workerUs: 950 }, keepAlive: { masterUs: 0, workerUs: 140 } },
     ],
     missing: [],
   });
+  const one = modeCosts(rows, ['master'], 1).costs[0]!;
+  assert.deepEqual(one.oneShot, { masterUs: 600, workerUs: 800 }, 'the pool asked for');
+  assert.deepEqual(one.keepAlive, { masterUs: 5, workerUs: 150 }, 'the largest pool where the one asked for has no row');
+});
+
+test('modelPoolSize: cores - 1 workers, within the pools measured', () => {
+  assert.equal(modelPoolSize(2), 1);
+  assert.equal(modelPoolSize(3), 2);
+  assert.equal(modelPoolSize(64), 2);
+  assert.equal(modelPoolSize(1), 1);
 });
 
 test('modeCosts: a mode without both rows is left out, saying which row is missing', () => {
-  const { costs, missing } = modeCosts([row('master', 1, 'one-shot', 600, 800), row('master', 1, 'keep-alive', null, null)], ['master']);
+  const { costs, missing } = modeCosts([row('master', 1, 'one-shot', 600, 800), row('master', 1, 'keep-alive', null, null)], ['master'], 1);
   assert.deepEqual(costs, []);
   assert.deepEqual(missing, ['no keep-alive row of accept=master has answers']);
-  assert.match(modeCosts([row('m', 1, 'one-shot', 1, 0), row('m', 1, 'keep-alive', 1, 1)], ['m']).missing[0]!, /measured no worker CPU/);
+  assert.match(modeCosts([row('m', 1, 'one-shot', 1, 0), row('m', 1, 'keep-alive', 1, 1)], ['m'], 1).missing[0]!, /measured no worker CPU/);
 });

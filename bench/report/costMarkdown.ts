@@ -2,6 +2,7 @@ import type { LoadAverage } from '../analysis/loadAverage.js';
 import { CONNECTION_KINDS, type ConnectionKind, type ModelCell, type ScaleModel } from '../analysis/scaleModel.js';
 import type { CostResult, CostRow } from '../scenarios/results.js';
 import { formatMs, formatRate } from './format.js';
+import type { ChartFile } from './runCharts.js';
 
 const row = (...cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 
@@ -67,7 +68,7 @@ function bottleneckLine(model: ScaleModel, mode: string): string {
   return `- accept=${mode}: the master is the bottleneck for ${from('oneShot')}, for ${from('keepAlive')} (from ${inputs}).`;
 }
 
-export function costSection(r: CostResult): string[] {
+export function costSection(r: CostResult, charts: readonly ChartFile[] = []): string[] {
   const lines = ["## Cost: the master's CPU against the workers', per request", ''];
   lines.push(
     `Load: ${r.driver.detail}, closed loop. Accept modes: ${r.acceptModes.join(', ')}, each load measured on every mode in turn (their servers all run during every row). ` +
@@ -80,6 +81,9 @@ export function costSection(r: CostResult): string[] {
       "Queued: one worker, as many one-shot connections as the other rows' most, so that requests wait in the master's queue.",
     '',
   );
+  // The bench's own client keeps every response: its latency charts (wrk keeps none).
+  const latencyCharts = charts.filter((c) => r.runs.some((run) => run.name === c.run) && c.file.endsWith('-latency.svg'));
+  if (latencyCharts.length > 0) lines.push(...latencyCharts.map((c) => `![${c.title}](${c.file})`), '');
   const idle = r.servers.map(
     (s) =>
       `accept=${s.accept}, ${s.poolWorkers} worker${s.poolWorkers === 1 ? '' : 's'}: ${s.masterIdleCpuMsPerS === null ? 'n/a' : `${s.masterIdleCpuMsPerS.toFixed(1)} ms/s`}`,

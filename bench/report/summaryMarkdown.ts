@@ -56,7 +56,7 @@ export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[
         lines.push(...compareSection(result));
         break;
       case 'cost':
-        lines.push(...costSection(result));
+        lines.push(...costSection(result, charts));
         break;
     }
   }

@@ -334,7 +334,15 @@ const readTidepool = object<TidepoolInfo>({
       last_decision: must(nullable(readDecision)),
     }),
   ),
-  queue: must(object<TidepoolInfo['queue']>({ waiting: must(num), limit: must(num), rejected: must(num) })),
+  queue: must(
+    object<TidepoolInfo['queue']>({
+      waiting: must(num),
+      limit: must(num),
+      rejected: must(num),
+      accept: maybe(oneOf(['master', 'workers'] as const)),
+      handed_off: maybe(num),
+    }),
+  ),
   events: must(arrayOf(readPoolEvent)),
 });
 

@@ -198,7 +198,11 @@ export interface TidepoolInfo {
     params: Record<string, number>;
     last_decision: ScalingDecisionInfo | null;
   };
-  queue: { waiting: number; limit: number; rejected: number };
+  /**
+   * `accept`: who accepts TCP connections, the master or the workers (then `waiting` includes the
+   * kernel's accept queues); `handed_off`: connections the master passed to a worker over IPC.
+   */
+  queue: { waiting: number; limit: number; rejected: number; accept?: 'master' | 'workers'; handed_off?: number };
   /** The most recent events, oldest first. */
   events: PoolEvent[];
 }

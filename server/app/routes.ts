@@ -15,16 +15,12 @@ export interface AppOptions {
   limits: Pick<PredictLimits, 'maxBodySize' | 'maxBatch'>;
   /** hold the worker this long per /predict, blocking like a synchronous model (0 = off) */
   simulateLatencyMs: number;
-  /** facts for /healthz and /readyz when a worker answers them on a kept-alive connection */
-  describe: () => Record<string, unknown>;
   /** headers on every answer (which worker served it) */
   headers: Record<string, string>;
   /** when set, /predict texts wait for a batch (see worker/batcher.ts)... */
   batcher?: Batcher;
   /** ...when this says a batch can form at all (more than one open connection) */
   canBatch?: () => boolean;
-  /** the master serves /metrics on this listener (so a worker that sees it says where to ask) */
-  metricsOnAppListener?: boolean;
 }
 
 function formatPrediction(p: Prediction, withTop: boolean): Record<string, unknown> {
@@ -61,18 +57,9 @@ export function createApp(options: AppOptions): AppHandler {
           if (req.method === 'GET' || req.method === 'HEAD') return predict(fromQuery(req.query, limits));
           if (req.method === 'POST') return predict(fromJsonBody(req.body, req.headers['content-type'], limits));
           return errorResponse(405, `Method ${req.method} is not allowed on /predict; use GET or POST`, { Allow: 'GET, HEAD, POST' });
+        // The master's own routes never get here: the worker forwards them (worker/adminForward.ts).
         case '/metrics':
-          if (!options.metricsOnAppListener) return errorResponse(404, 'No route /metrics here: this server has a `metrics` address of its own');
-          // Only the master has the metrics; this kept-alive connection belongs to a worker.
-          return errorResponse(421, 'GET /metrics is answered by the master: send it on a new connection (this one is held by a worker)', {
-            Connection: 'close',
-          });
-        case '/healthz':
-        case '/readyz':
-          if (req.method !== 'GET' && req.method !== 'HEAD') {
-            return errorResponse(405, `Method ${req.method} is not allowed on ${req.path}; use GET`, { Allow: 'GET, HEAD' });
-          }
-          return jsonResponse(200, { status: 'ok', ...options.describe() });
+          return errorResponse(404, 'No route /metrics here: this server has a `metrics` address of its own');
         default:
           return errorResponse(404, `No route ${req.path.slice(0, 100)}; try GET /predict?text=...`);
       }

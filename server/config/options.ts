@@ -19,6 +19,18 @@ export type OptionType = 'int' | 'float' | 'bool' | 'string' | 'enum' | 'address
 /** Where tidepool listens when the configuration names no listener at all. */
 export const DEFAULT_HTTP = '127.0.0.1:4444';
 
+/** Who accepts TCP connections (see the `accept` option and server/master/sharedAccept.ts). */
+export const ACCEPT_MODES = ['auto', 'master', 'workers'] as const;
+export type AcceptMode = Exclude<(typeof ACCEPT_MODES)[number], 'auto'>;
+/** `accept = auto` lets the workers accept on machines with this many cores or more. */
+export const ACCEPT_WORKERS_FROM_CORES = 8;
+
+/** What `accept` means on a machine with `cores` cores. */
+export function acceptMode(value: (typeof ACCEPT_MODES)[number], cores = availableParallelism()): AcceptMode {
+  if (value !== 'auto') return value;
+  return cores >= ACCEPT_WORKERS_FROM_CORES ? 'workers' : 'master';
+}
+
 /** uWSGI reads a bare `chmod-socket` (no value) as this mode. */
 export const BARE_CHMOD_SOCKET = 0o666;
 
@@ -94,7 +106,19 @@ export const OPTIONS = [
     type: 'int',
     min: 1,
     default: 100,
-    help: 'How many requests may wait for a free worker; beyond that they get 503.',
+    help: "How many requests may wait for a free worker; beyond that they get 503. With accept = workers, TCP listeners' kernel accept queue: beyond it the kernel drops new connections.",
+  },
+  {
+    name: 'accept',
+    section: 'Listening',
+    type: 'enum',
+    choices: ACCEPT_MODES,
+    default: 'auto',
+    defaultText: `auto: workers on ${ACCEPT_WORKERS_FROM_CORES}+ cores, else master`,
+    help:
+      'Who accepts TCP connections. master: the master reads each first request line and hands the connection to a free worker (queue-aware). ' +
+      "workers: the workers accept from the shared socket and the master watches the kernel's accept queue, off the request path (for many cores). " +
+      'UNIX sockets are always accepted by the master.',
   },
   {
     name: 'metrics',

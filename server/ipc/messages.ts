@@ -1,7 +1,8 @@
 /**
  * The typed messages between the master and its workers over Node's IPC channel.
- * Kept tiny and transition-based: a worker reports busy/idle only when its in-flight count
- * crosses zero, so a saturated worker sends few messages.
+ * Kept tiny: where the master accepts, a worker reports busy/idle only when its in-flight count
+ * crosses zero, so a saturated worker sends few messages; where workers accept (accept = workers),
+ * a worker reports a tally on a timer, so the master's cost does not grow with the request rate.
  */
 
 import type { ExitReason } from '../../core/stats/schema.js';
@@ -41,8 +42,8 @@ export function emptyHistogram(): number[] {
 }
 
 export type WorkerMessage =
-  /** `model` describes what was loaded, in one line (models' describeModel) */
-  | { t: 'ready'; loadMs: number; backend: string; backendDetail: string; model: string }
+  /** `model` describes what was loaded, in one line (models' describeModel); `shape` its classes and words */
+  | { t: 'ready'; loadMs: number; backend: string; backendDetail: string; model: string; shape: ModelShape | null }
   | { t: 'load-failed'; error: string }
   /** in-flight went 0 -> 1; `at` epoch ms of the request start, for harakiri */
   | { t: 'busy'; at: number; method: string; path: string; got: number }
@@ -50,16 +51,64 @@ export type WorkerMessage =
   | { t: 'next'; at: number; method: string; path: string }
   /** in-flight went to 0; `got` echoes how many connections the worker had received */
   | ({ t: 'idle'; got: number; open: number } & RequestTally)
+  /**
+   * accept = workers: the worker's state and what it served since the last tally, on a timer
+   * (TALLY_EVERY_MS, and at least every HEARTBEAT_MS) instead of a message per busy period.
+   * `req` is the latest request still running (harakiri), null when none runs.
+   */
+  | ({
+      t: 'tally';
+      got: number;
+      open: number;
+      inFlight: number;
+      /** connections accepted and held unread until the worker has room (the worker's share of the queue) */
+      waiting: number;
+      req: { at: number; method: string; path: string } | null;
+    } & RequestTally)
+  /** accept = workers: a connection follows, accepted and not read, for the master's queue (asked, or the worker stops) */
+  | { t: 'spilled'; proto: Protocol }
+  /** accept = workers: a listening socket handle follows, for the master to keep (it never accepts on it) */
+  | { t: 'keeper'; index: number }
+  /** a request for one of the master's own routes (/healthz, /readyz, /metrics) reached the worker */
+  | { t: 'admin'; id: number; req: AdminRequest }
   /** the worker asks to be recycled (max-requests, reload-on-rss, lifetime) */
   | { t: 'recycle'; reason: RecycleReason; detail: string };
 
+/** A request for the master's own routes, as a worker forwards it (the body, base64). */
+export interface AdminRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+/** accept = workers: how often a worker reports its tally while something changed, and at least how often it speaks. */
+export const TALLY_EVERY_MS = 100;
+export const HEARTBEAT_MS = 1000;
+
 export type Protocol = 'http' | 'uwsgi';
+
+/** A model file's classes and bag-of-words width, as the worker that loaded it saw them (0: not a classifier, not text). */
+export interface ModelShape {
+  classes: number;
+  numWords: number;
+}
 
 export type MasterMessage =
   /** a connection handle follows; `head` is what the master already read from it (base64) */
   | { t: 'conn'; proto: Protocol; head: string }
   /** requests are (or are no longer) waiting for a worker: keep-alive answers close while true */
   | { t: 'queue'; waiting: boolean }
+  /**
+   * accept = workers: the handle of app listener `index` follows; accept on it directly.
+   * `keep`: send a copy back (a `keeper`), so that the master holds the socket without accepting.
+   */
+  | { t: 'listen'; index: number; proto: Protocol; backlog: number; keep: boolean }
+  /** accept = workers: workers are idle while this one holds waiting connections: pass up to `count` of them to the master */
+  | { t: 'spill'; count: number }
+  /** the master's answer to an `admin` request */
+  | { t: 'admin-answer'; id: number; status: number; headers: Record<string, string>; body: string }
   /** finish what you hold, take nothing new, exit */
   | { t: 'stop'; reason: string };
 

@@ -7,6 +7,9 @@
 import type net from 'node:net';
 import fs from 'node:fs';
 import type { Config } from '../config/index.js';
+import { acceptMode, type AcceptMode } from '../config/options.js';
+import type { AppResponse } from '../app/types.js';
+import type { AdminRequest, ModelShape } from '../ipc/messages.js';
 import type { UwsgiStats } from '../../core/stats/schema.js';
 import type { Protocol } from '../ipc/messages.js';
 import { createHttpConnectionServer } from '../protocol/httpConnection.js';
@@ -22,9 +25,10 @@ import { Dispatch } from './dispatch/dispatch.js';
 import { PoolEvents } from './events.js';
 import { Lifecycle, type BackendInfo } from './lifecycle/lifecycle.js';
 import { WORKER_SCRIPT } from './lifecycle/workerLaunch.js';
-import { listenOn, readHead, vacuumUnix } from './listeners.js';
+import { listenOn, readHead, vacuumUnix } from './accept/listeners.js';
+import { SharedAccept } from './accept/sharedAccept.js';
 import { Scaler } from './scaler.js';
-import { emptySlot, isBusy, isRunning, type Slot } from './slot.js';
+import { emptySlot, isBusy, isRunning, processOf, type Slot } from './slot.js';
 import type { Address } from '../../core/net/address.js';
 
 export interface Listener {
@@ -32,6 +36,8 @@ export interface Listener {
   server: net.Server;
   address: Address;
   bound: string;
+  /** The TCP host and port bound (a port from the OS resolved); null for UNIX sockets. */
+  endpoint: { host: string; port: number } | null;
 }
 
 /** Workers started at boot: `cheaper-initial`, or every slot when the cheaper subsystem is off. */
@@ -50,10 +56,17 @@ export class Master {
   /** /metrics: on the HTTP listeners (metrics = ''), or on a listener of its own (see stats/start.ts). */
   readonly metrics: PoolMetrics;
   readonly exited: Promise<number>;
+  /** Who accepts TCP connections (the `accept` option, `auto` resolved). */
+  readonly accept: AcceptMode;
+  /** accept = workers: the listening sockets the workers accept on, and the kernel's queues. */
+  readonly shared: SharedAccept | null;
 
   private readonly checks: PeriodicChecks;
   private readonly facts: ServerFacts;
   private readonly routes: ReadonlyMap<string, ExtraRoute>;
+  private readonly adminHandler: ReturnType<typeof createAdminRoutes>;
+  /** Since when the kernel's accept queues have not been empty (accept = workers). */
+  private backlogSince: number | undefined;
   private readonly admin: ReturnType<typeof createHttpConnectionServer>;
   private readonly adminUwsgi: ReturnType<typeof createUwsgiConnectionServer>;
   private shutdownCode = 0;
@@ -65,6 +78,9 @@ export class Master {
     workerScript = WORKER_SCRIPT,
   ) {
     const slots = Array.from({ length: config.workers }, (_, i) => emptySlot(i + 1));
+    this.accept = acceptMode(config.accept);
+    const shared = this.accept === 'workers' ? new SharedAccept(this.listeners, config.listen) : null;
+    this.shared = shared;
     const events = new PoolEvents(config['stats-events']);
     const dispatch = new Dispatch(slots, { listen: config.listen, batchMaxSize: config['batch-max-size'] }, events);
     const lifecycle = new Lifecycle(
@@ -75,24 +91,29 @@ export class Master {
         dispatch,
         giveUp: (why) => void this.shutdown(why, 1),
         allGone: () => this.finish(),
+        workerReady: (p) => shared?.workerReady(p),
+        keeper: (index, handle) => shared?.keeper(index, handle),
+        admin: (req) => this.answerAdmin(req),
+        spilled: (proto, socket) => this.route(socket, proto),
       },
       workerScript,
     );
     const scaler = new Scaler(config, {
       slots,
       events,
-      queueLength: () => dispatch.queue.length,
+      queueLength: () => this.queue().waiting,
       spawn: (s, kind, reason) => lifecycle.spawn(s, kind, reason),
       cheap: (s, reason) => lifecycle.cheap(s, reason),
     });
     this.checks = new PeriodicChecks(
       slots,
-      { harakiriS: config.harakiri, evilReloadOnRssMb: config['evil-reload-on-rss'] },
+      { harakiriS: config.harakiri, evilReloadOnRssMb: config['evil-reload-on-rss'], heartbeat: shared !== null },
       {
         harakiri: (s, elapsedMs) => lifecycle.harakiri(s, elapsedMs),
         killForRss: (s, detail) => lifecycle.killForRss(s, detail),
         afterChecks: (now) => {
-          dispatch.announceQueue(now);
+          dispatch.announceQueue(now, this.backlogWaitingSince(now));
+          if (shared) dispatch.rebalance();
           if (!lifecycle.shuttingDown) scaler.check();
         },
       },
@@ -105,8 +126,9 @@ export class Master {
     this.facts = readServerFacts(config.model);
     this.metrics = createPoolMetrics(this);
     this.routes = new Map<string, ExtraRoute>(config.metrics === '' ? [['/metrics', (method) => this.metrics.route(method)]] : []);
+    this.adminHandler = createAdminRoutes(() => this.adminFacts(), this.routes);
     const hooks: ServeHooks = {
-      handler: createAdminRoutes(() => this.adminFacts(), this.routes),
+      handler: this.adminHandler,
       maxBodySize: config['max-body-size'],
       onStart: () => {},
       onEnd: () => {},
@@ -128,7 +150,7 @@ export class Master {
       for (const address of list) {
         // The kernel backlog stays large: `listen` bounds the master's own queue (with 503s), and a
         // small backlog would make UNIX-socket clients fail with EAGAIN before the master sees them.
-        const l = await listenOn({ proto, address, mode, backlog: Math.max(c.listen, 1024) }, (socket) => this.accept(socket, proto));
+        const l = await listenOn({ proto, address, mode, backlog: Math.max(c.listen, 1024) }, (socket) => this.route(socket, proto));
         this.listeners.push({ proto, ...l });
         log('info', `listening on ${l.bound} (${proto === 'http' ? 'HTTP' : 'uwsgi protocol'})`);
       }
@@ -141,7 +163,7 @@ export class Master {
     this.checks.start(this.config['cheaper-check-interval']);
   }
 
-  private accept(socket: net.Socket, proto: Protocol): void {
+  private route(socket: net.Socket, proto: Protocol): void {
     void readHead(socket, proto).then((a) => {
       if (a === null) return;
       if (a.peek.kind === 'route' && (ADMIN_PATHS.has(a.peek.path) || this.routes.has(a.peek.path))) {
@@ -176,6 +198,7 @@ export class Master {
     log('info', `shutting down (${why}): no new connections; finishing ${dispatch.queue.length} waiting and ${running} running requests`);
     this.checks.stop();
     for (const l of this.listeners) l.server.close();
+    this.shared?.close();
     this.shutdownCode = code;
     dispatch.paused = false;
     if (brutal) {
@@ -199,8 +222,38 @@ export class Master {
     this.exitResolve(this.shutdownCode);
   }
 
+  /**
+   * Requests waiting for a worker: in the master's own queue, and (accept = workers) in the
+   * kernel's accept queues and held by workers. `byListener` counts each listener's share.
+   */
+  queue(now = Date.now()): { waiting: number; byListener: number[] } {
+    const own = this.dispatch.queue.length;
+    const kernel = this.shared?.queueLengths(now) ?? this.listeners.map(() => 0);
+    // Connections the workers accepted and hold unread (accept = workers) wait too, for TCP listeners.
+    const held = this.slots.reduce((n, s) => n + (processOf(s)?.waiting ?? 0), 0);
+    const byListener = kernel.map((n, i) => n + own + (this.listeners[i]!.endpoint ? held : 0));
+    return { waiting: own + held + kernel.reduce((a, b) => a + b, 0), byListener };
+  }
+
+  /** Since when connections have waited in the kernel's accept queues or in workers without a break, if they do. */
+  private backlogWaitingSince(now: number): number | undefined {
+    if (this.shared === null) return undefined;
+    const waiting = this.queue(now).waiting > this.dispatch.queue.length;
+    this.backlogSince = waiting ? (this.backlogSince ?? now) : undefined;
+    return this.backlogSince;
+  }
+
+  /** A worker forwarded a request for the master's own routes (a kept-alive connection, or accept = workers). */
+  private async answerAdmin(r: AdminRequest): Promise<AppResponse> {
+    return this.adminHandler({ method: r.method, path: r.path, query: r.query, headers: r.headers, body: Buffer.from(r.body, 'base64') });
+  }
+
   get backend(): BackendInfo {
     return this.lifecycle.backend;
+  }
+
+  get modelShape(): ModelShape | null {
+    return this.lifecycle.modelShape;
   }
 
   /** The uWSGI-format stats document now (the stats socket caches it; the FIFO's `s` logs it). */
@@ -216,7 +269,7 @@ export class Master {
       busy: this.slots.filter(isBusy).length,
       running: this.slots.filter(isRunning).length,
       max: this.slots.length,
-      queue: this.dispatch.queue.length,
+      queue: this.queue().waiting,
       backend: this.backend.detail,
     };
   }

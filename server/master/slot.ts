@@ -67,6 +67,10 @@ export interface WorkerProcess {
   deltaRequests: number;
   rss: number;
   vsz: number;
+  /** Epoch ms of the latest message from the process (accept = workers: its tallies are a heartbeat). */
+  lastHeard: number;
+  /** accept = workers: connections the worker accepted and holds unread until it has room. */
+  waiting: number;
 }
 
 export interface RequestInProgress {
@@ -153,7 +157,21 @@ export function emptySlot(id: number): Slot {
 }
 
 export function newProcess(child: ChildProcess, now = Date.now()): WorkerProcess {
-  return { child, pid: child.pid ?? 0, spawnedAt: now, handed: 0, acked: 0, inRequest: false, open: 0, request: null, deltaRequests: 0, rss: 0, vsz: 0 };
+  return {
+    child,
+    pid: child.pid ?? 0,
+    spawnedAt: now,
+    handed: 0,
+    acked: 0,
+    inRequest: false,
+    open: 0,
+    request: null,
+    deltaRequests: 0,
+    rss: 0,
+    vsz: 0,
+    lastHeard: now,
+    waiting: 0,
+  };
 }
 
 /** A slot state with a process in it. */

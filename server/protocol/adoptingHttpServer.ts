@@ -1,6 +1,7 @@
 /**
- * A node:http server that never listens: the master accepts every connection and passes the
- * socket (with the first bytes it already read) to a worker, which feeds it in with `adopt()`.
+ * A node:http server that never listens: the master accepts a connection and passes the socket
+ * (with the first bytes it already read) to a worker, or the worker accepted it itself (accept =
+ * workers, with no bytes read); either way the worker feeds it in with `adopt()`.
  * Both the built-in app (httpConnection.ts) and a user's own app (nodeAppServer.ts) run on one.
  */
 import http from 'node:http';
@@ -11,12 +12,17 @@ import { jsonErrorBytes } from './hooks.js';
 /** A kept-alive connection idle this long is closed; a proxy in front must give up on it sooner (deploy/plan.ts). */
 export const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
+/** A connection that has sent no request this long after it arrived is closed by drain(). */
+const FIRST_REQUEST_GRACE_MS = 1000;
+
 export interface AdoptingHttpServer {
   readonly server: http.Server;
   adopt(socket: net.Socket, head: Buffer): void;
   /** open sockets */
   connections(): number;
-  /** close idle keep-alive sockets; busy ones close after their response */
+  /** open sockets that have not sent a whole request head yet (just arrived) */
+  fresh(): number;
+  /** close idle keep-alive sockets (and ones that sent nothing for a while); busy ones close after their response */
   drain(): void;
 }
 
@@ -38,15 +44,31 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
     socket.end(jsonErrorBytes(status, msg));
   });
 
+  // Sockets that carried a request, and when the others arrived: drain() spares a fresh
+  // connection whose request may still be on its way (accept = workers takes connections the
+  // moment they are complete, before a byte is read).
+  const served = new WeakSet<net.Socket>();
+  const arrived = new WeakMap<net.Socket, number>();
+  const unserved = new Set<net.Socket>();
+  server.on('request', (req: http.IncomingMessage) => {
+    served.add(req.socket);
+    unserved.delete(req.socket);
+  });
+
   return {
     server,
     adopt(socket, head) {
       sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
+      arrived.set(socket, Date.now());
+      unserved.add(socket);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        unserved.delete(socket);
+      });
       // The parser starts consuming the native handle here, in the same tick the socket arrived,
       // before any read: the head goes in first (synchronously, below), then whatever the kernel
       // holds. (The master stopped reading for good before it passed the socket; see
-      // master/listeners.ts, stopReading.)
+      // master/accept/listeners.ts, stopReading.)
       server.emit('connection', socket);
       // The master already read the first bytes; hand them to the HTTP parser as if they had
       // just arrived, then let the socket flow.
@@ -54,8 +76,14 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
       socket.resume();
     },
     connections: () => sockets.size,
+    fresh: () => unserved.size,
     drain() {
-      server.closeIdleConnections();
+      const now = Date.now();
+      for (const socket of sockets) {
+        // Mid-request (its response not finished): it closes after the response (shouldClose).
+        if ((socket as { _httpMessage?: unknown })._httpMessage) continue;
+        if (served.has(socket) || now - (arrived.get(socket) ?? 0) > FIRST_REQUEST_GRACE_MS) socket.destroy();
+      }
     },
   };
 }

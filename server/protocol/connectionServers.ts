@@ -17,6 +17,8 @@ export interface ConnectionServers {
   adopt(proto: Protocol, socket: net.Socket, head: Buffer): void;
   /** open connections, both protocols */
   connections(): number;
+  /** connections whose first request has not started yet (a uwsgi connection carries one request: until it closes) */
+  fresh(): number;
   /** close idle keep-alive connections; busy ones close after their response */
   drain(): void;
 }
@@ -32,6 +34,7 @@ export function builtinAppServers(hooks: ServeHooks): ConnectionServers {
   return {
     adopt: (proto, socket, head) => (proto === 'uwsgi' ? uwsgi : http).adopt(socket, head),
     connections: () => http.connections() + uwsgi.connections(),
+    fresh: () => http.fresh() + uwsgi.connections(),
     drain: () => http.drain(),
   };
 }
@@ -73,6 +76,7 @@ export function nodeAppServers(listener: NodeRequestListener, hooks: RequestHook
   return {
     adopt: (proto, socket, head) => (proto === 'uwsgi' ? adoptUwsgi(socket, head) : http.adopt(socket, head)),
     connections: () => http.connections() + uwsgiSockets.size(),
+    fresh: () => http.fresh() + uwsgiSockets.size(),
     drain: () => http.drain(),
     failInFlight: (error) => app.failInFlight(error),
   };

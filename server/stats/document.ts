@@ -19,7 +19,10 @@ import type { ServerFacts } from './serverFacts.js';
 import type { ScalingDecision } from '../scaling/types.js';
 
 /** What the document reads from the master. */
-export type PoolState = Pick<Master, 'slots' | 'dispatch' | 'listeners' | 'backend' | 'startedAt' | 'config' | 'scaler' | 'events'>;
+export type PoolState = Pick<
+  Master,
+  'slots' | 'dispatch' | 'listeners' | 'backend' | 'modelShape' | 'startedAt' | 'config' | 'scaler' | 'events' | 'queue' | 'accept'
+>;
 
 /**
  * uWSGI lists its locks with the pid holding each (0: free). tidepool has none of them; the
@@ -29,11 +32,12 @@ const UWSGI_LOCKS: readonly string[] = ['user 0', 'signal', 'filemon', 'timer', 
 
 export function buildStatsDocument(master: PoolState, facts: ServerFacts, now = Date.now()): UwsgiStats {
   const c = master.config;
-  const waiting = master.dispatch.queue.length;
+  const queue = master.queue(now);
+  const waiting = queue.waiting;
   return {
     version: `tidepool-${facts.version}`,
     // tidepool counts the connections waiting for a worker itself, so unlike uWSGI it knows
-    // the queue on UNIX sockets too.
+    // the queue on UNIX sockets too; with accept = workers, the kernel's accept queues count too.
     listen_queue: waiting,
     listen_queue_errors: master.dispatch.rejected,
     signal_queue: 0,
@@ -43,16 +47,16 @@ export function buildStatsDocument(master: PoolState, facts: ServerFacts, now = 
     gid: process.getgid?.() ?? 0,
     cwd: process.cwd(),
     locks: UWSGI_LOCKS.map((name): UwsgiLock => ({ [name]: 0 })),
-    sockets: master.listeners.map((l) => ({
+    sockets: master.listeners.map((l, i) => ({
       name: l.bound,
       proto: l.proto,
-      queue: waiting,
+      queue: queue.byListener[i] ?? 0,
       max_queue: c.listen,
       shared: 0,
       can_offload: 0,
     })),
     workers: master.slots.map((s) => workerEntry(s, master.dispatch.paused, now)),
-    tidepool: tidepoolInfo(master, facts),
+    tidepool: tidepoolInfo(master, facts, waiting),
   };
 }
 
@@ -148,8 +152,9 @@ function workerInfo(s: Slot): TidepoolWorkerInfo {
   };
 }
 
-function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
+function tidepoolInfo(master: PoolState, facts: ServerFacts, waiting: number): TidepoolInfo {
   const c = master.config;
+  const shape = master.modelShape;
   const { status } = master.scaler;
   // The last decision that changed the pool: holds come every check and would hide it.
   const last = status.lastChange ?? status.lastDecision;
@@ -158,7 +163,8 @@ function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
     started_at: Math.floor(master.startedAt / 1000),
     backend: master.backend.name,
     backend_detail: master.backend.detail,
-    model: { ...facts.model },
+    // A worker's own reading once one is ready (every format); the metadata file's before that.
+    model: shape ? { dir: facts.model.dir, classes: shape.classes, num_words: shape.numWords } : { ...facts.model },
     scaling: {
       // `cheaper = 0` turns the cheaper subsystem off, as in uWSGI: no algorithm runs.
       algo: c.cheaper > 0 ? c['cheaper-algo'] : 'off',
@@ -170,7 +176,7 @@ function tidepoolInfo(master: PoolState, facts: ServerFacts): TidepoolInfo {
       params: { ...status.params },
       last_decision: last ? decisionInfo(last.at, last.decision) : null,
     },
-    queue: { waiting: master.dispatch.queue.length, limit: c.listen, rejected: master.dispatch.rejected },
+    queue: { waiting, limit: c.listen, rejected: master.dispatch.rejected, accept: master.accept, handed_off: master.dispatch.handedOff },
     events: master.events.recent(),
   };
 }

@@ -84,7 +84,7 @@ export function poolFamilies(master: PoolState, counts: EventCounts): MetricFami
       type: 'gauge',
       samples: one(ready.length === 0 ? 0 : busyReady / ready.length),
     },
-    { name: 'tidepool_queue_length', help: 'Requests waiting for a free worker.', type: 'gauge', samples: one(master.dispatch.queue.length) },
+    { name: 'tidepool_queue_length', help: 'Requests waiting for a free worker.', type: 'gauge', samples: one(master.queue().waiting) },
     {
       name: 'tidepool_queue_limit',
       help: 'Requests that may wait before new ones get 503 (the `listen` option).',

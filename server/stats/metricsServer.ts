@@ -3,7 +3,7 @@
  * Prometheus reach while the app port stays behind nginx). Answers GET /metrics, nothing else.
  */
 import http from 'node:http';
-import { listenOn, vacuumUnix } from '../master/listeners.js';
+import { listenOn, vacuumUnix } from '../master/accept/listeners.js';
 import { log } from '../log.js';
 import { type AppResponse, errorResponse, settle } from '../app/types.js';
 

@@ -8,7 +8,7 @@
  * read is cut off after a delay instead of being waited for.
  */
 import type net from 'node:net';
-import { listenOn, vacuumUnix } from '../master/listeners.js';
+import { listenOn, vacuumUnix } from '../master/accept/listeners.js';
 import { log } from '../log.js';
 import { type EventSource, followEvents } from './eventStream.js';
 

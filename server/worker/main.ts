@@ -5,7 +5,7 @@
  */
 import type net from 'node:net';
 import { createApp } from '../app/routes.js';
-import { bucketIndex, emptyHistogram, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
+import { bucketIndex, emptyHistogram, HEARTBEAT_MS, TALLY_EVERY_MS, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
 import { builtinAppServers, nodeAppServers, type ConnectionServers } from '../protocol/connectionServers.js';
 import type { RequestHooks } from '../protocol/hooks.js';
 import type { NodeRequestListener } from '../protocol/trackedRequests.js';
@@ -13,12 +13,28 @@ import { APP_CRASHED_EXIT, MODEL_LOAD_FAILED_EXIT, readWorkerSettings, REPORT_EV
 import { Batcher } from './batcher.js';
 import { accessLogLine } from './accessLog.js';
 import { loadServedApp, type ServedApp } from './servedApp.js';
+import { AdminForward } from './adminForward.js';
+import { DirectAccept } from './directAccept.js';
+import { BATCHABLE_RT_US } from '../master/slot.js';
 
 const settings = readWorkerSettings(process.env);
 const spawnedAt = Date.now();
 
-function send(m: WorkerMessage): void {
-  if (process.connected) process.send!(m);
+let lastSentAt = 0;
+/** Connections on their way to the master (spilled): the worker must not exit before they are sent. */
+let handlesInTransit = 0;
+function send(m: WorkerMessage, handle?: unknown): void {
+  if (!process.connected) return;
+  lastSentAt = Date.now();
+  if (!handle) {
+    process.send!(m);
+    return;
+  }
+  handlesInTransit++;
+  process.send!(m, handle as never, {}, () => {
+    handlesInTransit--;
+    if (draining || crashed) maybeExit();
+  });
 }
 
 // Workers never outlive the master: when its end of the IPC channel closes (even after a
@@ -59,7 +75,19 @@ let recycleAsked = false;
 let avgRtUs = 0;
 /** the user's app crashed the process: it is exiting, and takes nothing more */
 let crashed = false;
+/** accept = workers: the connections this worker accepted (set once they exist; the crash handler passes on the held ones) */
+let held: DirectAccept | undefined;
 const tally: RequestTally = { n: 0, tx: 0, rtUs: 0, avgRtUs: 0, exc: 0, hist: emptyHistogram(), batches: 0, batchedTexts: 0 };
+/**
+ * accept = workers: the worker reports a tally on a timer instead of a message per busy period,
+ * except while it holds connections the master handed it (the master's queue dispatches on them,
+ * and needs to hear at once when the worker is free).
+ */
+const byTimer = settings.accept === 'workers';
+const handedOpen = new Set<net.Socket>();
+/** the latest request started, for the master's harakiri */
+let latest = { at: 0, method: '', path: '' };
+let told = { inFlight: 0, got: 0, open: 0, at: 0, waiting: 0 };
 
 /**
  * Report idle once the event loop has nothing more for us this turn, so that the requests of
@@ -76,19 +104,42 @@ function scheduleIdle(delayMs = 0): void {
   else setImmediate(report);
 }
 
-function sendIdle(): void {
-  if (crashed) return;
-  reportedBusy = false;
-  if (idleSentFor === got && tally.n === 0) return;
-  idleSentFor = got;
+/** What was served since the last report; the tally starts over. */
+function takeTally(): RequestTally {
   if (batcher) {
     tally.batches = batcher.counts.batches - batchesReported.batches;
     tally.batchedTexts = batcher.counts.texts - batchesReported.texts;
     batchesReported = { ...batcher.counts };
   }
-  send({ t: 'idle', got, open: servers.connections(), ...tally, avgRtUs });
+  const out = { ...tally, avgRtUs };
   tally.n = tally.tx = tally.rtUs = tally.exc = 0;
   tally.hist = emptyHistogram();
+  return out;
+}
+
+function sendIdle(): void {
+  if (crashed) return;
+  reportedBusy = false;
+  if (idleSentFor === got && tally.n === 0) return;
+  idleSentFor = got;
+  send({ t: 'idle', got, open: servers.connections(), ...takeTally() });
+}
+
+/** accept = workers: the tally, when something changed, and at least every HEARTBEAT_MS (the master's harakiri hears silence). */
+function sendTally(): void {
+  if (crashed) return;
+  const open = servers.connections();
+  const at = inFlight > 0 ? latest.at : 0;
+  const waiting = direct.waiting();
+  const changed = tally.n > 0 || inFlight !== told.inFlight || got !== told.got || open !== told.open || at !== told.at || waiting !== told.waiting;
+  if (!changed && Date.now() - lastSentAt < HEARTBEAT_MS) return;
+  told = { inFlight, got, open, at, waiting };
+  send({ t: 'tally', got, open, inFlight, waiting, req: inFlight > 0 ? { ...latest } : null, ...takeTally() });
+}
+
+/** Whether this request's start and end are told as they happen (see byTimer). */
+function reportsTransitions(): boolean {
+  return !byTimer || handedOpen.size > 0 || reportedBusy;
 }
 
 function maybeAskRecycle(): void {
@@ -120,6 +171,8 @@ const hooks: RequestHooks = {
   onStart(method, path) {
     inFlight++;
     const now = Date.now();
+    latest = { at: now, method, path };
+    if (!reportsTransitions()) return;
     // One `busy` per busy period, and a `next` at most every REPORT_EVERY_MS while it lasts: the
     // master learns when the current request started (for harakiri) without a message per
     // request when the worker is saturated.
@@ -143,8 +196,9 @@ const hooks: RequestHooks = {
     if (status >= 500) tally.exc++;
     if (settings.accessLog) process.stdout.write(accessLogLine(settings.logFormat, settings.slot, method, path, status, rtUs) + '\n');
     maybeAskRecycle();
+    if (byTimer) direct.next();
     if (inFlight === 0) {
-      scheduleIdle(keptAlive ? KEPT_ALIVE_IDLE_DELAY_MS : 0);
+      if (reportsTransitions()) scheduleIdle(keptAlive ? KEPT_ALIVE_IDLE_DELAY_MS : 0);
       if (draining) maybeExit();
     }
   },
@@ -171,33 +225,78 @@ function serveNodeApp(listener: NodeRequestListener): ConnectionServers {
         `answered 500 to ${failed} requests in flight and exiting (the master respawns this worker):`,
       error,
     );
+    // Connections it accepted and never read go back to the master's queue, for the other workers.
+    held?.spill();
     // The answers are written in the next ticks; nothing else runs after them.
-    setImmediate(() => process.exit(APP_CRASHED_EXIT));
+    setImmediate(function exitWhenSent() {
+      if (handlesInTransit > 0) setTimeout(exitWhenSent, 5);
+      else process.exit(APP_CRASHED_EXIT);
+    });
   });
   return servers;
 }
 
-const servers: ConnectionServers =
+const admin = new AdminForward(new Set(settings.adminPaths), send);
+
+/** A user's app sees every request but the master's own routes, which the master answers. */
+function forwardingAdmin(listener: NodeRequestListener): NodeRequestListener {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    if (!admin.handles(path)) return listener(req, res);
+    const method = req.method ?? 'GET';
+    const ask = { method, path, query: q === -1 ? '' : url.slice(q + 1), headers: req.headers as Record<string, string | undefined>, body: Buffer.alloc(0) };
+    return admin.ask(ask).then((out) => {
+      res.writeHead(out.status, { ...out.headers, 'Content-Length': Buffer.byteLength(out.body) });
+      res.end(method === 'HEAD' ? undefined : out.body);
+    });
+  };
+}
+
+const builtinHandler =
   app.kind === 'node'
-    ? serveNodeApp(app.listener)
-    : builtinAppServers({
-        ...hooks,
-        handler: createApp({
-          predictor: app.servable,
-          limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch },
-          simulateLatencyMs: settings.simulateLatencyMs,
-          describe: () => ({ worker: settings.slot, pid: process.pid, backend: app.backend.name }),
-          headers: workerHeaders,
-          batcher,
-          metricsOnAppListener: settings.metricsOnAppListener,
-          // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can
-          // join its batch, so it skips the batcher's extra turn of the event loop.
-          canBatch: () => servers.connections() > 1,
-        }),
+    ? null
+    : createApp({
+        predictor: app.servable,
+        limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch },
+        simulateLatencyMs: settings.simulateLatencyMs,
+        headers: workerHeaders,
+        batcher,
+        // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can
+        // join its batch, so it skips the batcher's extra turn of the event loop.
+        canBatch: () => servers.connections() > 1,
       });
 
+const servers: ConnectionServers =
+  app.kind === 'node'
+    ? serveNodeApp(forwardingAdmin(app.listener))
+    : builtinAppServers({ ...hooks, handler: (req) => (admin.handles(req.path) ? admin.ask(req) : builtinHandler!(req)) });
+
+/** Room for one more connection: the capacity the master's dispatch would give this worker (slot.ts, isAvailable). */
+function hasRoom(): boolean {
+  const batches = batcher !== undefined && avgRtUs > 0 && avgRtUs <= BATCHABLE_RT_US;
+  return inFlight + servers.fresh() < (batches ? settings.batchMaxSize : 1);
+}
+
+const direct: DirectAccept = new DirectAccept({
+  serve(proto, socket) {
+    socket.once('close', () => {
+      if (draining) maybeExit();
+      else direct.next();
+    });
+    servers.adopt(proto, socket, NOTHING_READ);
+  },
+  hasRoom,
+  send,
+  warn: (message) => console.error(`[worker ${settings.slot} (pid ${process.pid})] ${message}`),
+});
+held = direct;
+const NOTHING_READ = Buffer.alloc(0);
+
 function maybeExit(): void {
-  if (inFlight === 0 && servers.connections() === 0) process.exit(0);
+  if (crashed) return;
+  if (inFlight === 0 && servers.connections() === 0 && handlesInTransit === 0) process.exit(0);
 }
 
 process.on('message', (m: MasterMessage, handle?: net.Socket) => {
@@ -206,7 +305,9 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
       got++;
       if (!handle) break;
       const head = Buffer.from(m.head, 'base64');
+      handedOpen.add(handle);
       handle.once('close', () => {
+        handedOpen.delete(handle);
         if (draining) maybeExit();
       });
       servers.adopt(m.proto, handle, head);
@@ -216,8 +317,18 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
     case 'queue':
       queueWaiting = m.waiting;
       break;
+    case 'listen':
+      direct.listen(m, handle);
+      break;
+    case 'admin-answer':
+      admin.answer(m);
+      break;
+    case 'spill':
+      direct.spill(m.count);
+      break;
     case 'stop':
       draining = true;
+      direct.close();
       servers.drain();
       maybeExit();
       // Kept-alive sockets that never send again close at keepAliveTimeout; the master's
@@ -239,4 +350,6 @@ if (settings.maxWorkerLifetimeS > 0) {
   }, settings.maxWorkerLifetimeS * 1000).unref();
 }
 
-send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail, model: app.description });
+if (byTimer) setInterval(sendTally, TALLY_EVERY_MS).unref();
+
+send({ t: 'ready', loadMs, backend: app.backend.name, backendDetail: app.backend.detail, model: app.description, shape: app.shape });

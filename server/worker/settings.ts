@@ -3,6 +3,8 @@ import type { LoadOptions } from '../../models/index.js';
 import type { Config } from '../config/index.js';
 import type { AppTarget } from '../userApp/resolveApp.js';
 import type { LogFormat } from './accessLog.js';
+import { ADMIN_PATHS } from '../master/adminRoutes.js';
+import { acceptMode, type AcceptMode } from '../config/options.js';
 
 /** What the master tells a worker process at spawn (passed as JSON in TIDEPOOL_WORKER). */
 export interface WorkerSettings {
@@ -16,8 +18,10 @@ export interface WorkerSettings {
   maxBodySize: number;
   maxBatch: number;
   batchMaxSize: number;
-  /** the master answers /metrics on the app listeners (metrics = ''), not on an address of its own */
-  metricsOnAppListener: boolean;
+  /** the master's own routes, forwarded to it when they reach the worker (worker/adminForward.ts) */
+  adminPaths: string[];
+  /** who accepts TCP connections: with `workers`, this worker accepts on the listeners the master sends, and reports on a timer */
+  accept: AcceptMode;
   batchMaxDelayUs: number;
   accessLog: boolean;
   logFormat: LogFormat;
@@ -41,7 +45,8 @@ export function workerSettingsFrom(c: Config, slot: number): WorkerSettings {
     maxBodySize: c['max-body-size'],
     maxBatch: c['max-batch'],
     batchMaxSize: c['batch-max-size'],
-    metricsOnAppListener: c.metrics === '',
+    adminPaths: [...ADMIN_PATHS, ...(c.metrics === '' ? ['/metrics'] : [])],
+    accept: acceptMode(c.accept),
     batchMaxDelayUs: c['batch-max-delay'],
     accessLog: !c['disable-logging'],
     logFormat: c['log-format'],

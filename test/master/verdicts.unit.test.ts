@@ -38,3 +38,15 @@ test('the check interval is cheaper-check-interval within 0.1-1 s; memory is rea
   assert.equal(memoryDue(0, 999), false);
   assert.equal(memoryDue(0, 1000), true);
 });
+
+test('accept = workers: a ready worker silent for harakiri plus the heartbeat has a blocked event loop', async () => {
+  const { HEARTBEAT_MS } = await import('../../server/ipc/messages.js');
+  const now = 100_000;
+  const heard = (ms: number, phase: 'ready' | 'loading' = 'ready') =>
+    verdictFor(pool((phase === 'ready' ? states.ready : states.loading)(11, { lastHeard: now - ms }))[0]!, now, { ...limits, heartbeat: true });
+  assert.equal(heard(2000 + HEARTBEAT_MS), null, 'a tally may be a heartbeat late');
+  assert.deepEqual(heard(2001 + HEARTBEAT_MS), { action: 'harakiri', elapsedMs: 2001 + HEARTBEAT_MS });
+  assert.equal(heard(60_000, 'loading'), null, 'a loading worker reports nothing until it is ready');
+  const quiet = pool(states.ready(11, { lastHeard: now - 60_000 }))[0]!;
+  assert.equal(verdictFor(quiet, now, limits), null, 'accept = master: an idle worker says nothing, and that is fine');
+});

@@ -14,8 +14,12 @@ import { poolEvents, type PoolEventLog } from '../helpers/pool.js';
 import { runProgram } from '../deploy/runProgram.js';
 import { createSystemGroup, createSystemUser, isRoot, removeAll, type SystemUser } from '../helpers/systemUsers.js';
 import { TUTORIAL_QUERY, writeTutorialIni } from '../helpers/tutorial.js';
+import { unreachableByOutsider } from '../helpers/reachable.js';
+import { REPO_ROOT } from '../../core/paths.js';
 
-const skip = isRoot ? false : 'needs root: it creates users and drops privileges';
+// The users dropped to must reach the compiled code and its packages, or the workers cannot start
+// and every test here would time out without saying why.
+const skip = !isRoot ? 'needs root: it creates users and drops privileges' : (unreachableByOutsider([CLI, path.join(REPO_ROOT, 'node_modules')]) ?? false);
 
 /** Real, effective, saved and filesystem ids, as the kernel reports them. */
 function ids(pid: number): { uid: number[]; gid: number[]; groups: number[] } {

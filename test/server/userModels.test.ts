@@ -74,6 +74,8 @@ describe('framework models through the real server', () => {
     assert.match((await s.get('/healthz')).json().backend, /^sparse \(plain JS, verified against wasm/);
     const stats = await fetchStats(s.stats);
     assert.equal(stats.stats.tidepool!.backend, 'sparse');
+    const { classes, num_words } = stats.stats.tidepool!.model;
+    assert.ok(classes > 1 && num_words > 1, `the stats tell the .hdf5 model's shape as the worker read it: ${classes} classes, ${num_words} words`);
     const inputs = await post(s, { inputs: [[1, 2]] });
     assert.equal(inputs.status, 400);
     assert.match(inputs.json().error, /^This model reads texts \(its word index is .*word_index\.json\): send \{"text": "\.\.\."\}/);

@@ -119,7 +119,7 @@ test("the idle document: uWSGI's keys in uWSGI's order and types, one entry per 
   assert.deepEqual(uwsgitopProblems(d), []);
   assert.equal(d.tidepool.scaling.algo, 'manual');
   assert.deepEqual([d.tidepool.scaling.min, d.tidepool.scaling.max, d.tidepool.scaling.initial], [1, 4, 2]);
-  assert.deepEqual(d.tidepool.queue, { waiting: 0, limit: 100, rejected: 0 });
+  assert.deepEqual(d.tidepool.queue, { waiting: 0, limit: 100, rejected: 0, accept: 'master', handed_off: 0 });
   assert.equal(d.tidepool.model.dir, path.join(REPO, 'models', 'default'));
   assert.ok(d.tidepool.model.classes >= 2 && d.tidepool.model.num_words >= 2);
   assert.ok(d.tidepool.backend !== 'unknown');

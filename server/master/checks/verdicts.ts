@@ -2,6 +2,7 @@
  * The periodic checks' decisions, from a slot as the master knows it: is its request hung
  * (harakiri), is it over evil-reload-on-rss. Pure; checks.ts carries them out.
  */
+import { HEARTBEAT_MS } from '../../ipc/messages.js';
 import { REPORT_EVERY_MS } from '../../worker/settings.js';
 import { processOf, type Slot } from '../slot.js';
 
@@ -10,6 +11,11 @@ export interface CheckLimits {
   harakiriS: number;
   /** MB, 0 = off. */
   evilReloadOnRssMb: number;
+  /**
+   * The workers report on a timer (accept = workers): a ready worker silent for harakiri seconds
+   * has its event loop blocked (a request that never yields), whatever it last reported.
+   */
+  heartbeat?: boolean;
 }
 
 export type Verdict = { action: 'harakiri'; elapsedMs: number } | { action: 'kill-for-rss'; detail: string };
@@ -37,6 +43,10 @@ export function verdictFor(s: Slot, now: number, limits: CheckLimits): Verdict |
     // A saturated worker refreshes its request start only every REPORT_EVERY_MS, so wait
     // that much longer than harakiri before calling a request hung.
     if (elapsedMs > limits.harakiriS * 1000 + REPORT_EVERY_MS) return { action: 'harakiri', elapsedMs };
+  }
+  if (limits.harakiriS > 0 && limits.heartbeat && st.phase === 'ready') {
+    const silentMs = now - p.lastHeard;
+    if (silentMs > limits.harakiriS * 1000 + HEARTBEAT_MS) return { action: 'harakiri', elapsedMs: silentMs };
   }
   const limit = limits.evilReloadOnRssMb;
   if (limit > 0 && p.rss > limit * 1048576 && st.phase !== 'stopping') {

@@ -1,4 +1,4 @@
-import { isAvailable, isReady, load, type ReadySlot, type Slot } from '../slot.js';
+import { isAvailable, isBusy, isReady, load, processOf, type ReadySlot, type Slot, type WorkerProcess } from '../slot.js';
 
 /**
  * The worker that gets the next waiting connection: an available one with the least work
@@ -15,4 +15,27 @@ export function chooseWorker(slots: readonly Slot[], capacity = 1, now = Date.no
     if (b === undefined || load(p) < load(b) || (load(p) === load(b) && p.open < b.open)) best = s;
   }
   return best;
+}
+
+/**
+ * accept = workers: which workers should pass held connections to the master's queue, and how
+ * many: one for each idle worker (ready, nothing running, nothing held), taken from the workers
+ * holding the most. Pure.
+ */
+export function spillOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess; count: number }> {
+  let idle = slots.filter((s) => isReady(s) && !isBusy(s) && s.state.proc.waiting === 0).length;
+  const holders = slots
+    .flatMap((s) => {
+      const p = processOf(s);
+      return p !== null && p.waiting > 0 ? [p] : [];
+    })
+    .sort((a, b) => b.waiting - a.waiting);
+  const orders: Array<{ proc: WorkerProcess; count: number }> = [];
+  for (const proc of holders) {
+    if (idle === 0) break;
+    const count = Math.min(idle, proc.waiting);
+    orders.push({ proc, count });
+    idle -= count;
+  }
+  return orders;
 }

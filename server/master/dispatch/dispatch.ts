@@ -5,9 +5,9 @@
 import { jsonErrorBytes } from '../../protocol/hooks.js';
 import type { MasterMessage } from '../../ipc/messages.js';
 import type { PoolEvents } from '../events.js';
-import type { Accepted } from '../listeners.js';
+import type { Accepted } from '../accept/listeners.js';
 import { isReady, sendTo, type ReadySlot, type Slot, type WorkerProcess } from '../slot.js';
-import { chooseWorker } from './choose.js';
+import { chooseWorker, spillOrders } from './choose.js';
 import { applyReport, type RequestReport } from './reports.js';
 
 /** How long a request may wait before workers release kept-alive connections (see announceQueue). */
@@ -27,9 +27,12 @@ export class Dispatch {
   readonly queue: Accepted[] = [];
   /** Requests answered 503 because the queue was full. */
   rejected = 0;
+  /** Connections the master handed to a worker (with accept = workers, only those it accepted before the first worker was ready, and UNIX ones). */
+  handedOff = 0;
   /** FIFO `p`: requests wait in the queue instead of reaching workers. */
   paused = false;
   private announced = false;
+  private kernelSince: number | undefined;
 
   constructor(
     private readonly slots: readonly Slot[],
@@ -71,6 +74,7 @@ export class Dispatch {
   private handOff(w: ReadySlot, a: Accepted): void {
     const p = w.state.proc;
     p.handed++;
+    this.handedOff++;
     const msg: MasterMessage = { t: 'conn', proto: a.proto, head: a.head.toString('base64') };
     try {
       p.child.send(msg, a.socket, (err) => {
@@ -88,9 +92,14 @@ export class Dispatch {
     setImmediate(() => this.pump());
   }
 
-  /** Tell ready workers whether requests wait, so kept-alive connections are released to the queue. */
-  announceQueue(now = Date.now()): void {
-    const waiting = requestsWait(this.queue[0]?.queuedAt, now);
+  /**
+   * Tell ready workers whether requests wait, so kept-alive connections are released to the queue.
+   * `kernelSince`: since when connections wait in the kernel's accept queues (accept = workers).
+   */
+  announceQueue(now = Date.now(), kernelSince = this.kernelSince): void {
+    this.kernelSince = kernelSince;
+    const own = this.queue[0]?.queuedAt;
+    const waiting = requestsWait(own === undefined ? kernelSince : kernelSince === undefined ? own : Math.min(own, kernelSince), now);
     if (waiting === this.announced) return;
     this.announced = waiting;
     for (const s of this.slots) if (isReady(s)) sendTo(s.state.proc, { t: 'queue', waiting });
@@ -103,7 +112,19 @@ export class Dispatch {
 
   report(s: Slot, p: WorkerProcess, m: RequestReport): void {
     applyReport(p, s.counters, m);
-    if (m.t === 'idle') this.pump();
+    if (m.t === 'idle' || (m.t === 'tally' && this.queue.length > 0)) this.pump();
+    if (m.t === 'tally') this.rebalance();
+  }
+
+  /**
+   * accept = workers: connections a worker holds unread while other workers are idle come to the
+   * master's queue, which hands them to the idle ones. A worker is asked once per tally it sends.
+   */
+  rebalance(): void {
+    for (const { proc, count } of spillOrders(this.slots)) {
+      proc.waiting -= count;
+      sendTo(proc, { t: 'spill', count });
+    }
   }
 
   togglePause(): void {

@@ -6,7 +6,9 @@
  */
 import type { Config } from '../../config/index.js';
 import type { ExitReason, SpawnKind } from '../../../core/stats/schema.js';
-import { isWorkerMessage, type RecycleReason, type WorkerMessage } from '../../ipc/messages.js';
+import type net from 'node:net';
+import { isWorkerMessage, type ModelShape, type AdminRequest, type Protocol, type RecycleReason, type WorkerMessage } from '../../ipc/messages.js';
+import type { AppResponse } from '../../app/types.js';
 import { log } from '../../log.js';
 import type { Dispatch } from '../dispatch/dispatch.js';
 import type { PoolEvents, ToldEvent } from '../events.js';
@@ -42,6 +44,14 @@ export interface LifecyclePorts {
   giveUp(why: string): void;
   /** Shutting down, and the last worker is gone. */
   allGone(): void;
+  /** A worker became ready (accept = workers: it receives the listening sockets). */
+  workerReady(p: WorkerProcess): void;
+  /** A worker sent back a copy of listener `index` for the master to keep (accept = workers). */
+  keeper(index: number, handle: unknown): void;
+  /** A worker forwarded a request for the master's own routes. */
+  admin(req: AdminRequest): Promise<AppResponse>;
+  /** A worker passed on a connection it accepted and did not read, for the master's queue (accept = workers). */
+  spilled(proto: Protocol, socket: net.Socket): void;
 }
 
 /** What a spawn event tells beside its kind: the worker it replaces, the backoff it waited. */
@@ -57,6 +67,8 @@ function chainView(s: Slot): ChainSlot {
 
 export class Lifecycle {
   backend: BackendInfo = { name: 'unknown', detail: 'no worker has loaded the model yet' };
+  /** The model's shape as the latest ready worker loaded it (any format), null before that or for a user's app. */
+  modelShape: ModelShape | null = null;
   private everReady = false;
   private shutting = false;
   private chain: ChainReload | null = null;
@@ -108,14 +120,15 @@ export class Lifecycle {
     s.lastSpawn = { at: proc.spawnedAt, kind: order.kind, reason: order.reason, loadMs: null };
     s.counters.respawnCount++;
     this.ports.events.record({ type: 'spawn', kind: order.kind, reason: order.reason, worker: s.id, pid: proc.pid, detail: spawnDetail(order) });
-    child.on('message', (m: unknown) => {
-      if (isWorkerMessage(m) && processOf(s) === proc) this.onMessage(s, proc, m);
+    child.on('message', (m: unknown, handle: unknown) => {
+      if (isWorkerMessage(m) && processOf(s) === proc) this.onMessage(s, proc, m, handle);
     });
     child.on('error', (e) => log('warn', `worker ${s.id} (pid ${proc.pid}): ${e.message}`));
     child.once('exit', (code, signal) => this.onExit(s, proc, code, signal));
   }
 
-  private onMessage(s: Slot, proc: WorkerProcess, m: WorkerMessage): void {
+  private onMessage(s: Slot, proc: WorkerProcess, m: WorkerMessage, handle: unknown): void {
+    proc.lastHeard = Date.now();
     switch (m.t) {
       case 'ready':
         this.onReady(s, proc, m);
@@ -125,6 +138,18 @@ export class Lifecycle {
         return;
       case 'recycle':
         this.recycle(s, m.reason, m.detail);
+        return;
+      case 'keeper':
+        this.ports.keeper(m.index, handle);
+        return;
+      case 'spilled':
+        if (handle) this.ports.spilled(m.proto, handle as net.Socket);
+        return;
+      case 'admin':
+        void this.ports.admin(m.req).then(
+          (out) => sendTo(proc, { t: 'admin-answer', id: m.id, ...out }),
+          (e: Error) => sendTo(proc, { t: 'admin-answer', id: m.id, status: 500, headers: {}, body: JSON.stringify({ error: e.message }) }),
+        );
         return;
       default:
         this.ports.dispatch.report(s, proc, m);
@@ -169,6 +194,7 @@ export class Lifecycle {
     s.state = { phase: 'ready', proc, readyAt };
     s.lastSpawn = { at: proc.spawnedAt, kind: st.order.kind, reason: st.order.reason, loadMs };
     this.backend = { name: m.backend, detail: m.backendDetail };
+    this.modelShape = m.shape;
     if (!this.everReady) log('info', `model: ${m.model}\nmodel backend: ${m.backendDetail}`);
     this.everReady = true;
     const load = Math.round(m.loadMs);
@@ -181,6 +207,7 @@ export class Lifecycle {
     });
     if (st.order.replaces !== null) this.releaseReplaced(s, st.order.replaces);
     this.ports.dispatch.workerReady(proc);
+    this.ports.workerReady(proc);
     this.startPendingSpawns();
     this.advanceChain();
     this.ports.dispatch.pump();
@@ -256,10 +283,11 @@ export class Lifecycle {
     const st = s.state;
     if (st.phase !== 'ready' && st.phase !== 'stopping') return;
     const proc = st.proc;
-    const r = proc.request;
-    if (r === null) return;
+    // A worker that reports on a timer (accept = workers) and went silent may not have told its request.
+    const r = proc.request ?? { method: '-', path: '-' };
     s.counters.harakiriCount++;
-    const detail = `${r.method} ${r.path} running for ${(elapsedMs / 1000).toFixed(1)} s (harakiri = ${this.config.harakiri} s)`;
+    const what = proc.request ? `${r.method} ${r.path} running` : 'no word from the worker (its event loop is blocked)';
+    const detail = `${what} for ${(elapsedMs / 1000).toFixed(1)} s (harakiri = ${this.config.harakiri} s)`;
     this.ports.events.record(
       { type: 'harakiri', reason: detail, worker: s.id, pid: proc.pid, detail: { method: r.method, path: r.path, elapsed_ms: Math.round(elapsedMs) } },
       'warn',

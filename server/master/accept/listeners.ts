@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
-import { type Address, formatAddress, listenTarget, parseAddress } from '../../core/net/address.js';
-import type { Protocol } from '../ipc/messages.js';
-import { peekRequest, type Peek } from '../protocol/peek.js';
+import { type Address, formatAddress, listenTarget, parseAddress } from '../../../core/net/address.js';
+import type { Protocol } from '../../ipc/messages.js';
+import { peekRequest, type Peek } from '../../protocol/peek.js';
 
 export interface ListenerSpec {
   proto: Protocol | 'stats';
@@ -54,11 +54,11 @@ async function clearStaleUnixSocket(path: string): Promise<void> {
 export async function listenOn(
   spec: ListenerSpec,
   onConnection: (socket: net.Socket) => void,
-): Promise<{ server: net.Server; address: Address; bound: string }> {
+): Promise<{ server: net.Server; address: Address; bound: string; endpoint: { host: string; port: number } | null }> {
   const address = parseAddress(spec.address, spec.proto === 'stats' ? 'stats' : spec.proto);
   if (address.kind === 'http') throw new ListenError(`cannot listen on ${spec.address}: http:// addresses are for readers`);
   if (address.kind === 'unix') await clearStaleUnixSocket(address.path);
-  const server = net.createServer({ pauseOnConnect: true }, onConnection);
+  const server = net.createServer({ pauseOnConnect: true, noDelay: true }, onConnection);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
       reject(new ListenError(`cannot listen on ${spec.address} (${spec.proto}): ${e.code === 'EADDRINUSE' ? 'address already in use' : e.message}`)),
@@ -67,8 +67,9 @@ export async function listenOn(
   });
   if (address.kind === 'unix' && spec.mode !== undefined) fs.chmodSync(address.path, spec.mode);
   const a = server.address();
-  const bound = typeof a === 'object' && a !== null ? formatAddress({ kind: 'tcp', host: a.address, port: a.port }) : formatAddress(address);
-  return { server, address, bound };
+  const endpoint = typeof a === 'object' && a !== null ? { host: a.address, port: a.port } : null;
+  const bound = endpoint ? formatAddress({ kind: 'tcp', ...endpoint }) : formatAddress(address);
+  return { server, address, bound, endpoint };
 }
 
 /**

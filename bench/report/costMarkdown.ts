@@ -40,7 +40,7 @@ function measuredTable(r: CostResult): string[] {
         us(x.workerCpuUsPerRequest),
         `± ${us(x.resolutionUs)}`,
         client,
-        x.errors + x.non2xx,
+        x.requests === 0 ? '**no answers**' : x.errors + x.non2xx,
       ),
     );
   }
@@ -91,14 +91,14 @@ export function costSection(r: CostResult, charts: readonly ChartFile[] = []): s
   lines.push(`Idle master (its timers, no load): ${idle.join('; ')}.`, '');
   lines.push('### Scale model: the served rate on N cores', '');
   if (r.model === null) {
-    lines.push(`Not computed: ${r.modelMissing.join('; ')}.`, '');
+    lines.push(`Not computed: ${r.modelNotes.join('; ')}.`, '');
     return lines;
   }
   const pool = `${r.modelPool} worker${r.modelPool === 1 ? '' : 's'}`;
   lines.push(`From the one-shot and kept-alive rows with ${pool} (on this machine, a core for the master and one per worker). ${r.model.assumption}`, '');
   for (const kind of CONNECTION_KINDS) lines.push(`${KIND_WORDS[kind][0]!.toUpperCase()}${KIND_WORDS[kind].slice(1)}:`, '', ...modelTable(r.model, kind), '');
   lines.push(...r.model.costs.map((c) => bottleneckLine(r.model!, c.mode)));
-  if (r.modelMissing.length > 0) lines.push(`- Left out: ${r.modelMissing.join('; ')}.`);
+  for (const note of r.modelNotes) lines.push(`- Note: ${note}.`);
   lines.push('');
   return lines;
 }

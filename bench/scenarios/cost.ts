@@ -135,7 +135,7 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
   }
   if (rows.length === 0) throw new Error('cost interrupted before its first row');
   const modelPool = modelPoolSize(availableParallelism());
-  const { costs, missing } = modeCosts(rows, options.acceptModes, modelPool);
+  const { costs, notes } = modeCosts(rows, options.acceptModes, modelPool);
   return {
     kind: 'cost',
     driver,
@@ -144,7 +144,7 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
     rows,
     modelPool,
     model: costs.length > 0 ? scaleModel(costs) : null,
-    modelMissing: missing,
+    modelNotes: notes,
     loadAverage: { before: loadBefore, after: readLoadAverage() },
     runs,
   };

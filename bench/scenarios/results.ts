@@ -162,9 +162,10 @@ export interface CostResult {
   rows: CostRow[];
   /** The --workers whose one-shot and kept-alive rows feed the model. */
   modelPool: number;
-  /** Predicted for 2..64 cores from the rows; null when a mode lacks a row (interrupted), with why. */
+  /** Predicted for 2..64 cores from the rows; null when no mode has both rows (interrupted, no answers). */
   model: ScaleModel | null;
-  modelMissing: string[];
+  /** Modes left out of the model and rows that stood in for another pool's, with why. */
+  modelNotes: string[];
   /** /proc/loadavg before the first row and after the last. */
   loadAverage: { before: LoadAverage | null; after: LoadAverage | null };
   /** Runs of the bench's own client (none when wrk drove the load). */

@@ -45,11 +45,12 @@ test('modeCosts: per mode, the one-shot and kept-alive rows of the chosen pool, 
       { mode: 'master', oneShot: { masterUs: 400, workerUs: 790 }, keepAlive: { masterUs: 5, workerUs: 150 } },
       { mode: 'workers', oneShot: { masterUs: 2, workerUs: 950 }, keepAlive: { masterUs: 0, workerUs: 140 } },
     ],
-    missing: [],
+    notes: [],
   });
   const one = modeCosts(rows, ['master'], 1).costs[0]!;
   assert.deepEqual(one.oneShot, { masterUs: 600, workerUs: 800 }, 'the pool asked for');
   assert.deepEqual(one.keepAlive, { masterUs: 5, workerUs: 150 }, 'the largest pool where the one asked for has no row');
+  assert.deepEqual(modeCosts(rows, ['master'], 1).notes, ['accept=master keep-alive: the 1-worker row has no answers, the 2-worker row stands in']);
 });
 
 test('modelPoolSize: cores - 1 workers, within the pools measured', () => {
@@ -60,8 +61,8 @@ test('modelPoolSize: cores - 1 workers, within the pools measured', () => {
 });
 
 test('modeCosts: a mode without both rows is left out, saying which row is missing', () => {
-  const { costs, missing } = modeCosts([row('master', 1, 'one-shot', 600, 800), row('master', 1, 'keep-alive', null, null)], ['master'], 1);
+  const { costs, notes } = modeCosts([row('master', 1, 'one-shot', 600, 800), row('master', 1, 'keep-alive', null, null)], ['master'], 1);
   assert.deepEqual(costs, []);
-  assert.deepEqual(missing, ['no keep-alive row of accept=master has answers']);
-  assert.match(modeCosts([row('m', 1, 'one-shot', 1, 0), row('m', 1, 'keep-alive', 1, 1)], ['m'], 1).missing[0]!, /measured no worker CPU/);
+  assert.deepEqual(notes, ['no keep-alive row of accept=master has answers']);
+  assert.match(modeCosts([row('m', 1, 'one-shot', 1, 0), row('m', 1, 'keep-alive', 1, 1)], ['m'], 1).notes[0]!, /measured no worker CPU/);
 });

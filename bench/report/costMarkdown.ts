@@ -23,8 +23,21 @@ const KIND_WORDS: Record<ConnectionKind, string> = { oneShot: 'one-shot connecti
 
 function measuredTable(r: CostResult): string[] {
   const lines = [
-    row('accept', 'workers', 'load', 'connections', 'req/s', 'p99', 'master CPU / request', 'worker CPU / request', 'resolution', 'client CPU', 'errors'),
-    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row(
+      'accept',
+      'workers',
+      'load',
+      'connections',
+      'req/s',
+      'p99',
+      'master CPU / request',
+      'worker CPU / request',
+      'resolution',
+      'waiting',
+      'client CPU',
+      'errors',
+    ),
+    '|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const x of r.rows) {
     const client = x.clientCpuShare === null ? 'n/a' : `${Math.round(x.clientCpuShare * 100)} %`;
@@ -39,6 +52,7 @@ function measuredTable(r: CostResult): string[] {
         us(x.masterCpuUsPerRequest),
         us(x.workerCpuUsPerRequest),
         `± ${us(x.resolutionUs)}`,
+        x.waitingHalfway ?? 'n/a',
         client,
         x.requests === 0 ? '**no answers**' : x.errors + x.non2xx,
       ),
@@ -78,7 +92,8 @@ export function costSection(r: CostResult, charts: readonly ChartFile[] = []): s
     '',
     'Master CPU / request: user + system time of the master pid (/proc/PID/stat) over the row, divided by its answers; one-shot, that is per connection. ' +
       "Worker CPU / request: the same for every worker pid of the stats socket, summed. Resolution: one clock tick (10 ms) over the row's answers. " +
-      "Queued: one worker, as many one-shot connections as the other rows' most, so that requests wait in the master's queue.",
+      "Queued: one worker, one-shot, at batch-max-size connections (what a batching worker takes at once) plus the other rows' most, so that requests wait in the master's queue. " +
+      "Waiting: requests waiting for a worker halfway through the row, from one read of the stats socket (with accept=workers, the kernel's accept queue included).",
     '',
   );
   // The bench's own client keeps every response: its latency charts (wrk keeps none).

@@ -15,7 +15,8 @@ import { measureClosedRow, type RowContext } from '../run/closedRow.js';
 import { measureCostRow, poolPids } from '../run/costRow.js';
 import type { RunResult } from '../run/types.js';
 import { type AcceptMode, acceptArgs } from '../target/acceptMode.js';
-import { predictUrl, type Target, type TargetContext, withTarget } from '../target/target.js';
+import { findOption } from '../../server/index.js';
+import { lastValue, predictUrl, type Target, type TargetContext, withTarget } from '../target/target.js';
 import type { CostResult, CostRow, CostServer } from './results.js';
 import { serverInfo } from './serverInfo.js';
 
@@ -36,15 +37,33 @@ export interface CostPoint {
 /**
  * The loads of a pool of `workers`: one-shot with one connection per worker, so that nothing
  * waits in the master and each request is one whole connection; kept alive at `many`; and, for
- * one worker, one-shot at `many`, so that requests wait in the master's queue.
+ * one worker, one-shot at `queued` connections, so that requests wait in the master's queue.
  */
-export function costPoints(workers: number, many: number): CostPoint[] {
+export function costPoints(workers: number, many: number, queued: number): CostPoint[] {
   const points: CostPoint[] = [
     { load: 'one-shot', connections: workers, oneShot: true },
     { load: 'keep-alive', connections: many, oneShot: false },
   ];
-  if (workers === 1) points.push({ load: 'queued', connections: many, oneShot: true });
+  if (workers === 1) points.push({ load: 'queued', connections: queued, oneShot: true });
   return points;
+}
+
+/** A `serve` option's value in the bench's server arguments, else its default in serve's own table. */
+function serveNumber(args: readonly string[], name: string): number {
+  const given = lastValue(args, name);
+  if (given !== undefined) return Number(given);
+  const spec = findOption(name);
+  if (spec === undefined || typeof spec.default === 'string' || typeof spec.default === 'boolean') throw new Error(`serve has no numeric option ${name}`);
+  return typeof spec.default === 'function' ? spec.default() : Number(spec.default);
+}
+
+/**
+ * Connections that keep requests waiting in the master's queue of one worker: a worker that
+ * batches takes up to `batch-max-size` requests at once, so the queue starts beyond that; then
+ * `many` more, but no more than the `listen` queue holds (beyond it requests get 503).
+ */
+export function queuedConnections(batchMaxSize: number, many: number, listen: number): number {
+  return batchMaxSize + Math.min(many, listen);
 }
 
 interface Running {
@@ -89,6 +108,7 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
   session.emit('note', `cost: load by ${driver.detail}; accept modes ${options.acceptModes.join(', ')}, alternated row by row`);
   const rowCtx: RowContext = { driver, session, signal, timeoutS: options.timeoutS };
   const many = Math.max(...options.connections);
+  const queued = queuedConnections(serveNumber(options.serverArgs, 'batch-max-size'), many, serveNumber(options.serverArgs, 'listen'));
   const servers: CostServer[] = [];
   const rows: CostRow[] = [];
   const runs: RunResult[] = [];
@@ -115,7 +135,7 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
         await measureClosedRow(rowCtx, { name, url, connections: many, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null });
       }
       // Each load on every mode in turn: load from elsewhere on a shared machine falls on both alike.
-      for (const point of costPoints(workers, many)) {
+      for (const point of costPoints(workers, many, queued)) {
         for (const r of running) {
           if (signal.aborted) return;
           const name = `cost: accept=${r.accept}, ${workers} worker${workers === 1 ? '' : 's'}, ${point.load} at ${point.connections}`;
@@ -127,6 +147,11 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
             oneShot: point.oneShot,
           };
           const { row, run } = await measureCostRow(rowCtx, spec, r.stats);
+          if (row.acceptReported !== null && row.acceptReported !== r.accept) {
+            throw new Error(
+              `cost: the server started with --accept ${r.accept} reports accept = ${row.acceptReported} in its stats: its rows would be mislabelled`,
+            );
+          }
           if (run) runs.push(run);
           rows.push({ ...row, accept: r.accept, poolWorkers: workers, load: point.load, connections: point.connections, oneShot: point.oneShot });
         }

@@ -6,7 +6,7 @@ import type { PoolUsage, ScaleMetrics } from '../analysis/scaleMetrics.js';
 import type { Driver } from '../load/driver.js';
 import type { ProfileName } from '../load/profiles.js';
 import type { ClosedRow, RowCost, RowLatency } from '../run/closedRow.js';
-import type { PoolPids, SplitCost } from '../run/costRow.js';
+import type { PoolPids, RowServerState, SplitCost } from '../run/costRow.js';
 import type { ScaleModel } from '../analysis/scaleModel.js';
 import type { AcceptMode } from '../target/acceptMode.js';
 import type { RunResult } from '../run/types.js';
@@ -131,12 +131,10 @@ export interface CompareResult {
 }
 
 /** One row of the cost scenario: one load on one server, the master's CPU apart from the workers'. */
-export interface CostRow extends ClosedRow, SplitCost {
+export interface CostRow extends ClosedRow, SplitCost, RowServerState {
   accept: AcceptMode;
   /** --workers of the server. */
   poolWorkers: number;
-  /** Worker processes whose CPU was read (from the stats socket, before the row). */
-  workerProcesses: number;
   load: CostLoad;
   connections: number;
   oneShot: boolean;

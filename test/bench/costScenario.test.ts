@@ -51,6 +51,8 @@ interface CostRowJson {
   clientCpuShare: number | null;
   masterCpuUsPerRequest: number | null;
   workerCpuUsPerRequest: number | null;
+  waitingHalfway: number | null;
+  acceptReported: string | null;
 }
 
 test('--scenario cost: master and worker CPU per request for each load and pool, the client named, the model for 2..64 cores; every process stopped', {
@@ -68,7 +70,8 @@ test('--scenario cost: master and worker CPU per request for each load and pool,
   const rows = result.rows as CostRowJson[];
   const master = rows.filter((x) => x.accept === 'master');
   const key = (x: CostRowJson) => `${x.poolWorkers} ${x.load} ${x.connections}`;
-  assert.deepEqual(master.map(key), ['1 one-shot 1', '1 keep-alive 16', '1 queued 16', '2 one-shot 2', '2 keep-alive 16']);
+  // queued: 32 requests in the worker (batch-max-size), 16 more waiting.
+  assert.deepEqual(master.map(key), ['1 one-shot 1', '1 keep-alive 16', '1 queued 48', '2 one-shot 2', '2 keep-alive 16']);
   assert.equal(rows.length, master.length * result.acceptModes.length, 'every load on every mode');
   assert.deepEqual(
     rows.slice(0, result.acceptModes.length).map((x) => x.accept),
@@ -84,6 +87,10 @@ test('--scenario cost: master and worker CPU per request for each load and pool,
     assert.ok(row.clientCpuShare! > 0 && row.clientCpuShare! < 1, `${key(row)}: client CPU share ${row.clientCpuShare}`);
     assert.ok(row.latency!.p99 > 0, `${key(row)}: p99`);
   }
+
+  const queued = master.find((x) => x.load === 'queued')!;
+  assert.ok(queued.waitingHalfway! > 0, `requests waited in the master's queue in the queued row (${queued.waitingHalfway} halfway)`);
+  assert.equal(queued.acceptReported, 'master', 'the stats say who accepted');
 
   assert.equal(result.model.rows.length, 6);
   assert.deepEqual(

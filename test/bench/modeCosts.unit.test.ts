@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type CostedRow, modeCosts } from '../../bench/analysis/modeCosts.js';
 import { perRequestUs, splitCost } from '../../bench/run/costRow.js';
-import { costPoints, modelPoolSize } from '../../bench/scenarios/cost.js';
+import { costPoints, modelPoolSize, queuedConnections } from '../../bench/scenarios/cost.js';
 
 const row = (accept: string, poolWorkers: number, load: CostedRow['load'], masterUs: number | null, workerUs: number | null): CostedRow => ({
   accept,
@@ -13,15 +13,21 @@ const row = (accept: string, poolWorkers: number, load: CostedRow['load'], maste
 });
 
 test('costPoints: one-shot at one connection per worker, kept alive at many, queued only with one worker', () => {
-  assert.deepEqual(costPoints(1, 32), [
+  assert.deepEqual(costPoints(1, 32, 64), [
     { load: 'one-shot', connections: 1, oneShot: true },
     { load: 'keep-alive', connections: 32, oneShot: false },
-    { load: 'queued', connections: 32, oneShot: true },
+    { load: 'queued', connections: 64, oneShot: true },
   ]);
   assert.deepEqual(
-    costPoints(2, 32).map((p) => `${p.load} ${p.connections}`),
+    costPoints(2, 32, 64).map((p) => `${p.load} ${p.connections}`),
     ['one-shot 2', 'keep-alive 32'],
   );
+});
+
+test('queuedConnections: beyond what one batching worker takes at once, no more waiting than the listen queue holds', () => {
+  assert.equal(queuedConnections(32, 32, 100), 64, 'the defaults: 32 in the worker, 32 waiting');
+  assert.equal(queuedConnections(1, 32, 100), 33, 'no batching: one in the worker');
+  assert.equal(queuedConnections(32, 200, 100), 132, 'listen 100: no 503s');
 });
 
 test('perRequestUs and splitCost: CPU ms over answers in µs, and one 10 ms tick as the resolution', () => {

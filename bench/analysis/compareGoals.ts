@@ -5,12 +5,17 @@
 
 /** The targets, in the order they are measured. */
 export const COMPARE_TARGETS = {
-  tidepool: 'tidepool, batching (default)',
+  tidepool: 'tidepool, batching (default), accept = master',
   'tidepool-no-batching': 'tidepool, no batching',
+  'tidepool-accept-workers': 'tidepool, batching, accept = workers',
   'cluster-constant': 'node:http cluster, constant JSON',
   'cluster-model': "node:http cluster, tidepool's predictor per request",
 } as const;
 export type CompareTargetId = keyof typeof COMPARE_TARGETS;
+
+/** The tidepool targets the goals are checked on: the master accepting, and the workers. */
+export type GoalTarget = Extract<CompareTargetId, 'tidepool' | 'tidepool-accept-workers'>;
+const GOAL_PREFIX: Record<GoalTarget, string> = { tidepool: '', 'tidepool-accept-workers': 'accept = workers: ' };
 
 /** The part of a compare row the conclusions read. */
 export interface ComparedRow {
@@ -54,6 +59,9 @@ const RATIOS: readonly { name: string; of: CompareTargetId; to: CompareTargetId;
   { name: 'tidepool / constant-JSON cluster', of: 'tidepool', to: 'cluster-constant' },
   { name: 'tidepool / same-model cluster', of: 'tidepool', to: 'cluster-model' },
   { name: 'batching / no batching', of: 'tidepool', to: 'tidepool-no-batching', keepAliveOnly: true },
+  { name: 'accept = workers / constant-JSON cluster', of: 'tidepool-accept-workers', to: 'cluster-constant' },
+  { name: 'accept = workers / same-model cluster', of: 'tidepool-accept-workers', to: 'cluster-model' },
+  { name: 'accept = workers / accept = master', of: 'tidepool-accept-workers', to: 'tidepool' },
 ];
 
 function find(rows: readonly ComparedRow[], id: CompareTargetId, connections: number, oneShot: boolean): ComparedRow | undefined {
@@ -77,8 +85,8 @@ export function compareRatios(rows: readonly ComparedRow[]): CompareRatio[] {
 /** tidepool's value over the other target's at one row, or null when either row is missing. */
 type Read = (r: ComparedRow) => number | undefined;
 
-function ratioAt(rows: readonly ComparedRow[], to: CompareTargetId, connections: number, oneShot: boolean, read: Read): number | null {
-  const of = find(rows, 'tidepool', connections, oneShot);
+function ratioAt(rows: readonly ComparedRow[], who: GoalTarget, to: CompareTargetId, connections: number, oneShot: boolean, read: Read): number | null {
+  const of = find(rows, who, connections, oneShot);
   const base = find(rows, to, connections, oneShot);
   const [a, b] = [of && read(of), base && read(base)];
   return a !== undefined && b !== undefined && b > 0 ? a / b : null;
@@ -90,9 +98,10 @@ function check(description: string, limit: number, atMost: boolean, connections:
   return { description, connections: connections!, value: v, limit, met: atMost ? v <= limit : v >= limit };
 }
 
-/** The goals, each with the value it was read as and whether it is met. */
-export function checkGoals(rows: readonly ComparedRow[]): GoalCheck[] {
-  const counts = (oneShot: boolean) => rows.filter((r) => r.targetId === 'tidepool' && r.oneShot === oneShot).map((r) => r.connections);
+/** The goals of one tidepool target (`who`), each with the value it was read as and whether it is met. */
+export function checkGoals(rows: readonly ComparedRow[], who: GoalTarget = 'tidepool'): GoalCheck[] {
+  const counts = (oneShot: boolean) => rows.filter((r) => r.targetId === who && r.oneShot === oneShot).map((r) => r.connections);
+  const prefix = GOAL_PREFIX[who];
   const most = (list: number[]) => (list.length > 0 ? Math.max(...list) : undefined);
   const fewest = (list: number[]) => (list.length > 0 ? Math.min(...list) : undefined);
   const rps = (r: ComparedRow) => r.rps;
@@ -100,17 +109,21 @@ export function checkGoals(rows: readonly ComparedRow[]): GoalCheck[] {
   const g = COMPARE_GOALS;
   return [
     check(
-      `keep-alive req/s at the most connections >= ${g.keepAliveOfConstant} x the constant-JSON cluster`,
+      `${prefix}keep-alive req/s at the most connections >= ${g.keepAliveOfConstant} x the constant-JSON cluster`,
       g.keepAliveOfConstant,
       false,
       most(counts(false)),
-      (c) => ratioAt(rows, 'cluster-constant', c, false, rps),
+      (c) => ratioAt(rows, who, 'cluster-constant', c, false, rps),
     ),
-    check(`one-shot req/s >= ${g.oneShotOfModel} x the same-model cluster`, g.oneShotOfModel, false, most(counts(true)), (c) =>
-      ratioAt(rows, 'cluster-model', c, true, rps),
+    check(`${prefix}one-shot req/s >= ${g.oneShotOfModel} x the same-model cluster`, g.oneShotOfModel, false, most(counts(true)), (c) =>
+      ratioAt(rows, who, 'cluster-model', c, true, rps),
     ),
-    check(`keep-alive p99 at the fewest connections <= ${g.p99OfConstant} x the constant-JSON cluster's`, g.p99OfConstant, true, fewest(counts(false)), (c) =>
-      ratioAt(rows, 'cluster-constant', c, false, p99),
+    check(
+      `${prefix}keep-alive p99 at the fewest connections <= ${g.p99OfConstant} x the constant-JSON cluster's`,
+      g.p99OfConstant,
+      true,
+      fewest(counts(false)),
+      (c) => ratioAt(rows, who, 'cluster-constant', c, false, p99),
     ),
   ];
 }

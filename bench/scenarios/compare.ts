@@ -1,6 +1,7 @@
 /**
  * How fast is tidepool against node:http clusters with the same number of worker processes, in
- * one run on this machine: tidepool with and without dynamic batching, a cluster answering a
+ * one run on this machine: tidepool with and without dynamic batching, with the master accepting
+ * and with the workers accepting (accept = workers), a cluster answering a
  * constant JSON (the ceiling for any Node server here) and a cluster running tidepool's own
  * predictor per request (the model without tidepool's master and batching). Closed loop at fixed
  * connection counts, kept alive, and one-shot (`Connection: close`) at the most connections;
@@ -75,29 +76,42 @@ export async function compare(ctx: TargetContext): Promise<CompareResult> {
   const withTidepool = async (id: CompareTargetId, args: readonly string[], then: () => Promise<CompareRow[]>) =>
     withTarget(ctx, `compare: ${COMPARE_TARGETS[id]}`, args, async (t) => {
       servers.push(serverInfo(t));
-      targets.push({ id, url: predictUrl(t.url, options.text), pids: () => serverPids(t.stats!), oneShot: id === 'tidepool' });
+      targets.push({ id, url: predictUrl(t.url, options.text), pids: () => serverPids(t.stats!), oneShot: id !== 'tidepool-no-batching' });
       return then();
     });
-  const rows = await withTidepool('tidepool', pool, () =>
-    withTidepool('tidepool-no-batching', [...pool, '--batch-max-size', '1'], async () => {
-      try {
-        for (const [id, mode] of [
-          ['cluster-constant', { kind: 'constant' }],
-          ['cluster-model', { kind: 'model', ...model }],
-        ] as const satisfies readonly (readonly [CompareTargetId, BareClusterMode])[]) {
-          if (signal.aborted) return [];
-          session.emit('note', `compare: starting the ${COMPARE_TARGETS[id]} (${workers} worker${workers === 1 ? '' : 's'})`);
-          const cluster = await startBareCluster(workers, mode);
-          clusters.push(cluster);
-          targets.push({ id, url: predictUrl(cluster.url, options.text), pids: async () => cluster.pids, oneShot: true });
+  // accept is named, not left to `auto`, so that the rows mean the same on every machine.
+  const rows = await withTidepool('tidepool', [...pool, '--accept', 'master'], () =>
+    withTidepool('tidepool-no-batching', [...pool, '--accept', 'master', '--batch-max-size', '1'], () =>
+      withTidepool('tidepool-accept-workers', [...pool, '--accept', 'workers'], async () => {
+        try {
+          for (const [id, mode] of [
+            ['cluster-constant', { kind: 'constant' }],
+            ['cluster-model', { kind: 'model', ...model }],
+          ] as const satisfies readonly (readonly [CompareTargetId, BareClusterMode])[]) {
+            if (signal.aborted) return [];
+            session.emit('note', `compare: starting the ${COMPARE_TARGETS[id]} (${workers} worker${workers === 1 ? '' : 's'})`);
+            const cluster = await startBareCluster(workers, mode);
+            clusters.push(cluster);
+            targets.push({ id, url: predictUrl(cluster.url, options.text), pids: async () => cluster.pids, oneShot: true });
+          }
+          return await measureAll(ctx, rowCtx, targets, runs);
+        } finally {
+          await Promise.all(clusters.map((c) => c.stop()));
         }
-        return await measureAll(ctx, rowCtx, targets, runs);
-      } finally {
-        await Promise.all(clusters.map((c) => c.stop()));
-      }
-    }),
+      }),
+    ),
   );
   const server = servers[0];
   if (server === undefined) throw new Error('compare interrupted before its first server was ready');
-  return { kind: 'compare', server, driver, workers, runs, rows, ratios: compareRatios(rows), goals: checkGoals(rows), classicRps: CLASSIC_STACK_RPS };
+  return {
+    kind: 'compare',
+    server,
+    driver,
+    workers,
+    runs,
+    rows,
+    ratios: compareRatios(rows),
+    goals: [...checkGoals(rows), ...checkGoals(rows, 'tidepool-accept-workers')],
+    classicRps: CLASSIC_STACK_RPS,
+  };
 }

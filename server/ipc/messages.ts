@@ -107,6 +107,12 @@ export type MasterMessage =
   | { t: 'listen'; index: number; proto: Protocol; backlog: number; keep: boolean }
   /** accept = workers: workers are idle while this one holds waiting connections: pass up to `count` of them to the master */
   | { t: 'spill'; count: number }
+  /**
+   * accept = workers: this worker holds more kept-alive connections than its share while another
+   * is idle: answer the next `count` responses with `Connection: close`, so that those clients
+   * reconnect and the idle worker can accept them.
+   */
+  | { t: 'shed'; count: number }
   /** the master's answer to an `admin` request */
   | { t: 'admin-answer'; id: number; status: number; headers: Record<string, string>; body: string }
   /** finish what you hold, take nothing new, exit */

@@ -155,6 +155,9 @@ export class Master {
         log('info', `listening on ${l.bound} (${proto === 'http' ? 'HTTP' : 'uwsgi protocol'})`);
       }
     }
+    if (c.accept === 'workers' && !this.listeners.some((l) => l.endpoint !== null)) {
+      log('warn', 'accept = workers: no TCP listener to share; the master accepts on UNIX sockets whatever `accept` says');
+    }
   }
 
   /** Spawn the boot workers and start the periodic check. */

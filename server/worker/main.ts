@@ -69,6 +69,13 @@ let got = 0;
 let inFlight = 0;
 let idleSentFor = -1;
 let queueWaiting = false;
+/** kept-alive connections to close after their next response (the master's `shed`) */
+let toShed = 0;
+function shedOne(): boolean {
+  if (toShed === 0) return false;
+  toShed--;
+  return true;
+}
 let draining = false;
 let servedCount = 0;
 let recycleAsked = false;
@@ -202,7 +209,7 @@ const hooks: RequestHooks = {
       if (draining) maybeExit();
     }
   },
-  shouldClose: () => queueWaiting || draining,
+  shouldClose: () => queueWaiting || draining || shedOne(),
 };
 
 /** On every answer, whichever app gives it: which worker served it (the bench reads it). */
@@ -325,6 +332,9 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
       break;
     case 'spill':
       direct.spill(m.count);
+      break;
+    case 'shed':
+      toShed = m.count;
       break;
     case 'stop':
       draining = true;

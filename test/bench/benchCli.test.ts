@@ -208,6 +208,9 @@ test('--scenario compare: tidepool with and without batching, the constant and s
     'tidepool 4 one-shot',
     'tidepool-no-batching 1',
     'tidepool-no-batching 4',
+    'tidepool-accept-workers 1',
+    'tidepool-accept-workers 4',
+    'tidepool-accept-workers 4 one-shot',
     'cluster-constant 1',
     'cluster-constant 4',
     'cluster-constant 4 one-shot',
@@ -224,14 +227,15 @@ test('--scenario compare: tidepool with and without batching, the constant and s
   assert.ok(result.ratios.some((x: { name: string; oneShot: boolean }) => x.name === 'tidepool / same-model cluster' && x.oneShot));
   assert.deepEqual(
     result.goals.map((g: { met: boolean | null }) => typeof g.met),
-    ['boolean', 'boolean', 'boolean'],
-    'every goal measured',
+    ['boolean', 'boolean', 'boolean', 'boolean', 'boolean', 'boolean'],
+    'every goal measured, for both accept modes',
   );
   const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
   assert.match(summary, /## Compare: tidepool against node:http clusters/);
   assert.match(summary, /Load: wrk -t1 \(/);
   assert.match(summary, /- 4 connections, one-shot: tidepool \/ constant-JSON cluster [\d.]+; tidepool \/ same-model cluster [\d.]+/);
   assert.match(summary, /- one-shot req\/s >= 0\.95 x the same-model cluster: [\d.]+ at 4 connections: \*\*(met|missed)\*\*/);
+  assert.match(summary, /- accept = workers: one-shot req\/s >= 0\.95 x the same-model cluster: [\d.]+ at 4 connections: \*\*(met|missed)\*\*/);
 });
 
 test("--driver bench: without wrk the closed loop is the bench's own client, which sees the workers", async () => {

@@ -60,3 +60,30 @@ test('goals are met at the limits, and not measured without their rows', () => {
     ],
   );
 });
+
+test('accept = workers has its own ratios and goals, read off its own rows', () => {
+  const rows = [
+    ...ISSUE_ROWS,
+    row('tidepool-accept-workers', 1, false, 7000, 3),
+    row('tidepool-accept-workers', 32, false, 50000),
+    row('tidepool-accept-workers', 32, true, 3700),
+  ];
+  const ratios = compareRatios(rows);
+  const at = (name: string, oneShot: boolean) => ratios.find((r) => r.name === name && r.connections === 32 && r.oneShot === oneShot)?.value;
+  assert.equal(at('accept = workers / same-model cluster', true), 3700 / 3662);
+  assert.equal(at('accept = workers / accept = master', true), 3700 / 2889);
+  const goals = checkGoals(rows, 'tidepool-accept-workers');
+  assert.deepEqual(
+    goals.map((g) => [g.description.startsWith('accept = workers: '), g.met]),
+    [
+      [true, true],
+      [true, true],
+      [true, false],
+    ],
+  );
+  assert.deepEqual(
+    checkGoals(rows).map((g) => g.met),
+    [false, false, false],
+    "the master's rows keep their own verdicts",
+  );
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { procNetAddress, scanListenRows } from '../../server/master/accept/acceptQueue.js';
-import { spillOrders } from '../../server/master/dispatch/choose.js';
+import { shedOrders, spillOrders } from '../../server/master/dispatch/choose.js';
 import { acceptMode, ACCEPT_WORKERS_FROM_CORES } from '../../server/config/options.js';
 import { pool, states } from './slots.js';
 
@@ -63,4 +63,24 @@ test(`accept = auto: the workers accept from ${ACCEPT_WORKERS_FROM_CORES} cores 
   assert.equal(acceptMode('auto', ACCEPT_WORKERS_FROM_CORES), 'workers');
   assert.equal(acceptMode('master', 64), 'master');
   assert.equal(acceptMode('workers', 2), 'workers');
+});
+
+test('accept = workers: a busy worker with more kept-alive connections than its share sheds the excess while another is idle', () => {
+  const burst = pool(states.ready(11, { open: 32, inRequest: true }), states.ready(12, { open: 0 }));
+  assert.deepEqual(
+    shedOrders(burst).map((o) => [o.proc.pid, o.count]),
+    [[11, 16]],
+    '32 connections over 2 workers: 16 each',
+  );
+  assert.deepEqual(
+    shedOrders(pool(states.ready(11, { open: 32, inRequest: true }), states.ready(12, { open: 1, inRequest: true }))),
+    [],
+    'nobody idle: nothing to gain',
+  );
+  assert.deepEqual(shedOrders(pool(states.ready(11, { open: 9, inRequest: true }), states.ready(12, { open: 7 }))), [], 'within one of the share');
+  assert.deepEqual(
+    shedOrders(pool(states.ready(11, { open: 32 }), states.ready(12, { open: 0 }))),
+    [],
+    'idle kept-alive connections cost nothing where they are',
+  );
 });

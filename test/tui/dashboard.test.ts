@@ -103,6 +103,11 @@ test('the header says version, master, workers, queue, totals, and scaling when 
     headerLines(tp, now, 40).every((l) => l.text.length <= 40),
     'cut to the width',
   );
+  const shared = tidepoolDocument('busy');
+  shared.tidepool!.queue.accept = 'workers';
+  const sharedView = new Dashboard(['w.sock']);
+  sharedView.addSample(0, snapshot(shared), now);
+  assert.match(headerLines(sharedView, now, 300)[2]!.text, / - queue 4\/100, workers accept$/, 'who accepts, when the workers do');
 });
 
 test('several hosts: a line per host, DOWN in words', () => {

@@ -85,7 +85,7 @@ function scalingLine(tp: TidepoolInfo, nowMs: number): string {
   return [
     `scaling ${sc.algo} ${sc.min}..${sc.max} step ${sc.step}`,
     decision ? `last: ${decisionText(decision, nowMs)}` : 'no decision yet',
-    `queue ${tp.queue.waiting}/${tp.queue.limit}${tp.queue.rejected > 0 ? `, ${formatCount(tp.queue.rejected)} rejected` : ''}`,
+    `queue ${tp.queue.waiting}/${tp.queue.limit}${tp.queue.rejected > 0 ? `, ${formatCount(tp.queue.rejected)} rejected` : ''}${tp.queue.accept === 'workers' ? ', workers accept' : ''}`,
   ].join(' - ');
 }
 

@@ -39,3 +39,19 @@ export function spillOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess
   }
   return orders;
 }
+
+/**
+ * accept = workers: the kernel gives a burst of new connections to whichever worker polls first,
+ * and kept-alive connections stay where they landed. While a ready worker is idle, each busy
+ * worker holding more than its share (the open connections over the ready workers, rounded up)
+ * is asked to close the excess after their next responses. Pure.
+ */
+export function shedOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess; count: number }> {
+  const ready = slots.filter(isReady);
+  if (!ready.some((s) => !isBusy(s) && s.state.proc.waiting === 0)) return [];
+  const share = Math.ceil(ready.reduce((n, s) => n + s.state.proc.open, 0) / ready.length);
+  return ready.flatMap((s) => {
+    const p = s.state.proc;
+    return isBusy(s) && p.open > share + 1 ? [{ proc: p, count: p.open - share }] : [];
+  });
+}

@@ -7,7 +7,7 @@ import type { MasterMessage } from '../../ipc/messages.js';
 import type { PoolEvents } from '../events.js';
 import type { Accepted } from '../accept/listeners.js';
 import { isReady, sendTo, type ReadySlot, type Slot, type WorkerProcess } from '../slot.js';
-import { chooseWorker, spillOrders } from './choose.js';
+import { chooseWorker, shedOrders, spillOrders } from './choose.js';
 import { applyReport, type RequestReport } from './reports.js';
 
 /** How long a request may wait before workers release kept-alive connections (see announceQueue). */
@@ -118,12 +118,17 @@ export class Dispatch {
 
   /**
    * accept = workers: connections a worker holds unread while other workers are idle come to the
-   * master's queue, which hands them to the idle ones. A worker is asked once per tally it sends.
+   * master's queue, which hands them to the idle ones; a busy worker with more kept-alive
+   * connections than its share closes some, for the idle ones to accept. Asked once per tally.
    */
   rebalance(): void {
     for (const { proc, count } of spillOrders(this.slots)) {
       proc.waiting -= count;
       sendTo(proc, { t: 'spill', count });
+    }
+    for (const { proc, count } of shedOrders(this.slots)) {
+      proc.open -= count;
+      sendTo(proc, { t: 'shed', count });
     }
   }
 

@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readLoadAverage } from '../analysis/loadAverage.js';
 import { type CostLoad, modeCosts } from '../analysis/modeCosts.js';
 import { processCpuMs } from '../analysis/processCpu.js';
@@ -66,6 +67,16 @@ export function queuedConnections(batchMaxSize: number, many: number, listen: nu
   return batchMaxSize + Math.min(many, listen);
 }
 
+/** Ctrl-C kills the row's wrk, which rejects: the row is dropped and the rows before it are reported. Other errors stay errors. */
+async function unlessInterrupted<T>(signal: AbortSignal, measure: () => Promise<T>): Promise<T | null> {
+  try {
+    return await measure();
+  } catch (err) {
+    if (signal.aborted) return null;
+    throw err;
+  }
+}
+
 interface Running {
   accept: AcceptMode;
   target: Target;
@@ -93,10 +104,8 @@ async function withServers<T>(
 async function masterIdleCpu(masters: readonly number[], seconds: number, signal: AbortSignal): Promise<(number | null)[]> {
   const before = masters.map((pid) => processCpuMs([pid]));
   const start = performance.now();
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, seconds * 1000);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+  // Ctrl-C ends the wait; the figures are then null.
+  await sleep(seconds * 1000, undefined, { signal }).catch(() => {});
   const wallS = (performance.now() - start) / 1000;
   return masters.map((pid, i) => (signal.aborted ? null : (processCpuMs([pid]) - before[i]!) / wallS));
 }
@@ -132,7 +141,8 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
         // A short warm-up at the highest load, so that no row pays for the JIT.
         const name = `cost: accept=${r.accept}, ${workers} worker${workers === 1 ? '' : 's'}, warm-up`;
         const url = predictUrl(r.target.url, options.text);
-        await measureClosedRow(rowCtx, { name, url, connections: many, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null });
+        const warmUp = { name, url, connections: many, seconds: options.quick ? 0.3 : 1, oneShot: false, serverPids: null };
+        if ((await unlessInterrupted(signal, () => measureClosedRow(rowCtx, warmUp))) === null) return;
       }
       // Each load on every mode in turn: load from elsewhere on a shared machine falls on both alike.
       for (const point of costPoints(workers, many, queued)) {
@@ -146,7 +156,9 @@ export async function cost(ctx: TargetContext): Promise<CostResult> {
             seconds: options.phaseSeconds,
             oneShot: point.oneShot,
           };
-          const { row, run } = await measureCostRow(rowCtx, spec, r.stats);
+          const measured = await unlessInterrupted(signal, () => measureCostRow(rowCtx, spec, r.stats));
+          if (measured === null) return;
+          const { row, run } = measured;
           if (row.acceptReported !== null && row.acceptReported !== r.accept) {
             throw new Error(
               `cost: the server started with --accept ${r.accept} reports accept = ${row.acceptReported} in its stats: its rows would be mislabelled`,

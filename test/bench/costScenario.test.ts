@@ -110,3 +110,43 @@ test('--scenario cost: master and worker CPU per request for each load and pool,
   assert.equal(pids.length, result.acceptModes.length * (1 + 1 + 1 + 2), 'a master and its workers per server');
   await waitFor('every server process gone', () => pids.every((pid: number) => !pidAlive(pid)), 5000);
 });
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+test('SIGINT in the middle of a cost row: the rows measured before it are reported, every server and worker is gone, exit 130', {
+  timeout: 90000,
+}, async () => {
+  const out = path.join(tempDir('tidepool-bench-cost-'), 'report');
+  const child = spawn(process.execPath, [CLI, 'bench', '--scenario', 'cost', '--out', out, '--phase-seconds', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  try {
+    // The first row is measured (either driver notes its result); the next one is cut short.
+    await waitFor('the first row to be measured', () => /accept=master, 1 worker, one-shot at 1: [\d.]+ req\/s/.test(stderr), 60000);
+    const masters = childrenOf(child.pid!).filter((pid) => childrenOf(pid).length > 0);
+    const processes = [...masters, ...masters.flatMap(childrenOf)];
+    assert.ok(masters.length >= 1, 'the bench runs tidepool masters with workers');
+    await new Promise((r) => setTimeout(r, 500));
+
+    child.kill('SIGINT');
+    const code = await Promise.race([
+      exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s:\n${stderr.slice(-2000)}`)), 30000).unref()),
+    ]);
+    assert.equal(code, 130, stderr.slice(-2000));
+    for (const pid of processes) assert.equal(pidAlive(pid), false, `pid ${pid} still alive after the bench exited`);
+    const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    assert.match(summary, /INTERRUPTED \(Ctrl-C\)/);
+    assert.match(summary, /\| master \| 1 \| one-shot \| 1 \| [\d.]+ \|/, 'the row measured before the interrupt is reported');
+    assert.doesNotMatch(summary, /- cost: interrupted/, 'the scenario itself did not fail');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

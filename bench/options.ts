@@ -3,12 +3,13 @@ import type { ParseArgsConfig } from 'node:util';
 import { coerceValue, ConfigError, findOption, OPTIONS as SERVE_OPTIONS, type OptionSpec } from '../server/index.js';
 import { DRIVER_REQUESTS, type DriverRequest } from './load/driver.js';
 import { PROFILE_NAMES, type ProfileName } from './load/profiles.js';
+import { ACCEPT_MODES, type AcceptMode, availableAcceptModes } from './target/acceptMode.js';
 import { REPORTS_DIR } from './report/writeReport.js';
 import { CROSS_CHECK_TOLERANCE } from './wrkCrossCheck.js';
 import { parseStrictArgs, UsageError } from '../core/cli/usage.js';
 
-export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck' | 'compare';
-export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare'] as const satisfies readonly ScenarioName[];
+export type ScenarioName = 'burst' | 'scale' | 'throughput' | 'profile' | 'crosscheck' | 'compare' | 'cost';
+export const SCENARIO_NAMES = ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare', 'cost'] as const satisfies readonly ScenarioName[];
 /** The default set: every question the bench answers, in under 3 minutes on 2 cores. */
 export const DEFAULT_SCENARIOS: readonly ScenarioName[] = ['burst', 'scale', 'throughput', 'crosscheck'];
 
@@ -44,6 +45,8 @@ export interface BenchOptions {
   phaseSeconds: number;
   /** profile */
   profiles: ProfileName[];
+  /** cost: the accept modes, alternated row by row. */
+  acceptModes: AcceptMode[];
   /** crosscheck */
   crossConnections: number;
   crossSeconds: number;
@@ -132,6 +135,21 @@ function parseProfiles(flag: string, text: string): ProfileName[] {
   });
 }
 
+function parseAcceptModes(flag: string, text: string): AcceptMode[] {
+  const modes = text.split(',').map((m) => m.trim());
+  const available = availableAcceptModes();
+  for (const mode of modes) {
+    if (!(ACCEPT_MODES as readonly string[]).includes(mode)) {
+      throw new UsageError(`Expected --${flag} to be ${ACCEPT_MODES.join(', ')} (comma-separated for both), got ${JSON.stringify(mode)}`);
+    }
+    if (!(available as string[]).includes(mode)) {
+      const fix = `this build's \`tidepool serve\` has no accept option yet: use --${flag} ${available.join(',')}`;
+      throw new UsageError(`Expected --${flag} to be ${available.join(', ')}, got ${JSON.stringify(mode)}: ${fix}`);
+    }
+  }
+  return [...new Set(modes as AcceptMode[])];
+}
+
 function parseDriver(flag: string, text: string): DriverRequest {
   if (!(DRIVER_REQUESTS as readonly string[]).includes(text)) {
     throw new UsageError(`Expected --${flag} to be ${DRIVER_REQUESTS.join(', ')}, got ${JSON.stringify(text)}`);
@@ -192,7 +210,7 @@ const VALUES = {
     flag: 'driver',
     metavar: DRIVER_REQUESTS.join('|'),
     group: 'Run',
-    help: "throughput, compare: what drives the closed loop. auto: wrk when installed, else the bench's own client.",
+    help: "throughput, compare, cost: what drives the closed loop. auto: wrk when installed, else the bench's own client.",
     default: 'auto',
     parse: parseDriver,
   }),
@@ -225,7 +243,7 @@ const VALUES = {
     flag: 'connections',
     metavar: 'LIST',
     group: 'Run',
-    help: 'throughput, compare: closed-loop connection counts (compare adds one-shot rows at the largest).',
+    help: 'throughput, compare: closed-loop connection counts (compare adds one-shot rows at the largest). cost: the largest is its many-connections count.',
     default: { full: [1, 8, 32], quick: [1, 8] },
     show: commaList,
     parse: list(int(1)),
@@ -241,7 +259,7 @@ const VALUES = {
     flag: 'phase-seconds',
     metavar: 'S',
     group: 'Run',
-    help: 'throughput, compare: seconds per row (wrk rounds to whole seconds).',
+    help: 'throughput, compare, cost: seconds per row (wrk rounds to whole seconds).',
     default: { full: 5, quick: 0.75 },
     parse: number(0.25),
   }),
@@ -253,6 +271,15 @@ const VALUES = {
     default: [...PROFILE_NAMES],
     show: commaList,
     parse: parseProfiles,
+  }),
+  acceptModes: spec<AcceptMode[]>({
+    flag: 'accept-modes',
+    metavar: 'LIST',
+    group: 'Run',
+    help: 'cost: who accepts the connections of its servers (serve --accept), alternated row by row; workers only where serve has the option.',
+    default: availableAcceptModes(),
+    show: commaList,
+    parse: parseAcceptModes,
   }),
   crossConnections: spec<number>({
     flag: 'crosscheck-connections',
@@ -398,6 +425,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     rates: value('rates', true) ?? null,
     phaseSeconds: value('phaseSeconds'),
     profiles: value('profiles'),
+    acceptModes: value('acceptModes'),
     crossConnections: value('crossConnections'),
     crossSeconds: value('crossSeconds'),
     poolArgs,
@@ -482,6 +510,11 @@ ${optionLines('Scenarios').join('\n')}
                 one-shot: req/s, p50/p99, CPU per request, ratios and goals. Starts its own
                 servers (not with --url); not in the default set. Quick look:
                 tidepool bench --scenario compare --phase-seconds 2
+    cost        what the master and the workers spend per request, in CPU µs from /proc: one-shot
+                connections, kept-alive requests and requests queued in the master, with 1 and 2
+                workers, in each accept mode (--accept-modes) alternated row by row; and a model
+                of where the master stops scaling on 2 to 64 cores. Starts its own servers; not
+                in the default set.
 
 Target:
 ${optionLines('Target').join('\n')}

@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 /** Kernel clock ticks per second (USER_HZ): 100 on Linux on every common architecture. */
 const TICKS_PER_S = 100;
 
+/** The resolution of every CPU time read here: one clock tick. */
+export const CPU_TICK_MS = 1000 / TICKS_PER_S;
+
 /** Fields of /proc/PID/stat after the command name: utime, stime, cutime, cstime (0-based). */
 const UTIME = 11;
 const CUTIME = 13;

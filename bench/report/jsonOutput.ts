@@ -34,6 +34,7 @@ export function compactResult(result: ScenarioResult): unknown {
     case 'crosscheck':
     case 'throughput':
     case 'compare':
+    case 'cost':
       return { ...result, runs: result.runs.map(digest) };
     case 'scale':
       return { ...result, variants: result.variants.map((v) => ({ ...v, run: digest(v.run) })) };

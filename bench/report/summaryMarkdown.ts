@@ -13,6 +13,7 @@ import type {
 } from '../scenarios/results.js';
 import type { WrkResult } from '../wrkCrossCheck.js';
 import type { BenchReport } from './benchReport.js';
+import { costSection } from './costMarkdown.js';
 import { formatMs, formatRate, formatSeconds } from './format.js';
 import type { ChartFile } from './runCharts.js';
 
@@ -29,7 +30,9 @@ export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[
       ? `- Server: ${report.url} (already running; the bench changed nothing in it)`
       : '- Servers: started by the bench for each scenario (`tidepool serve` on 127.0.0.1, a port from the OS, a private stats socket, no access log)',
   );
-  lines.push("- Load: the bench's own HTTP client on raw sockets; the closed-loop rows of throughput and compare say what drove them (wrk when installed)");
+  lines.push(
+    "- Load: the bench's own HTTP client on raw sockets; the closed-loop rows of throughput, compare and cost say what drove them (wrk when installed)",
+  );
   lines.push("- Raw data: `timeline.json` (every response, stats sample and pool event of the bench's own client, per run)", '');
   const chartsOf = (runName: string) => charts.filter((c) => c.run === runName);
   for (const result of report.results) {
@@ -51,6 +54,9 @@ export function summaryMarkdown(report: BenchReport, charts: readonly ChartFile[
         break;
       case 'compare':
         lines.push(...compareSection(result));
+        break;
+      case 'cost':
+        lines.push(...costSection(result, charts));
         break;
     }
   }

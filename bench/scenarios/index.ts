@@ -2,6 +2,7 @@ import type { ScenarioName } from '../options.js';
 import type { TargetContext } from '../target/target.js';
 import { burst } from './burst.js';
 import { compare } from './compare.js';
+import { cost } from './cost.js';
 import { crosscheck } from './crosscheck.js';
 import { profile } from './profile.js';
 import type { ScenarioResult } from './results.js';
@@ -20,4 +21,5 @@ export const SCENARIOS: Record<ScenarioName, Scenario> = {
   profile: { title: 'Load profiles', run: profile },
   crosscheck: { title: 'Cross-check with wrk', run: crosscheck },
   compare: { title: 'Compare: tidepool with and without batching against a bare node:http cluster', run: compare },
+  cost: { title: "Cost: the master's and the workers' CPU per request, and the scale model", run: cost },
 };

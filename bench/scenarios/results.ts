@@ -1,9 +1,14 @@
 import type { CompareRatio, CompareTargetId, GoalCheck } from '../analysis/compareGoals.js';
+import type { LoadAverage } from '../analysis/loadAverage.js';
+import type { CostLoad } from '../analysis/modeCosts.js';
 import type { LatencyStats } from '../analysis/percentiles.js';
 import type { PoolUsage, ScaleMetrics } from '../analysis/scaleMetrics.js';
 import type { Driver } from '../load/driver.js';
 import type { ProfileName } from '../load/profiles.js';
 import type { ClosedRow, RowCost, RowLatency } from '../run/closedRow.js';
+import type { PoolPids, RowServerState, SplitCost } from '../run/costRow.js';
+import type { ScaleModel } from '../analysis/scaleModel.js';
+import type { AcceptMode } from '../target/acceptMode.js';
 import type { RunResult } from '../run/types.js';
 import type { CrossCheck } from '../wrkCrossCheck.js';
 
@@ -125,7 +130,47 @@ export interface CompareResult {
   classicRps: number;
 }
 
-export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult | CompareResult;
+/** One row of the cost scenario: one load on one server, the master's CPU apart from the workers'. */
+export interface CostRow extends ClosedRow, SplitCost, RowServerState {
+  accept: AcceptMode;
+  /** --workers of the server. */
+  poolWorkers: number;
+  load: CostLoad;
+  connections: number;
+  oneShot: boolean;
+}
+
+/** A server of the cost scenario, and what its master spent with no load at all. */
+export interface CostServer {
+  accept: AcceptMode;
+  poolWorkers: number;
+  server: ServerInfo;
+  /** Its processes when the rows began. */
+  pids: PoolPids;
+  /** The master's CPU ms per second of wall time, idle (its timers); null when not measured. */
+  masterIdleCpuMsPerS: number | null;
+}
+
+export interface CostResult {
+  kind: 'cost';
+  driver: Driver;
+  acceptModes: AcceptMode[];
+  servers: CostServer[];
+  /** In the order measured: each load on every accept mode in turn. */
+  rows: CostRow[];
+  /** The --workers whose one-shot and kept-alive rows feed the model. */
+  modelPool: number;
+  /** Predicted for 2..64 cores from the rows; null when no mode has both rows (interrupted, no answers). */
+  model: ScaleModel | null;
+  /** Modes left out of the model and rows that stood in for another pool's, with why. */
+  modelNotes: string[];
+  /** /proc/loadavg before the first row and after the last. */
+  loadAverage: { before: LoadAverage | null; after: LoadAverage | null };
+  /** Runs of the bench's own client (none when wrk drove the load). */
+  runs: RunResult[];
+}
+
+export type ScenarioResult = BurstResult | ScaleResult | ThroughputResult | ProfileResult | CrossCheckResult | CompareResult | CostResult;
 
 /** Every run of a result with the server it loaded, for the charts. */
 export function runsOf(result: ScenarioResult): { run: RunResult; server: ServerInfo }[] {
@@ -138,6 +183,8 @@ export function runsOf(result: ScenarioResult): { run: RunResult; server: Server
     case 'throughput':
     case 'compare':
       return result.runs.map((run) => ({ run, server: result.server }));
+    case 'cost':
+      return result.runs.map((run) => ({ run, server: result.servers[0]!.server }));
     case 'profile':
       return result.profiles.map((p) => ({ run: p.run, server: p.server }));
   }

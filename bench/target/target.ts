@@ -28,7 +28,7 @@ export function predictUrl(origin: string, text: string): string {
 }
 
 /** The value of `--name VALUE` in a `serve` argument list as the bench writes it (the last one wins, as in serve). */
-function lastValue(args: readonly string[], name: string): string | undefined {
+export function lastValue(args: readonly string[], name: string): string | undefined {
   let value: string | undefined;
   args.forEach((a, i) => {
     if (a === `--${name}` && args[i + 1] !== undefined) value = args[i + 1];

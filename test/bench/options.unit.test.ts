@@ -28,7 +28,7 @@ test('--quick shortens what was not given', () => {
 
 test('scenario lists: comma-separated, all, in the bench order', () => {
   assert.deepEqual(parseBenchArgs(['--scenario', 'scale,burst']).scenarios, ['burst', 'scale']);
-  assert.deepEqual(parseBenchArgs(['--scenario=all']).scenarios, ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare']);
+  assert.deepEqual(parseBenchArgs(['--scenario=all']).scenarios, ['burst', 'scale', 'throughput', 'profile', 'crosscheck', 'compare', 'cost']);
 });
 
 test("serve options are checked with serve's own table and sorted into pool and server options", () => {
@@ -48,7 +48,7 @@ const rejects = (argv: string[], message: RegExp) =>
 
 test('bad options name the option, what was expected and what came', () => {
   rejects(['--clients', 'many'], /Expected --clients to be a whole number >= 1, got "many"/);
-  rejects(['--scenario', 'soak'], /Expected --scenario to be burst, scale, throughput, profile, crosscheck, compare or all .* got "soak"/);
+  rejects(['--scenario', 'soak'], /Expected --scenario to be burst, scale, throughput, profile, crosscheck, compare, cost or all .* got "soak"/);
   rejects(['--frobnicate'], /Unknown option '--frobnicate' \(see tidepool bench --help\)/);
   rejects(['--requests'], /Option '--requests <value>' argument missing/);
   rejects(['--quick=yes'], /Option '--quick' does not take an argument/);

@@ -117,6 +117,8 @@ function checkListenersDistinct(draft: Draft): void {
   for (const [name, addresses] of listeners) {
     for (const text of addresses) {
       const address = parseAddress(text);
+      // Port 0: the OS picks a free port for each, so two of them never meet.
+      if (address.kind === 'tcp' && address.port === 0) continue;
       // `./stats.sock` and `stats.sock` are one file.
       const key = address.kind === 'unix' ? normalize(address.path) : formatAddress(address);
       const owner = owners.get(key);

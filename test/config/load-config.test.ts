@@ -359,6 +359,7 @@ test('other cross-option rules: busyness bounds, rss limits, listeners, master a
   rejects(['--cheaper-rss-limit-soft', '2G', '--cheaper-rss-limit-hard', '1G'], [/`cheaper-rss-limit-soft` .* below `cheaper-rss-limit-hard`/]);
   rejects(['--http', ':9000', '--socket', '0.0.0.0:9000'], [/got `0\.0\.0\.0:9000` for both `http` and `socket` \(from --socket\)/]);
   rejects(['--stats', 'stats.sock', '--socket', './stats.sock'], [/for both `socket` and `stats`/]);
+  assert.deepEqual(load(['--http', '127.0.0.1:0', '--socket', '127.0.0.1:0']).config.socket, ['127.0.0.1:0'], 'port 0 twice: the OS gives each its own port');
   assert.match(
     load(['--chmod-socket', '660', '--stats', 'off']).warnings[0]!,
     /`chmod-socket` from --chmod-socket has no effect: no http, socket, stats or metrics listener is a UNIX socket path/,

@@ -53,8 +53,9 @@ export function rawExchange(target: Target, bytes: Buffer | string, timeoutMs = 
 }
 
 /** One request over the uwsgi protocol, as nginx's uwsgi_pass sends it; returns the parsed HTTP answer. */
+/** One uwsgi request on a fresh connection: to a UNIX path, or to a TCP target. */
 export async function uwsgiRequest(
-  socketPath: string,
+  to: string | Target,
   method: string,
   uri: string,
   body = '',
@@ -73,7 +74,7 @@ export async function uwsgiRequest(
     HTTP_HOST: 'localhost',
   };
   for (const [k, v] of Object.entries(headers)) vars['HTTP_' + k.toUpperCase().replace(/-/g, '_')] = v;
-  const text = await rawExchange({ socketPath }, encodeUwsgiPacket(vars, Buffer.from(body)));
+  const text = await rawExchange(typeof to === 'string' ? { socketPath: to } : to, encodeUwsgiPacket(vars, Buffer.from(body)));
   return parseHttpResponse(text);
 }
 

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fetchStats } from '../../core/stats/fetchStats.js';
-import { request, type Target } from '../helpers/http.js';
+import { request, type Target, uwsgiRequest } from '../helpers/http.js';
+import { EXPRESS_EXAMPLE } from '../helpers/userApps.js';
 import { runLoad, sleep } from '../helpers/load.js';
 import { poolEvents, runningPids } from '../helpers/pool.js';
 import { CLI, type RunningServer, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
@@ -87,6 +88,28 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
       seen.some((e) => e.type === 'spawn' && e.kind === 'scale-up'),
       `the queue made the scaler spawn: ${seen.map((e) => `${e.type}/${e.kind ?? ''}`).join(' ')}`,
     );
+    await s.stop();
+  });
+
+  test("a user's express app: HTTP and uwsgi over TCP accepted by its workers, the master's routes relayed", async () => {
+    const s = await startServer({
+      args: ['--http', '127.0.0.1:0', '--socket', '127.0.0.1:0', '--accept', 'workers', '--workers', '2', '--cheaper', '0', '--file', EXPRESS_EXAMPLE],
+    });
+    const http = Number((await s.waitForLog(/listening on 127\.0\.0\.1:(\d+) \(HTTP\)/))[1]);
+    const uwsgi = Number((await s.waitForLog(/listening on 127\.0\.0\.1:(\d+) \(uwsgi protocol\)/))[1]);
+    await s.waitForLog(new RegExp(`workers accept on 127\\.0\\.0\\.1:${uwsgi} `));
+    const tcp = { host: '127.0.0.1', port: http };
+    const r = await oneShot(tcp, '/predict?text=oil+prices');
+    assert.equal(r.status, 200, r.body);
+    assert.match(String(r.headers['x-powered-by']), /Express/, 'the express app answered');
+    const u = await uwsgiRequest({ host: '127.0.0.1', port: uwsgi }, 'GET', '/predict?text=oil+prices');
+    assert.equal(u.status, 200, u.body);
+    assert.deepEqual(JSON.parse(u.body), r.json(), 'the same answer over uwsgi');
+    const h = await request(tcp, '/healthz');
+    assert.equal(h.json().pid, s.pid, "the master's /healthz, through the express worker");
+    const hu = await uwsgiRequest({ host: '127.0.0.1', port: uwsgi }, 'GET', '/readyz');
+    assert.equal(JSON.parse(hu.body).pid, s.pid, 'and over uwsgi');
+    assert.equal((await fetchStats(s.stats)).stats.tidepool?.queue.handed_off, 0);
     await s.stop();
   });
 

@@ -52,7 +52,9 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
     assert.equal(h.json().ready, 2);
     const metrics = await oneShot(tcp, '/metrics');
     assert.equal(metrics.status, 200);
-    assert.match(metrics.body, /^tidepool_workers\{state="idle"\} 2$/m, 'the pool-wide metrics, not one worker view');
+    const total = Number(/^tidepool_requests_total (\d+)$/m.exec(metrics.body)?.[1]);
+    assert.ok(total >= 160, `the pool-wide metrics (both workers' requests), not one worker's view: ${total}`);
+    assert.match(metrics.body, /^tidepool_workers_max 2$/m);
     const doc = await waitFor('the tallies of all 200 requests', async () => {
       const d = (await fetchStats(s.stats)).stats;
       return d.workers.reduce((n, w) => n + w.requests, 0) >= 200 ? d : null;

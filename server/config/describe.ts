@@ -1,4 +1,6 @@
-import type { Config } from './options.js';
+import { availableParallelism } from 'node:os';
+import { parseAddress } from '../../core/net/address.js';
+import { acceptMode, type Config } from './options.js';
 
 /** The summary the master logs at start: what it listens on, how it scales, what guards are on. */
 export function describeConfig(config: Config): string {
@@ -6,7 +8,10 @@ export function describeConfig(config: Config): string {
   const off = (n: number, unit: string) => (n > 0 ? `${n}${unit}` : 'off');
   const mode = c['chmod-socket'] === null ? '' : ` (chmod ${c['chmod-socket'].toString(8).padStart(3, '0')})`;
   const listeners = [...c.http.map((a) => `http ${a}`), ...c.socket.map((a) => `uwsgi ${a}${mode}`)];
-  const lines = [`listening: ${listeners.join(', ')}; queue ${c.listen}`];
+  // Who accepts matters for TCP listeners only: the master always accepts on UNIX sockets.
+  const tcp = [...c.http, ...c.socket].some((a) => parseAddress(a).kind === 'tcp');
+  const who = tcp ? `; ${acceptMode(c.accept)} accept${c.accept === 'auto' ? ` (auto, ${availableParallelism()} cores)` : ''}` : '';
+  const lines = [`listening: ${listeners.join(', ')}; queue ${c.listen}${who}`];
 
   if (c.cheaper === 0) {
     lines.push(`workers:   ${c.workers} (fixed: cheaper 0)`);

@@ -34,7 +34,7 @@ test('the summary shows fixed pools, guards that are on, and a disabled stats se
     tmpdir(),
   );
   const text = describeConfig(config);
-  assert.match(text, /^listening: http 127\.0\.0\.1:4444; queue 100$/m);
+  assert.match(text, /^listening: http 127\.0\.0\.1:4444; queue 100; (master|workers) accept \(auto, \d+ cores\)$/m);
   assert.match(text, /^workers: +4 \(fixed: cheaper 0\)$/m);
   assert.match(text, /harakiri 30 s \(SIGTERM, SIGKILL after 5 s\); max-requests 1000;/);
   assert.match(text, /^stats: +off;/m);

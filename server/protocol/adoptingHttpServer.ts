@@ -13,8 +13,11 @@ import { jsonErrorBytes } from './hooks.js';
 /** A kept-alive connection idle this long is closed; a proxy in front must give up on it sooner (deploy/plan.ts). */
 export const KEEP_ALIVE_TIMEOUT_MS = 5000;
 
-/** A connection that has sent no request this long after it arrived is closed by drain(). */
-const FIRST_REQUEST_GRACE_MS = 1000;
+/**
+ * drain() closes a connection idle this long (since it arrived, or since its latest response);
+ * one active more recently closes after its next response, with `Connection: close`.
+ */
+const IDLE_BEFORE_CLOSE_MS = 1000;
 
 export interface AdoptingHttpServer {
   readonly server: http.Server;
@@ -48,19 +51,19 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
   // Sockets that carried a request, and when the others arrived: drain() spares a fresh
   // connection whose request may still be on its way (accept = workers takes connections the
   // moment they are complete, before a byte is read).
-  const served = new WeakSet<net.Socket>();
-  const arrived = new WeakMap<net.Socket, number>();
+  const lastActive = new WeakMap<net.Socket, number>();
   const fresh = new FreshSockets();
-  server.on('request', (req: http.IncomingMessage) => {
-    served.add(req.socket);
-    fresh.started(req.socket);
+  server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const socket = req.socket;
+    fresh.started(socket);
+    res.once('finish', () => lastActive.set(socket, Date.now()));
   });
 
   return {
     server,
     adopt(socket, head) {
       sockets.add(socket);
-      arrived.set(socket, Date.now());
+      lastActive.set(socket, Date.now());
       fresh.add(socket);
       socket.once('close', () => sockets.delete(socket));
       // The parser starts consuming the native handle here, in the same tick the socket arrived,
@@ -80,7 +83,9 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
       for (const socket of sockets) {
         // Mid-request (its response not finished): it closes after the response (shouldClose).
         if ((socket as { _httpMessage?: unknown })._httpMessage) continue;
-        if (served.has(socket) || now - (arrived.get(socket) ?? 0) > FIRST_REQUEST_GRACE_MS) socket.destroy();
+        // Active just now: its client's next request may be on the wire, and a close would lose
+        // it; that request is answered with `Connection: close` instead (shouldClose).
+        if (now - (lastActive.get(socket) ?? 0) > IDLE_BEFORE_CLOSE_MS) socket.destroy();
       }
     },
   };

@@ -4,6 +4,7 @@
  * the scaler see, and harakiri and the zero-loss chain reload still hold.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -158,4 +159,37 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
     );
     await s.stop();
   });
+
+  for (const mode of ['master', 'workers'] as const) {
+    test(`accept = ${mode}: kept-alive clients through a chain reload and a reload of all: none fails, none is cut mid-request`, async () => {
+      const fifo = path.join(tempDir(), 'master.fifo');
+      const s = await startServer({
+        args: ['--http', '127.0.0.1:0', '--accept', mode, '--workers', '2', '--cheaper', '0', '--master-fifo', fifo, '--simulate-latency', '2'],
+      });
+      const port = Number((await s.waitForLog(/listening on 127\.0\.0\.1:(\d+) \(HTTP\)/))[1]);
+      const events = poolEvents(s.stats);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+      const get = (i: number) =>
+        new Promise<number>((resolve, reject) => {
+          const req = http.get({ host: '127.0.0.1', port, path: `/predict?text=k${i}`, agent }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          });
+          req.on('error', reject);
+        });
+      const load = runLoad(get, 8, 40000);
+      await sleep(300);
+      const ctl = (command: string) => spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, command], { encoding: 'utf8' });
+      assert.equal(ctl('chain-reload').status, 0);
+      await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 30000);
+      assert.equal(ctl('reload').status, 0);
+      await waitFor('both workers reloaded and ready again', async () => (await events.refresh()).filter((e) => e.type === 'ready').length >= 6, 30000);
+      await sleep(300);
+      const result = await load.stop();
+      agent.destroy();
+      assert.deepEqual(result.failed, [], `${result.ok} answered`);
+      assert.ok(result.ok > 50, `requests went on throughout: ${result.ok}`);
+      await s.stop();
+    });
+  }
 });

@@ -113,6 +113,8 @@ export type MasterMessage =
    * reconnect and the idle worker can accept them.
    */
   | { t: 'shed'; count: number }
+  /** accept = workers, graceful shutdown: take no new connection (the master takes what the kernel holds) */
+  | { t: 'unlisten' }
   /** the master's answer to an `admin` request */
   | { t: 'admin-answer'; id: number; status: number; headers: Record<string, string>; body: string }
   /** finish what you hold, take nothing new, exit */

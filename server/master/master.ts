@@ -28,7 +28,7 @@ import { WORKER_SCRIPT } from './lifecycle/workerLaunch.js';
 import { listenOn, readHead, vacuumUnix } from './accept/listeners.js';
 import { SharedAccept } from './accept/sharedAccept.js';
 import { Scaler } from './scaler.js';
-import { emptySlot, isBusy, isRunning, processOf, type Slot } from './slot.js';
+import { emptySlot, isBusy, isReady, isRunning, processOf, sendTo, type Slot } from './slot.js';
 import type { Address } from '../../core/net/address.js';
 
 export interface Listener {
@@ -68,6 +68,8 @@ export class Master {
   private readonly admin: ReturnType<typeof createHttpConnectionServer>;
   private readonly adminUwsgi: ReturnType<typeof createUwsgiConnectionServer>;
   private shutdownCode = 0;
+  /** Connections whose first bytes the master is reading (they join the queue next). */
+  private readingHeads = 0;
   private finished = false;
   private exitResolve: (code: number) => void = () => {};
 
@@ -165,7 +167,9 @@ export class Master {
   }
 
   private route(socket: net.Socket, proto: Protocol): void {
+    this.readingHeads++;
     void readHead(socket, proto).then((a) => {
+      this.readingHeads--;
       if (a === null) return;
       if (a.peek.kind === 'route' && (ADMIN_PATHS.has(a.peek.path) || this.routes.has(a.peek.path))) {
         (proto === 'http' ? this.admin : this.adminUwsgi).adopt(a.socket, a.head);
@@ -196,19 +200,25 @@ export class Master {
     if (lifecycle.shuttingDown) return;
     lifecycle.beginShutdown();
     const running = this.slots.filter(isBusy).length;
-    log('info', `shutting down (${why}): no new connections; finishing ${dispatch.queue.length} waiting and ${running} running requests`);
+    log('info', `shutting down (${why}): no new connections; finishing ${this.queue().waiting} waiting and ${running} running requests`);
     this.checks.stop();
     for (const l of this.listeners) l.server.close();
-    this.shared?.close();
     this.shutdownCode = code;
     dispatch.paused = false;
     if (brutal) {
+      this.shared?.close();
       dispatch.dropAll('destroy');
       lifecycle.killAll(why);
       return;
     }
+    if (this.shared) {
+      // The workers take nothing new; what waits in the kernel comes to the master's queue.
+      for (const s of this.slots) if (isReady(s)) sendTo(s.state.proc, { t: 'unlisten' });
+      await this.shared.takeWhatWaits((socket, proto) => this.route(socket, proto));
+    }
     const deadline = Date.now() + this.config['reload-mercy'] * 1000;
-    while (dispatch.queue.length > 0 && Date.now() < deadline && this.slots.some((s) => s.state.phase === 'ready')) {
+    const waiting = () => dispatch.queue.length > 0 || this.readingHeads > 0;
+    while (waiting() && Date.now() < deadline && this.slots.some((s) => s.state.phase === 'ready')) {
       await new Promise((r) => setTimeout(r, 20));
     }
     dispatch.dropAll('answer');

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { FIRST_BYTES_TIMEOUT_MS } from './peek.js';
 import { FreshSockets } from './freshSockets.js';
 import { jsonErrorBytes } from './hooks.js';
 
@@ -52,9 +53,11 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
   // connection whose request may still be on its way (accept = workers takes connections the
   // moment they are complete, before a byte is read).
   const lastActive = new WeakMap<net.Socket, number>();
+  const served = new WeakSet<net.Socket>();
   const fresh = new FreshSockets();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     const socket = req.socket;
+    served.add(socket);
     fresh.started(socket);
     res.once('finish', () => lastActive.set(socket, Date.now()));
   });
@@ -85,7 +88,10 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
         if ((socket as { _httpMessage?: unknown })._httpMessage) continue;
         // Active just now: its client's next request may be on the wire, and a close would lose
         // it; that request is answered with `Connection: close` instead (shouldClose).
-        if (now - (lastActive.get(socket) ?? 0) > IDLE_BEFORE_CLOSE_MS) socket.destroy();
+        // One that never sent a request (accept = workers takes connections before their first
+        // byte) gets as long as the master would give it to send one (its first-bytes timeout).
+        const limit = served.has(socket) ? IDLE_BEFORE_CLOSE_MS : FIRST_BYTES_TIMEOUT_MS;
+        if (now - (lastActive.get(socket) ?? 0) > limit) socket.destroy();
       }
     },
   };

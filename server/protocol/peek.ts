@@ -8,6 +8,9 @@ import type { Protocol } from '../ipc/messages.js';
 /** `more`: wait for more bytes; `route`: the request's method and path are known. */
 export type Peek = { kind: 'more' } | { kind: 'route'; method: string; path: string } | { kind: 'opaque' };
 
+/** A connection that sends nothing this long after it arrived is dropped (the master's readHead; a draining worker). */
+export const FIRST_BYTES_TIMEOUT_MS = 10000;
+
 /** Past this many bytes without a request line, stop looking and let a worker's parser answer. */
 export const PEEK_LIMIT = 8192;
 

@@ -31,8 +31,10 @@ function send(m: WorkerMessage, handle?: unknown): void {
     return;
   }
   handlesInTransit++;
-  process.send!(m, handle as never, {}, () => {
+  process.send!(m, handle as never, {}, (err) => {
     handlesInTransit--;
+    // A connection that could not be passed on is closed, not left open with nobody reading it.
+    if (err) (handle as { destroy?: () => void }).destroy?.();
     if (draining || crashed) maybeExit();
   });
 }
@@ -182,7 +184,12 @@ const hooks: RequestHooks = {
     inFlight++;
     const now = Date.now();
     latest = { at: now, method, path };
-    if (!reportsTransitions()) return;
+    if (!reportsTransitions()) {
+      // The master hears of a request that starts after a quiet spell at once: its harakiri then
+      // counts from the request's start, not from the silence (which a long poll also makes).
+      if (now - lastSentAt >= TALLY_EVERY_MS) sendTally();
+      return;
+    }
     // One `busy` per busy period, and a `next` at most every REPORT_EVERY_MS while it lasts: the
     // master learns when the current request started (for harakiri) without a message per
     // request when the worker is saturated.
@@ -329,6 +336,9 @@ process.on('message', (m: MasterMessage, handle?: net.Socket) => {
       break;
     case 'peers':
       othersIdle = m.idle;
+      break;
+    case 'unlisten':
+      direct.close();
       break;
     case 'shed':
       toShed = m.count;

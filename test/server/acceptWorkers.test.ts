@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import net from 'node:net';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -192,4 +193,41 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
       await s.stop();
     });
   }
+
+  test("graceful shutdown serves what waits in the kernel's accept queue, not resets it", async () => {
+    const { s, tcp } = await startShared(['--workers', '2', '--cheaper', '0', '--simulate-latency', '500', '--die-on-term']);
+    const replies = Array.from({ length: 12 }, (_, i) =>
+      oneShot(tcp, `/predict?text=z${i}`).then(
+        (r) => r.status,
+        (e: Error) => e.message,
+      ),
+    );
+    await sleep(300);
+    const exit = s.stop('SIGTERM', 30000);
+    assert.deepEqual(await Promise.all(replies), new Array(12).fill(200), 'every connection the kernel had accepted was answered');
+    assert.equal(await exit, 0);
+  });
+
+  test('a reload spares a connection that has not sent its request yet: it is answered when it does', async () => {
+    const fifo = path.join(tempDir(), 'master.fifo');
+    const { s, tcp } = await startShared(['--workers', '1', '--cheaper', '0', '--master-fifo', fifo]);
+    const events = poolEvents(s.stats);
+    const port = (tcp as { port: number }).port;
+    const slow = net.connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
+    await sleep(300);
+    const ctl = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'chain-reload'], { encoding: 'utf8' });
+    assert.equal(ctl.status, 0, ctl.stderr);
+    await sleep(1500);
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      slow.on('data', (c: Buffer) => (text += c.toString()));
+      slow.on('close', () => resolve(text));
+      slow.on('error', () => resolve(text));
+    });
+    slow.write('GET /predict?text=late HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    assert.match(await answer, /^HTTP\/1\.1 200 /, 'the stopping worker kept it and answered');
+    await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 30000);
+    await s.stop();
+  });
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { type Address, formatAddress, listenTarget, parseAddress } from '../../../core/net/address.js';
 import type { Protocol } from '../../ipc/messages.js';
-import { peekRequest, type Peek } from '../../protocol/peek.js';
+import { FIRST_BYTES_TIMEOUT_MS, peekRequest, type Peek } from '../../protocol/peek.js';
 
 export interface ListenerSpec {
   proto: Protocol | 'stats';
@@ -25,8 +25,6 @@ export interface Accepted {
   /** epoch ms it joined the master's queue */
   queuedAt?: number;
 }
-
-const FIRST_BYTES_TIMEOUT_MS = 10000;
 
 export class ListenError extends Error {}
 

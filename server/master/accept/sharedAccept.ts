@@ -12,7 +12,7 @@
  * then closes the server it accepted on until then. Until that moment (the first model load), and
  * on UNIX sockets always, the master accepts and hands connections over as with accept = master.
  */
-import type net from 'node:net';
+import net from 'node:net';
 import { log } from '../../log.js';
 import type { Listener } from '../master.js';
 import type { WorkerProcess } from '../slot.js';
@@ -22,6 +22,9 @@ import { readAcceptQueues } from './acceptQueue.js';
 interface RawHandle {
   close(): void;
 }
+
+/** Graceful shutdown: how long the master accepts on its copies before it lets go of them. */
+const TAKE_OVER_MS = 50;
 
 /** How long a read of the accept queues serves every caller (the stats, the scaler, the checks). */
 const QUEUE_READ_TTL_MS = 50;
@@ -68,6 +71,29 @@ export class SharedAccept {
     this.keepers.set(index, h);
     this.listeners[index]!.server.close();
     log('info', `workers accept on ${this.listeners[index]!.bound} (accept = workers); the master only watches its accept queue`);
+  }
+
+  /**
+   * Graceful shutdown: the connections the kernel holds were accepted, as far as their clients
+   * know, and must be served, not reset when the last copy of the socket closes. The master
+   * accepts on its copies for one round (the workers were told to stop accepting), hands what it
+   * took to `onConnection`, then lets go of them.
+   */
+  async takeWhatWaits(onConnection: (socket: net.Socket, proto: Listener['proto']) => void): Promise<void> {
+    const servers: net.Server[] = [];
+    for (const [index, h] of this.keepers) {
+      const proto = this.listeners[index]!.proto;
+      const server = net.createServer({ pauseOnConnect: true, noDelay: true }, (socket) => onConnection(socket, proto));
+      server.on('error', (e) => log('warn', `taking the accept queue of ${this.listeners[index]!.bound} at shutdown: ${e.message}`));
+      await new Promise<void>((resolve) => server.listen({ handle: h as unknown as net.Server, backlog: this.backlog }, resolve));
+      servers.push(server);
+    }
+    this.keepers.clear();
+    // One poll of the event loop accepts everything the kernel holds; a little more lets the
+    // workers' own copies close first.
+    await new Promise((r) => setTimeout(r, TAKE_OVER_MS));
+    for (const server of servers) server.close();
+    this.closed = true;
   }
 
   /** Shutdown: the master lets go of its copies; the workers close theirs as they stop. */

@@ -35,6 +35,7 @@ export class Dispatch {
   /** FIFO `p`: requests wait in the queue instead of reaching workers. */
   paused = false;
   private announced = false;
+  private closed = false;
   private peersIdle = false;
   private peersToldAt = 0;
 
@@ -45,6 +46,11 @@ export class Dispatch {
   ) {}
 
   enqueue(a: Accepted): void {
+    // After the shutdown answered the queue, nothing more is served (a connection a worker passed on late).
+    if (this.closed) {
+      a.socket.end(jsonErrorBytes(503, 'The server is shutting down', { 'Retry-After': '1' }));
+      return;
+    }
     if (this.queue.length >= this.limits.listen) {
       this.rejected++;
       const why = `All workers are busy and ${this.queue.length} requests are already waiting (listen = ${this.limits.listen}); retry shortly`;
@@ -144,6 +150,7 @@ export class Dispatch {
 
   /** Shutdown: every waiting connection is answered 503 (graceful) or dropped (brutal). */
   dropAll(how: 'answer' | 'destroy'): void {
+    this.closed = true;
     for (const a of this.queue.splice(0)) {
       if (how === 'destroy') a.socket.destroy();
       else a.socket.end(jsonErrorBytes(503, 'The server is shutting down', { 'Retry-After': '1' }));

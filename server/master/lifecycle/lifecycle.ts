@@ -65,6 +65,12 @@ function chainView(s: Slot): ChainSlot {
   return { phase: s.state.phase, pid: processOf(s)?.pid ?? null };
 }
 
+function closeHandle(handle: unknown): void {
+  const h = handle as { destroy?: () => void; close?: () => void };
+  if (h.destroy) h.destroy();
+  else h.close?.();
+}
+
 export class Lifecycle {
   backend: BackendInfo = { name: 'unknown', detail: 'no worker has loaded the model yet' };
   /** The model's shape as the latest ready worker loaded it (any format), null before that or for a user's app. */
@@ -122,6 +128,8 @@ export class Lifecycle {
     this.ports.events.record({ type: 'spawn', kind: order.kind, reason: order.reason, worker: s.id, pid: proc.pid, detail: spawnDetail(order) });
     child.on('message', (m: unknown, handle: unknown) => {
       if (isWorkerMessage(m) && processOf(s) === proc) this.onMessage(s, proc, m, handle);
+      // A handle from a process the slot no longer holds is closed, not leaked.
+      else if (handle) closeHandle(handle);
     });
     child.on('error', (e) => log('warn', `worker ${s.id} (pid ${proc.pid}): ${e.message}`));
     child.once('exit', (code, signal) => this.onExit(s, proc, code, signal));

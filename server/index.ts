@@ -5,6 +5,6 @@
 export { ConfigError, loadConfig, OPTIONS, type Config, type OptionSpec } from './config/index.js';
 export { coerceValue } from './config/coerce-value.js';
 export { splitIniArgument } from './config/load-config.js';
-export { BARE_CHMOD_SOCKET, DEFAULT_HTTP, findOption } from './config/options.js';
+export { type AcceptMode, BARE_CHMOD_SOCKET, DEFAULT_HTTP, findOption } from './config/options.js';
 export { KEEP_ALIVE_TIMEOUT_MS } from './protocol/adoptingHttpServer.js';
 export { checkScalingConfig, ScalingInputError } from './scaling/params.js';

@@ -1,12 +1,13 @@
-import { findOption } from '../../server/index.js';
+import { type AcceptMode, findOption } from '../../server/index.js';
+
+export type { AcceptMode };
 
 /**
  * Who accepts the TCP connections of a tidepool the bench starts. master: the master accepts
  * every connection and hands it to a worker over IPC (the default). workers: the workers accept
  * from the shared listening socket and the master only watches the kernel's accept queue.
  */
-export const ACCEPT_MODES = ['master', 'workers'] as const;
-export type AcceptMode = (typeof ACCEPT_MODES)[number];
+export const ACCEPT_MODES = ['master', 'workers'] as const satisfies readonly AcceptMode[];
 
 /** Whether this build's `tidepool serve` has the `accept` option: servers before it accept in the master only. */
 export function serverHasAcceptOption(): boolean {

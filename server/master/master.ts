@@ -240,7 +240,7 @@ export class Master {
   queue(now = Date.now()): { waiting: number; byListener: number[] } {
     const own = this.dispatch.queue.length;
     const kernel = this.shared?.queueLengths(now) ?? this.listeners.map(() => 0);
-    // Connections the workers accepted and hold unread (accept = workers) wait too, for TCP listeners.
+    // Connections the workers took and have not started (accept = workers) wait too, on TCP listeners.
     const held = this.slots.reduce((n, s) => n + (processOf(s)?.waiting ?? 0), 0);
     const byListener = kernel.map((n, i) => n + own + (this.listeners[i]!.endpoint ? held : 0));
     return { waiting: own + held + kernel.reduce((a, b) => a + b, 0), byListener };

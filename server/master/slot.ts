@@ -221,6 +221,11 @@ export function load(p: WorkerProcess): number {
 /** Requests at most this long (µs, the worker's average) are worth batching; longer ones spread. */
 export const BATCHABLE_RT_US = 5000;
 
+/** A worker's average says its requests are short enough to batch (unknown, 0, is not). */
+export function batchable(avgRtUs: number): boolean {
+  return avgRtUs > 0 && avgRtUs <= BATCHABLE_RT_US;
+}
+
 /**
  * Can take a new connection now. An idle worker always can. When workers batch (capacity > 1),
  * a busy one can too, up to its capacity, but only while its requests are short (its average,
@@ -232,8 +237,7 @@ export function isAvailable(s: Slot, capacity = 1, now = Date.now()): boolean {
   if (!isReady(s)) return false;
   if (!isBusy(s)) return true;
   const p = s.state.proc;
-  const avg = s.counters.avgRtUs;
-  const short = avg > 0 && avg <= BATCHABLE_RT_US && !(p.inRequest && p.request && (now - p.request.at) * 1000 > BATCHABLE_RT_US);
+  const short = batchable(s.counters.avgRtUs) && !(p.inRequest && p.request && (now - p.request.at) * 1000 > BATCHABLE_RT_US);
   return capacity > 1 && short && load(p) < capacity;
 }
 

@@ -49,9 +49,8 @@ export function createAdoptingHttpServer(maxBodySize: number, onRequest: http.Re
     socket.end(jsonErrorBytes(status, msg));
   });
 
-  // Sockets that carried a request, and when the others arrived: drain() spares a fresh
-  // connection whose request may still be on its way (accept = workers takes connections the
-  // moment they are complete, before a byte is read).
+  // When each socket was last active (it arrived, or a response finished) and whether it ever
+  // carried a request: what drain() decides on.
   const lastActive = new WeakMap<net.Socket, number>();
   const served = new WeakSet<net.Socket>();
   const fresh = new FreshSockets();

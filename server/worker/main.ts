@@ -5,6 +5,7 @@
  */
 import type net from 'node:net';
 import { createApp } from '../app/routes.js';
+import type { AppHandler } from '../app/types.js';
 import { bucketIndex, emptyHistogram, HEARTBEAT_MS, TALLY_EVERY_MS, type MasterMessage, type RequestTally, type WorkerMessage } from '../ipc/messages.js';
 import { builtinAppServers, nodeAppServers, type ConnectionServers } from '../protocol/connectionServers.js';
 import type { RequestHooks } from '../protocol/hooks.js';
@@ -15,7 +16,7 @@ import { accessLogLine } from './accessLog.js';
 import { loadServedApp, type ServedApp } from './servedApp.js';
 import { AdminForward } from './adminForward.js';
 import { DirectAccept } from './directAccept.js';
-import { BATCHABLE_RT_US } from '../master/slot.js';
+import { batchable } from '../master/slot.js';
 
 const settings = readWorkerSettings(process.env);
 const spawnedAt = Date.now();
@@ -268,28 +269,33 @@ function forwardingAdmin(listener: NodeRequestListener): NodeRequestListener {
   };
 }
 
-const builtinHandler =
-  app.kind === 'node'
-    ? null
-    : createApp({
-        predictor: app.servable,
-        limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch },
-        simulateLatencyMs: settings.simulateLatencyMs,
-        headers: workerHeaders,
-        batcher,
-        // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can
-        // join its batch, so it skips the batcher's extra turn of the event loop.
-        canBatch: () => servers.connections() > 1,
-      });
+/** tidepool's routes, but the master's own, which the master answers. */
+function forwardingAdminRoutes(handler: AppHandler): AppHandler {
+  return (req) => (admin.handles(req.path) ? admin.ask(req) : handler(req));
+}
 
 const servers: ConnectionServers =
   app.kind === 'node'
     ? serveNodeApp(forwardingAdmin(app.listener))
-    : builtinAppServers({ ...hooks, handler: (req) => (admin.handles(req.path) ? admin.ask(req) : builtinHandler!(req)) });
+    : builtinAppServers({
+        ...hooks,
+        handler: forwardingAdminRoutes(
+          createApp({
+            predictor: app.servable,
+            limits: { maxBodySize: settings.maxBodySize, maxBatch: settings.maxBatch },
+            simulateLatencyMs: settings.simulateLatencyMs,
+            headers: workerHeaders,
+            batcher,
+            // One connection sends one request at a time (HTTP/1.1 without pipelining): nothing can
+            // join its batch, so it skips the batcher's extra turn of the event loop.
+            canBatch: () => servers.connections() > 1,
+          }),
+        ),
+      });
 
 /** Room for one more connection: the capacity the master's dispatch would give this worker (slot.ts, isAvailable). */
 function hasRoom(): boolean {
-  const batches = batcher !== undefined && avgRtUs > 0 && avgRtUs <= BATCHABLE_RT_US;
+  const batches = batcher !== undefined && batchable(avgRtUs);
   return inFlight + servers.fresh() < (batches ? settings.batchMaxSize : 1);
 }
 

@@ -2,40 +2,16 @@
  * The built `tidepool bench` as a user runs it: a child process, real servers, the report on disk.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { CLI, startServer, stopAll, tempDir } from '../helpers/server.js';
+import { runBench } from '../helpers/bench.js';
+import { startServer, stopAll, tempDir } from '../helpers/server.js';
 import { startUwsgi, stopAllUwsgi, uwsgiMissing } from '../helpers/uwsgi.js';
 import { findAll, parseXml } from './xml.js';
 
 after(stopAll);
 after(stopAllUwsgi);
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function bench(args: string[], timeoutMs = 120000): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`bench ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${stderr.slice(-2000)}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 interface ThroughputRowJson {
   mode: string;
@@ -51,7 +27,7 @@ const seriesOf = (svg: string) => findAll(parseXml(svg), (e) => e.attrs['data-se
 
 test('npm run bench -- --quick --json: every default scenario, the report on disk', async () => {
   const out = path.join(tempDir('tidepool-bench-test-'), 'report');
-  const r = await bench(['--quick', '--json', '--out', out]);
+  const r = await runBench(['--quick', '--json', '--out', out]);
   assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr.slice(-3000)}`);
   const json = JSON.parse(r.stdout);
   assert.equal(json.version, 1);
@@ -121,7 +97,7 @@ test('against a running server (--url, --stats): it is loaded and read, not star
   });
   const m = await server.waitForLog(/listening on (127\.0\.0\.1:\d+) \(HTTP\)/);
   const out = path.join(tempDir('tidepool-bench-test-'), 'report');
-  const r = await bench([
+  const r = await runBench([
     '--url',
     `http://${m[1]}`,
     '--stats',
@@ -162,21 +138,21 @@ test('against a running server (--url, --stats): it is loaded and read, not star
 
 test('--url where nothing listens: one clear message, exit 1, no report', async () => {
   const out = path.join(tempDir('tidepool-bench-test-'), 'report');
-  const r = await bench(['--url', 'http://127.0.0.1:1', '--quick', '--out', out]);
+  const r = await runBench(['--url', 'http://127.0.0.1:1', '--quick', '--out', out]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /--url http:\/\/127\.0\.0\.1:1 does not answer HTTP \(.*ECONNREFUSED.*\): is the server running there\?/);
   assert.equal(fs.existsSync(out), false);
 });
 
 test('bad options: exit 2 and a message naming the option', async () => {
-  const r = await bench(['--clients', 'lots']);
+  const r = await runBench(['--clients', 'lots']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /tidepool bench: Expected --clients to be a whole number >= 1, got "lots"/);
   assert.equal(r.stdout, '');
 });
 
 test('--help describes the scenarios and exits 0', async () => {
-  const r = await bench(['--help']);
+  const r = await runBench(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^Usage: tidepool bench \[options\]/);
   for (const name of ['burst', 'scale', 'throughput', 'profile', 'crosscheck', '--url', '--stats', '--quick', '--json', '--out'])
@@ -185,7 +161,7 @@ test('--help describes the scenarios and exits 0', async () => {
 
 test('--scenario compare: tidepool with and without batching, the constant and same-model clusters, kept alive and one-shot; ratios, goals', async () => {
   const out = tempDir('tidepool-bench-compare-');
-  const r = await bench(['--scenario', 'compare', '--quick', '--json', '--out', out, '--connections', '1,4', '--phase-seconds', '1']);
+  const r = await runBench(['--scenario', 'compare', '--quick', '--json', '--out', out, '--connections', '1,4', '--phase-seconds', '1']);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   const json = JSON.parse(r.stdout);
   const result = json.results.find((x: { kind: string }) => x.kind === 'compare');
@@ -240,7 +216,7 @@ test('--scenario compare: tidepool with and without batching, the constant and s
 
 test("--driver bench: without wrk the closed loop is the bench's own client, which sees the workers", async () => {
   const out = tempDir('tidepool-bench-driver-');
-  const r = await bench(['--scenario', 'throughput', '--quick', '--json', '--out', out, '--driver', 'bench', '--connections', '2', '--rate', '40']);
+  const r = await runBench(['--scenario', 'throughput', '--quick', '--json', '--out', out, '--driver', 'bench', '--connections', '2', '--rate', '40']);
   assert.equal(r.code, 0, r.stderr.slice(-2000));
   const throughput = JSON.parse(r.stdout).results[0];
   assert.equal(throughput.driver.name, 'bench');
@@ -264,7 +240,7 @@ test("--url and --stats against a real uWSGI 2.0: the burst is answered in full 
 }, async () => {
   const uwsgi = await startUwsgi({ workers: 4, cheaper: 1, cheaperInitial: 1, algo: 'spare', serviceMs: 300, extra: ['--cheaper-overload', '1'] });
   const out = tempDir('tidepool-bench-uwsgi-');
-  const run = await bench(['--url', uwsgi.url, '--stats', uwsgi.stats, '--scenario', 'burst', '--json', '--out', out]);
+  const run = await runBench(['--url', uwsgi.url, '--stats', uwsgi.stats, '--scenario', 'burst', '--json', '--out', out]);
   assert.equal(run.code, 0, run.stderr);
   const report = JSON.parse(run.stdout);
   const burst = report.results[0];

@@ -3,40 +3,12 @@
  * wrk when installed, rows of one second, the report on disk; and no process left behind.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { findWrk } from '../../bench/load/driver.js';
-import { CLI, pidAlive, tempDir, waitFor } from '../helpers/server.js';
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The bench, stopped as a user would (SIGTERM: it stops its servers) if it overruns, and killed only if that fails. */
-function bench(args: string[], timeoutMs: number): Promise<Outcome> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'bench', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    let killer: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      killer = setTimeout(() => child.kill('SIGKILL'), 15000);
-      reject(new Error(`bench ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${stderr.slice(-2000)}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { childrenOf, runBench, startBench } from '../helpers/bench.js';
+import { pidAlive, tempDir, waitFor } from '../helpers/server.js';
 
 interface CostRowJson {
   accept: string;
@@ -59,7 +31,7 @@ test('--scenario cost: master and worker CPU per request for each load and pool,
   timeout: 90000,
 }, async () => {
   const out = path.join(tempDir('tidepool-bench-cost-'), 'report');
-  const r = await bench(['--scenario', 'cost', '--json', '--out', out, '--phase-seconds', '1', '--connections', '16'], 85000);
+  const r = await runBench(['--scenario', 'cost', '--json', '--out', out, '--phase-seconds', '1', '--connections', '16'], 85000);
   assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr.slice(-3000)}`);
   const json = JSON.parse(r.stdout);
   assert.deepEqual(json.errors, []);
@@ -111,36 +83,23 @@ test('--scenario cost: master and worker CPU per request for each load and pool,
   await waitFor('every server process gone', () => pids.every((pid: number) => !pidAlive(pid)), 5000);
 });
 
-function childrenOf(pid: number): number[] {
-  try {
-    return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-}
-
 test('SIGINT in the middle of a cost row: the rows measured before it are reported, every server and worker is gone, exit 130', {
   timeout: 90000,
 }, async () => {
   const out = path.join(tempDir('tidepool-bench-cost-'), 'report');
-  const child = spawn(process.execPath, [CLI, 'bench', '--scenario', 'cost', '--out', out, '--phase-seconds', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const run = startBench(['--scenario', 'cost', '--out', out, '--phase-seconds', '2']);
+  const { child } = run;
+  const stderr = run.stderr;
   try {
     // The first row is measured (either driver notes its result); the next one is cut short.
-    await waitFor('the first row to be measured', () => /accept=master, 1 worker, one-shot at 1: [\d.]+ req\/s/.test(stderr), 60000);
+    await waitFor('the first row to be measured', () => /accept=master, 1 worker, one-shot at 1: [\d.]+ req\/s/.test(stderr()), 60000);
     const masters = childrenOf(child.pid!).filter((pid) => childrenOf(pid).length > 0);
     const processes = [...masters, ...masters.flatMap(childrenOf)];
     assert.ok(masters.length >= 1, 'the bench runs tidepool masters with workers');
     await new Promise((r) => setTimeout(r, 500));
 
-    child.kill('SIGINT');
-    const code = await Promise.race([
-      exited,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no exit within 30 s:\n${stderr.slice(-2000)}`)), 30000).unref()),
-    ]);
-    assert.equal(code, 130, stderr.slice(-2000));
+    const code = await run.interrupt();
+    assert.equal(code, 130, stderr().slice(-2000));
     for (const pid of processes) assert.equal(pidAlive(pid), false, `pid ${pid} still alive after the bench exited`);
     const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
     assert.match(summary, /INTERRUPTED \(Ctrl-C\)/);

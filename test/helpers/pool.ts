@@ -5,7 +5,8 @@
  */
 import { FetchError, fetchStats } from '../../core/stats/fetchStats.js';
 import type { PoolEvent } from '../../core/stats/schema.js';
-import { waitFor } from './server.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, waitFor } from './server.js';
 
 export interface PoolEventLog {
   /** Every event read so far, in seq order. */
@@ -53,4 +54,10 @@ export function poolEvents(stats: string): PoolEventLog {
 /** Pids of the workers running now, by slot order. */
 export async function runningPids(stats: string): Promise<number[]> {
   return (await fetchStats(stats)).stats.workers.filter((w) => w.pid > 0).map((w) => w.pid);
+}
+
+/** `tidepool ctl --fifo FIFO COMMAND` (a master FIFO command), run to its end: its exit status and what it wrote. */
+export function ctl(fifo: string, command: string): { status: number | null; out: string } {
+  const r = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, command], { encoding: 'utf8' });
+  return { status: r.status, out: r.stdout + r.stderr };
 }

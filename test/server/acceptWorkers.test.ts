@@ -6,15 +6,14 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fetchStats } from '../../core/stats/fetchStats.js';
 import { request, type Target, uwsgiRequest } from '../helpers/http.js';
 import { EXPRESS_EXAMPLE } from '../helpers/userApps.js';
 import { runLoad, sleep } from '../helpers/load.js';
-import { poolEvents, runningPids } from '../helpers/pool.js';
-import { CLI, type RunningServer, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
+import { ctl, poolEvents, runningPids } from '../helpers/pool.js';
+import { type RunningServer, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 
 /** Starts a pool whose workers accept on 127.0.0.1 (a port from the OS); readiness is read on the UNIX listener. */
 async function startShared(args: string[]): Promise<{ s: RunningServer; tcp: Target }> {
@@ -142,8 +141,8 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
     // More clients than workers: workers hold connections they have no room for, and pass them on as they stop.
     const load = runLoad((i) => oneShot(tcp, `/predict?text=c${i}`).then((r) => r.status), 8, 40000);
     await sleep(300);
-    const ctl = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'chain-reload'], { encoding: 'utf8' });
-    assert.equal(ctl.status, 0, ctl.stderr);
+    const reload = ctl(fifo, 'chain-reload');
+    assert.equal(reload.status, 0, reload.out);
     await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 30000);
     await sleep(300);
     const result = await load.stop();
@@ -180,10 +179,9 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
         });
       const load = runLoad(get, 8, 40000);
       await sleep(300);
-      const ctl = (command: string) => spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, command], { encoding: 'utf8' });
-      assert.equal(ctl('chain-reload').status, 0);
+      assert.equal(ctl(fifo, 'chain-reload').status, 0);
       await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 30000);
-      assert.equal(ctl('reload').status, 0);
+      assert.equal(ctl(fifo, 'reload').status, 0);
       await waitFor('both workers reloaded and ready again', async () => (await events.refresh()).filter((e) => e.type === 'ready').length >= 6, 30000);
       await sleep(300);
       const result = await load.stop();
@@ -216,8 +214,8 @@ describe('accept = workers: the workers accept TCP connections themselves', () =
     const slow = net.connect(port, '127.0.0.1');
     await new Promise<void>((resolve) => slow.once('connect', () => resolve()));
     await sleep(300);
-    const ctl = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'chain-reload'], { encoding: 'utf8' });
-    assert.equal(ctl.status, 0, ctl.stderr);
+    const reload = ctl(fifo, 'chain-reload');
+    assert.equal(reload.status, 0, reload.out);
     await sleep(1500);
     const answer = new Promise<string>((resolve) => {
       let text = '';

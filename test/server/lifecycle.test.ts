@@ -2,17 +2,11 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import type { PoolEvent } from '../../core/stats/schema.js';
 import { uwsgiRequest } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
-import { poolEvents, runningPids } from '../helpers/pool.js';
-import { CLI, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
-
-function ctl(fifo: string, command: string): { status: number | null; out: string } {
-  const r = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, command], { encoding: 'utf8' });
-  return { status: r.status, out: r.stdout + r.stderr };
-}
+import { ctl, poolEvents, runningPids } from '../helpers/pool.js';
+import { startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 
 const finishedExit = (e: PoolEvent): boolean => e.type === 'exit' && e.detail?.phase !== 'start';
 

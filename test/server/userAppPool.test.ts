@@ -6,13 +6,12 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fetchStats } from '../../core/stats/fetchStats.js';
 import type { PoolEvent } from '../../core/stats/schema.js';
-import { poolEvents, type PoolEventLog } from '../helpers/pool.js';
+import { ctl, poolEvents, type PoolEventLog } from '../helpers/pool.js';
 import { uwsgiRequest } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
-import { CLI, startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
+import { startServer, stopAll, tempDir, waitFor } from '../helpers/server.js';
 import { EXPRESS_EXAMPLE, FIXTURE_APPS } from '../helpers/userApps.js';
 
 const ROUTES = path.join(FIXTURE_APPS, 'routes.mjs');
@@ -55,8 +54,8 @@ describe("the pool around a user's app", () => {
     const send = (i: number) => (i % 2 ? uwsgiRequest(uwsgiSock, 'GET', `/predict?text=c${i}`) : s.get(`/predict?text=c${i}`)).then((r) => r.status);
     const load = runLoad(send, 3, 120000);
     await sleep(300);
-    const ctl = spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, 'chain-reload'], { encoding: 'utf8' });
-    assert.equal(ctl.status, 0, ctl.stderr);
+    const reload = ctl(fifo, 'chain-reload');
+    assert.equal(reload.status, 0, reload.out);
     await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 90000);
     await sleep(200);
     const result = await load.stop();

@@ -4,14 +4,13 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { request } from '../helpers/http.js';
 import { runLoad, sleep } from '../helpers/load.js';
-import { CLI, startServer, stopAll, tempDir, waitFor, type RunningServer } from '../helpers/server.js';
+import { startServer, stopAll, tempDir, waitFor, type RunningServer } from '../helpers/server.js';
 import { fetchStats } from '../../core/stats/fetchStats.js';
-import { poolEvents } from '../helpers/pool.js';
+import { ctl, poolEvents } from '../helpers/pool.js';
 import { DEFAULT_MODEL_DIR } from '../../models/index.js';
 import { fixture, reference, SAME_MLP } from '../models/frameworkFixtures.js';
 import { writeKerasArchive } from '../models/kerasFiles.js';
@@ -188,10 +187,6 @@ describe('a model file that does not load', () => {
 describe('a new model file and a chain reload', () => {
   after(stopAll);
 
-  function ctl(fifo: string, command: string): number | null {
-    return spawnSync(process.execPath, [CLI, 'ctl', '--fifo', fifo, command], { encoding: 'utf8' }).status;
-  }
-
   test('is picked up with zero failed requests; a file that does not load leaves the other workers serving, with the reason logged', async () => {
     const dir = tempDir();
     const fifo = path.join(dir, 'master.fifo');
@@ -209,7 +204,7 @@ describe('a new model file and a chain reload', () => {
     // Replace the file as a deploy would (write aside, rename over), then reload one worker at a time.
     fs.copyFileSync(fixture('functional_m.h5'), `${model}.new`);
     fs.renameSync(`${model}.new`, model);
-    assert.equal(ctl(fifo, 'chain-reload'), 0);
+    assert.equal(ctl(fifo, 'chain-reload').status, 0);
     await events.waitFor('the chain reload to complete', (e) => e.type === 'reload' && e.kind === 'chain-done', 40000);
     const reloaded = await load.stop();
     assert.deepEqual(reloaded.failed, []);
@@ -220,7 +215,7 @@ describe('a new model file and a chain reload', () => {
     fs.renameSync(`${model}.new`, model);
     const broken = runLoad(() => post(s, rows).then((r) => r.status), 2, 60000);
     await sleep(200);
-    assert.equal(ctl(fifo, 'chain-reload'), 0);
+    assert.equal(ctl(fifo, 'chain-reload').status, 0);
     const stopped = await events.waitFor('the chain reload to stop', (e) => e.type === 'reload' && e.kind === 'chain-stopped', 40000);
     assert.match(s.log(), new RegExp(`chain reload stopped at worker ${stopped.worker}: the 1 worker not reloaded yet keep serving what they loaded`));
     await sleep(500);

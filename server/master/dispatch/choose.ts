@@ -29,8 +29,8 @@ export function someIdle(slots: readonly Slot[]): boolean {
  * is asked to close the excess after their next responses. Pure.
  */
 export function shedOrders(slots: readonly Slot[]): Array<{ proc: WorkerProcess; count: number }> {
-  const ready = slots.filter(isReady);
   if (!someIdle(slots)) return [];
+  const ready = slots.filter(isReady);
   const share = Math.ceil(ready.reduce((n, s) => n + s.state.proc.open, 0) / ready.length);
   return ready.flatMap((s) => {
     const p = s.state.proc;

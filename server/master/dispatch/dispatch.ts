@@ -30,7 +30,7 @@ export class Dispatch {
   readonly queue: Accepted[] = [];
   /** Requests answered 503 because the queue was full. */
   rejected = 0;
-  /** Connections the master handed to a worker (with accept = workers, only those it accepted before the first worker was ready, and UNIX ones). */
+  /** Connections the master handed to a worker (with accept = workers: those it took before the first worker was ready, UNIX ones, and ones a worker passed on). */
   handedOff = 0;
   /** FIFO `p`: requests wait in the queue instead of reaching workers. */
   paused = false;
